@@ -1,0 +1,107 @@
+"""The frozen project plan: what the planner hands to every renderer, the local runner and ops.
+
+Pipeline (SQLMesh-style): ``load → validate → plan`` produces a ``ProjectPlan``; renderers are
+pure functions of it; one writer performs file side effects. The run plans inside are the
+only thing the runtime ever sees (see docs/run-plan.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUPPORTED = "SUPPORTED"
+SUPPORTED_WITH_WARNINGS = "SUPPORTED_WITH_WARNINGS"
+REVIEW_REQUIRED = "REVIEW_REQUIRED"
+UNSUPPORTED = "UNSUPPORTED"
+RUNNABLE_STATUSES = (SUPPORTED, SUPPORTED_WITH_WARNINGS)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str  # e.g. MERGE_KEYS_REQUIRED, AWS_HASH_DIFF_PERFORMANCE_UNVALIDATED
+    severity: str  # "blocker" | "review" | "warning" | "info"
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class GlueJobSettings:
+    """Resolved Glue job settings for one step (environment + project defaults + extensions.aws)."""
+
+    name: str  # readable, unique, <= 255 chars, no doubled prefix
+    glue_version: str = "5.0"
+    worker_type: str = "G.1X"
+    number_of_workers: int = 2
+    timeout_minutes: int = 60
+    max_retries: int = 0
+    execution_class: str = "STANDARD"
+    max_concurrent_runs: int = 1
+    job_bookmarks: bool = False
+    connections: tuple[str, ...] = ()
+    security_configuration: str | None = None
+    role_arn: str | None = None  # when the environment brings its own role
+    extra_jars: tuple[str, ...] = ()
+    extra_py_files: tuple[str, ...] = ()
+    additional_python_modules: tuple[str, ...] = ()
+    extra_arguments: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
+    tags: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    name: str  # execution_order[].name
+    layer: str
+    depends_on: tuple[str, ...]
+    expected_result: str  # "success" | "failed"
+    status: str  # one of the four statuses above
+    diagnostics: tuple[Diagnostic, ...]
+    contract_path: str  # ingestion file, relative to the project root (posix)
+    target_identifier: str  # glue_catalog.<db>.<table>
+    target_database: str
+    glue: GlueJobSettings
+    run_plan: dict[str, Any] | None  # None when the step is not runnable (status not RUNNABLE)
+    decisions: tuple[dict[str, Any], ...] = ()  # defaults-resolver decision ledger
+
+    @property
+    def runnable(self) -> bool:
+        return self.status in RUNNABLE_STATUSES and self.run_plan is not None
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    cron: str  # standard 5-field cron as written
+    timezone: str  # IANA name
+    enabled: bool
+    flexible_window_minutes: int | None = None  # None = OFF
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectPlan:
+    name: str
+    root: Path
+    environment_key: str  # "aws"
+    region: str
+    artifacts_uri: str  # s3://bucket/prefix/ (trailing slash)
+    warehouse: str  # default Iceberg warehouse s3://…/
+    evidence_database: str
+    steps: tuple[StepPlan, ...]
+    schedule: ScheduleSettings | None = None
+    state_machine_name: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+    environment: dict[str, Any] = field(default_factory=dict)  # the resolved environment mapping
+    diagnostics: tuple[Diagnostic, ...] = ()  # project-level (refs to unknown tables, …)
+
+    def step(self, name: str) -> StepPlan:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    @property
+    def has_blockers(self) -> bool:
+        return any(not s.runnable for s in self.steps)
