@@ -1,0 +1,1 @@
+"""Evidence (``ctrl_ingestion_*``) tables: column definitions (``schema``) and the writer (``store``)."""
