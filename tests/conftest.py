@@ -17,3 +17,23 @@ def reference_projects() -> Path:
     if not REFERENCE_PROJECTS.is_dir():
         pytest.skip("../shared/fixtures/reference-projects is not present on this machine")
     return REFERENCE_PROJECTS
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local Spark + Iceberg session per test run (catalog ``glue_catalog``, warehouse in tmp).
+
+    Skips cleanly when Java or pyspark (with the Iceberg jars) is not installed.
+    """
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("java is not installed")
+    pytest.importorskip("pyspark")
+    pytest.importorskip("snowpark_connect_deps_iceberg")
+    from contractforge.local.spark import get_local_spark
+
+    home = tmp_path_factory.mktemp("spark_home")
+    session = get_local_spark(home / "warehouse", driver_memory="2g")
+    yield session
+    session.stop()
