@@ -1,0 +1,181 @@
+"""The diagnostic code catalogue (ref §2.2.1 names kept) and the status rule.
+
+Upstream planned some contracts SUPPORTED that no job could run (ref §2.2.2). Here every
+construct this product cannot execute carries its own code with severity ``review`` or
+``blocker``, so ``SUPPORTED*`` always means "a run plan exists and the runtime executes it".
+
+Severities: ``blocker`` → UNSUPPORTED, ``review`` → REVIEW_REQUIRED, ``warning`` →
+SUPPORTED_WITH_WARNINGS, ``info`` → no effect on the status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contractforge.project_plan import (
+    REVIEW_REQUIRED,
+    SUPPORTED,
+    SUPPORTED_WITH_WARNINGS,
+    UNSUPPORTED,
+    Diagnostic,
+)
+
+BLOCKER, REVIEW, WARNING, INFO = "blocker", "review", "warning", "info"
+_RANK = {BLOCKER: 3, REVIEW: 2, WARNING: 1, INFO: 0}
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    summary: str
+
+
+def _catalogue(*codes: Code) -> dict[str, Code]:
+    return {c.code: c for c in codes}
+
+
+CODES: dict[str, Code] = _catalogue(
+    # --- write modes (ref §1.6) -----------------------------------------------------------
+    Code("MERGE_KEYS_REQUIRED", BLOCKER, "upsert, historical and snapshot modes need merge_keys"),
+    Code("AWS_HASH_DIFF_MERGE_KEYS_REQUIRED", BLOCKER, "hash_diff_upsert needs merge_keys (row identity)"),
+    Code("HASH_KEYS_REQUIRED", BLOCKER, "hash_diff_upsert with hash_strategy explicit needs hash_keys"),
+    Code("SCD2_FIELDS_ON_NON_SCD2_MODE", BLOCKER, "scd2_* fields are only valid with mode historical"),
+    Code("SCD2_SEQUENCE_BY_REQUIRED", BLOCKER, "late policy ignore/reject needs scd2_sequence_by"),
+    Code(
+        "SNAPSHOT_SOURCE_COMPLETE_REQUIRED",
+        BLOCKER,
+        "snapshot soft delete needs source.read.source_complete or full_snapshot: true",
+    ),
+    Code("WRITE_MODE_UNSUPPORTED", BLOCKER, "write mode is not known"),
+    Code("AWS_HISTORICAL_NOT_IMPLEMENTED", REVIEW, "mode historical (SCD2) is not implemented yet"),
+    Code(
+        "AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED",
+        REVIEW,
+        "mode snapshot_reconcile_soft_delete is not implemented yet",
+    ),
+    Code("AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED", REVIEW, "custom:<mode> write modes have no AWS binding"),
+    Code(
+        "AWS_STREAMING_OVERWRITE_UNSUPPORTED",
+        BLOCKER,
+        "overwrite in a streaming job would replace the table on every micro-batch",
+    ),
+    Code(
+        "AWS_HASH_DIFF_PERFORMANCE_UNVALIDATED",
+        WARNING,
+        "hash diff performance is validated on the benchmark only",
+    ),
+    # --- sources (ref §1.11) ---------------------------------------------------------------
+    Code("AWS_SOURCE_AUTOLOADER_UNSUPPORTED", BLOCKER, "Databricks Auto Loader; use incremental_files"),
+    Code("AWS_SOURCE_TYPE_UNKNOWN", BLOCKER, "source type is not known to this product"),
+    Code("AWS_INCREMENTAL_FILES_STRATEGY_REVIEW", WARNING, "incremental files rely on Glue job bookmarks"),
+    Code(
+        "AWS_INCREMENTAL_FILES_FORMAT_UNSUPPORTED",
+        REVIEW,
+        "incremental_files needs csv, json, parquet, orc or avro",
+    ),
+    Code(
+        "AWS_INCREMENTAL_FILES_BOOKMARKS_DISABLED",
+        WARNING,
+        "job bookmarks are disabled: every run re-reads every file",
+    ),
+    Code("AWS_SOURCE_RUNTIME_CONFIG_REQUIRED", WARNING, "source needs runtime configuration"),
+    Code(
+        "AWS_SOURCE_FORMAT_JAR_REQUIRED",
+        REVIEW,
+        "xml and delta readers need connector jars this product does not ship or test",
+    ),
+    Code(
+        "AWS_SOURCE_NON_S3_OBJECT_STORAGE",
+        REVIEW,
+        "non-S3 object storage needs connectors and credentials this product does not provide",
+    ),
+    Code(
+        "AWS_SOURCE_DELTA_TABLE_REVIEW",
+        REVIEW,
+        "delta_table sources are not readable through the Iceberg catalog",
+    ),
+    Code("AWS_SOURCE_CONNECTOR_PACKAGE_REQUIRED", WARNING, "a Spark connector jar must be supplied"),
+    Code(
+        "AWS_STREAM_NOT_TESTABLE_LOCALLY",
+        WARNING,
+        "Kafka/Event Hubs jobs are not exercised by the local runner",
+    ),
+    Code(
+        "AWS_BOUNDED_STREAM_NOT_IMPLEMENTED",
+        REVIEW,
+        "bounded Kafka/Event Hubs reads are not implemented; use the available-now variant",
+    ),
+    Code(
+        "AWS_AVAILABLE_NOW_CHECKPOINT_REQUIRED",
+        BLOCKER,
+        "available-now streaming needs source.checkpoint_location",
+    ),
+    Code("AWS_DELTA_SHARE_NOT_IMPLEMENTED", REVIEW, "delta_share sources are not implemented"),
+    Code(
+        "AWS_CUSTOM_TRANSFORM_SOURCE_NOT_IMPLEMENTED", REVIEW, "custom_transform sources have no AWS binding"
+    ),
+    Code("AWS_NATIVE_PASSTHROUGH_REVIEW", REVIEW, "native_passthrough needs an AWS-native service design"),
+    Code(
+        "AWS_TABLE_REF_RESOLVED_BY_CONVENTION", WARNING, "table ref resolved by the layer-suffix convention"
+    ),
+    Code(
+        "AWS_JDBC_DRIVER_REQUIRED",
+        INFO,
+        "JDBC drivers are not bundled; add the jar with dependencies.extra_jars or a Glue connection",
+    ),
+    # --- preparation and quality (ref §1.12–1.14) ------------------------------------------
+    Code("AWS_TRANSFORM_CUSTOM_NOT_IMPLEMENTED", REVIEW, "transform.custom has no AWS binding"),
+    Code("AWS_QUALITY_CUSTOM_NOT_IMPLEMENTED", REVIEW, "quality_rules.custom rules are not evaluated"),
+    Code(
+        "AWS_BRONZE_EXPLODE_NOT_ALLOWED",
+        BLOCKER,
+        "explode on layer bronze needs shape.allow_cardinality_change_on_bronze: true",
+    ),
+    Code("AWS_CARTESIAN_EXPLODE_NOT_ALLOWED", BLOCKER, "two explodes under one parent need allow_cartesian"),
+    Code(
+        "AWS_EXPRESSION_QUALITY_SPARK_SQL", WARNING, "expression rules are evaluated as Spark SQL, not DQDL"
+    ),
+    # --- governance (ref §1.20) -------------------------------------------------------------
+    Code("AWS_ROW_FILTERS_REVIEW", REVIEW, "row filters become fail-closed Lake Formation scaffolds"),
+    Code("AWS_COLUMN_MASKS_REVIEW", REVIEW, "column masks become Lake Formation column exclusions"),
+    # --- extensions (ref §1.17) -------------------------------------------------------------
+    Code("AWS_UNKNOWN_EXTENSION", WARNING, "unknown key under extensions.aws"),
+    Code("AWS_EXTENSION_SHAPE_IGNORED", WARNING, "extensions.aws key is not a mapping and is ignored"),
+    Code("AWS_UNKNOWN_EXTENSION_FIELD", WARNING, "unknown field under an extensions.aws block"),
+    # --- project (ref §1.22) ----------------------------------------------------------------
+    Code("PROJECT_DEPENDS_ON_UNKNOWN_STEP", INFO, "depends_on names a step outside this project; ignored"),
+    Code("PROJECT_DEPENDENCY_NOT_RUNNABLE", INFO, "a step this one depends on is not runnable"),
+    Code("PROJECT_STEP_TARGET_SHARED", WARNING, "two steps write the same target table"),
+)
+
+
+def diagnostic(
+    code: str,
+    message: str | None = None,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    field: str | None = None,
+) -> Diagnostic:
+    """A Diagnostic whose severity comes from the catalogue (unknown codes are a programming error)."""
+    entry = CODES[code]
+    return Diagnostic(
+        code=code,
+        severity=entry.severity,
+        message=message or entry.summary,
+        file=file,
+        line=line,
+        field=field,
+    )
+
+
+def status_of(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> str:
+    worst = max((_RANK[d.severity] for d in diagnostics), default=0)
+    return {3: UNSUPPORTED, 2: REVIEW_REQUIRED, 1: SUPPORTED_WITH_WARNINGS, 0: SUPPORTED}[worst]
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Most severe first, then by code and field: stable output for tables and goldens."""
+    unique = dict.fromkeys(diagnostics)
+    return tuple(sorted(unique, key=lambda d: (-_RANK[d.severity], d.code, d.field or "", d.message)))
