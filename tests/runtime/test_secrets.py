@@ -6,7 +6,6 @@ import json
 import socket
 
 import pytest
-
 from contractforge_runtime.secrets import (
     REDACTED,
     SecretError,
