@@ -1,0 +1,109 @@
+"""Preparation in the reference order (§1.13): select_columns → column_mapping → shape → cast →
+standardize → derive → filter_expression → composite_keys → deduplicate. Absent key = step skipped."""
+
+from __future__ import annotations
+
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+
+from contractforge_runtime.shape import apply_shape
+
+
+class PreparationError(ValueError):
+    """A preparation instruction names something the data does not have."""
+
+
+def _require(df, columns, step: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise PreparationError(f"{step}: column(s) {missing} not found; available columns are {df.columns}")
+
+
+def _q(name: str):
+    return F.col(f"`{name}`")
+
+
+def select_columns(df, columns: list[str]):
+    _require(df, columns, "select_columns")
+    return df.select(*[_q(c) for c in columns])
+
+
+def column_mapping(df, mapping: dict[str, str]):
+    _require(df, mapping, "column_mapping")
+    return df.select(*[_q(c).alias(mapping.get(c, c)) for c in df.columns])
+
+
+def cast(df, types: dict[str, str]):
+    _require(df, types, "cast")
+    return df.select(*[_q(c).cast(types[c]).alias(c) if c in types else _q(c) for c in df.columns])
+
+
+def standardize(df, rules: dict[str, dict]):
+    """Per column, in this order: whitespace collapse → trim → lower → upper → empty-as-null."""
+    _require(df, rules, "standardize")
+    for column, rule in rules.items():
+        value = _q(column)
+        if rule.get("normalize_whitespace"):
+            value = F.regexp_replace(value, r"\s+", " ")
+        if rule.get("trim"):
+            value = F.trim(value)
+        if rule.get("lower"):
+            value = F.lower(value)
+        if rule.get("upper"):
+            value = F.upper(value)
+        if rule.get("empty_as_null"):
+            value = F.when(value == "", F.lit(None)).otherwise(value)
+        df = df.withColumn(column, value)
+    return df
+
+
+def derive(df, expressions: dict[str, str]):
+    for column, expression in expressions.items():
+        df = df.withColumn(column, F.expr(expression))
+    return df
+
+
+def composite_keys(df, keys: dict[str, list[str]]):
+    for column, parts in keys.items():
+        _require(df, parts, f"composite_keys.{column}")
+        df = df.withColumn(
+            column, F.concat_ws("|", *[F.coalesce(_q(p).cast("string"), F.lit("")) for p in parts])
+        )
+    return df
+
+
+def deduplicate(df, spec: dict):
+    keys, order_by = spec.get("keys") or [], spec.get("order_by") or []
+    _require(df, keys + [o["column"] for o in order_by], "deduplicate")
+    ordering = []
+    for item in order_by:
+        column, ascending = _q(item["column"]), item.get("direction", "desc") == "asc"
+        nulls = item.get("nulls") or ("first" if ascending else "last")  # Spark's defaults
+        name = f"{'asc' if ascending else 'desc'}_nulls_{nulls}"
+        ordering.append(getattr(column, name)())
+    window = Window.partitionBy(*[_q(k) for k in keys]).orderBy(*(ordering or [F.lit(1)]))
+    return df.withColumn("__cf_row", F.row_number().over(window)).where("__cf_row = 1").drop("__cf_row")
+
+
+def prepare(df, preparation: dict | None, layer: str | None = None):
+    """Apply every configured preparation step in the reference order."""
+    p = preparation or {}
+    if p.get("select_columns"):
+        df = select_columns(df, p["select_columns"])
+    if p.get("column_mapping"):
+        df = column_mapping(df, p["column_mapping"])
+    if p.get("shape"):
+        df = apply_shape(df, p["shape"], layer)
+    if p.get("cast"):
+        df = cast(df, p["cast"])
+    if p.get("standardize"):
+        df = standardize(df, p["standardize"])
+    if p.get("derive"):
+        df = derive(df, p["derive"])
+    if p.get("filter_expression"):
+        df = df.where(F.expr(p["filter_expression"]))
+    if p.get("composite_keys"):
+        df = composite_keys(df, p["composite_keys"])
+    if p.get("deduplicate"):
+        df = deduplicate(df, p["deduplicate"])
+    return df
