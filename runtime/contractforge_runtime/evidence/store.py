@@ -1,0 +1,236 @@
+"""EvidenceStore: creates the ``ctrl_ingestion_*`` Iceberg tables and appends typed rows to them.
+
+Tables are append-only. ``ensure()`` never drops or retypes anything: it creates what is missing
+and adds the columns an older table lacks, so a newer runtime can write into evidence created by
+an older one (and an older runtime into a newer table: columns it does not know are written NULL).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from contractforge_runtime.evidence import schema as evidence_schema
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+class EvidenceStore:
+    def __init__(self, spark, database: str, location: str | None = None, catalog: str = "glue_catalog"):
+        self.spark = spark
+        self.database = evidence_schema.check_identifier(database)
+        self.catalog = evidence_schema.check_identifier(catalog)
+        self.location = location
+        self._namespace_ready = False
+        self._table_schemas: dict[str, Any] = {}  # table name → StructType as it exists in the catalog
+
+    def identifier(self, table: str) -> str:
+        return f"{self.catalog}.`{self.database}`.`{evidence_schema.evidence_table(table).name}`"
+
+    # ---- DDL -------------------------------------------------------------------------------------
+    def ensure(self, tables: list[str] | tuple[str, ...] | None = None) -> None:
+        """Create the namespace and the tables when missing; add columns missing from old tables."""
+        for name in tables if tables is not None else evidence_schema.EVIDENCE_TABLES:
+            self._ensure_table(name)
+
+    def _ensure_namespace(self) -> None:
+        if self._namespace_ready:
+            return
+        if self.location:
+            try:
+                self.spark.sql(
+                    evidence_schema.spark_create_namespace_ddl(self.database, self.catalog, self.location)
+                )
+            except Exception:  # noqa: BLE001 - some catalogs (Hadoop) refuse namespace properties
+                self.spark.sql(evidence_schema.spark_create_namespace_ddl(self.database, self.catalog))
+        else:
+            self.spark.sql(evidence_schema.spark_create_namespace_ddl(self.database, self.catalog))
+        self._namespace_ready = True
+
+    def _existing_schema(self, name: str):
+        # SHOW TABLES rather than catching a failed lookup: a JDBC catalog without view support
+        # raises UnsupportedOperationException (not AnalysisException) for a missing table.
+        listed = self.spark.sql(f"SHOW TABLES IN {self.catalog}.`{self.database}` LIKE '{name}'").collect()
+        if not any(row.tableName == name for row in listed):
+            return None
+        return self.spark.table(self.identifier(name)).schema
+
+    def _ensure_table(self, name: str):
+        if name in self._table_schemas:
+            return self._table_schemas[name]
+        table = evidence_schema.evidence_table(name)
+        self._ensure_namespace()
+        existing = self._existing_schema(name)
+        if existing is None:
+            self.spark.sql(evidence_schema.spark_create_table_ddl(name, self.database, self.catalog))
+        else:
+            present = {field.name.lower() for field in existing.fields}
+            missing = [c for c in table.columns if c.name.lower() not in present]
+            if missing:
+                # Iceberg cannot add a required column to a table with data: added columns are nullable.
+                columns = ", ".join(f"`{c.name}` {c.type}" for c in missing)
+                self.spark.sql(f"ALTER TABLE {self.identifier(name)} ADD COLUMNS ({columns})")
+        self._table_schemas[name] = self._existing_schema(name)
+        return self._table_schemas[name]
+
+    # ---- writes ----------------------------------------------------------------------------------
+    def append(self, table: str, rows: list[dict]) -> int:
+        """Append dict rows (typed conversion; unknown keys → ValueError; missing keys → NULL)."""
+        if not rows:
+            return 0
+        definition = evidence_schema.evidence_table(table)
+        known = set(definition.column_names)
+        values = []
+        for row in rows:
+            unknown = sorted(set(row) - known)
+            if unknown:
+                raise ValueError(f"{table}: unknown evidence column(s) {unknown}")
+            row = _with_defaults(definition, row)
+            values.append(tuple(_convert(table, c.name, c.type, row.get(c.name)) for c in definition.columns))
+        df = self.spark.createDataFrame(values, evidence_schema.spark_schema(table))
+        self._write(table, df)
+        return len(values)
+
+    def append_df(self, table: str, df) -> None:
+        """Append a DataFrame whose columns are a subset of the table's (cast to the evidence types)."""
+        from pyspark.sql import functions as F
+
+        definition = evidence_schema.evidence_table(table)
+        unknown = sorted(set(df.columns) - set(definition.column_names))
+        if unknown:
+            raise ValueError(f"{table}: unknown evidence column(s) {unknown}")
+        present = set(df.columns)
+        columns = []
+        for column in definition.columns:
+            value = F.col(f"`{column.name}`") if column.name in present else F.lit(None)
+            if column.name == "ctrl_schema_version" and column.name not in present:
+                value = F.lit(evidence_schema.CTRL_SCHEMA_VERSION)
+            columns.append(value.cast(_spark_sql_type(column.type)).alias(column.name))
+        self._write(table, df.select(*columns))
+
+    def read(self, table: str):
+        """The evidence table as a DataFrame (created first when missing, so readers never fail)."""
+        self._ensure_table(table)
+        return self.spark.table(self.identifier(table))
+
+    def _write(self, table: str, df) -> None:
+        from pyspark.sql import functions as F
+
+        actual = self._ensure_table(table)
+        # A newer runtime may have added columns we do not know: write them as NULL of their type.
+        ours = set(df.columns)
+        extra = [f for f in actual.fields if f.name not in ours]
+        if extra:
+            df = df.select("*", *[F.lit(None).cast(f.dataType).alias(f.name) for f in extra])
+        df.writeTo(self.identifier(table)).append()
+
+
+def _with_defaults(definition, row: dict) -> dict:
+    if "ctrl_schema_version" in definition.column_names and row.get("ctrl_schema_version") is None:
+        row = {**row, "ctrl_schema_version": evidence_schema.CTRL_SCHEMA_VERSION}
+    return row
+
+
+def _spark_sql_type(sql_type: str) -> str:
+    return {"BIGINT": "bigint", "DOUBLE": "double"}.get(sql_type, sql_type.lower())
+
+
+def to_json_text(value: Any) -> str:
+    """JSON used in every *_json evidence column: sorted keys, non-JSON values stringified."""
+    return json.dumps(value, sort_keys=True, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str) if not isinstance(value, tuple) else list(value)
+    return str(value)
+
+
+def _convert(table: str, column: str, sql_type: str, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return _CONVERTERS[sql_type](value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{table}.{column} ({sql_type}): cannot store {value!r}: {exc}") from None
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list | tuple):
+        return to_json_text(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _to_timestamp(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        value = datetime.fromtimestamp(value, tz=UTC)
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if not isinstance(value, datetime):
+        raise TypeError("expected datetime, ISO string or epoch seconds")
+    # Naive values are UTC by convention; aware ones are converted. pyspark turns naive datetimes
+    # into instants with the *Python process* time zone, so always hand it an aware value.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    raise TypeError("expected date, datetime or ISO string")
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise TypeError("expected a boolean")
+
+
+def _to_bigint(value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal) and value == int(value):
+        return int(value)
+    if isinstance(value, str):
+        return int(value.strip())
+    raise TypeError("expected an integer")
+
+
+def _to_double(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError("expected a number")
+    return float(value)
+
+
+_CONVERTERS = {
+    "STRING": _to_string,
+    "TIMESTAMP": _to_timestamp,
+    "DATE": _to_date,
+    "BOOLEAN": _to_bool,
+    "BIGINT": _to_bigint,
+    "DOUBLE": _to_double,
+}
