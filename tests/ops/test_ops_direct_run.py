@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from ops_plans import create_jobs, make_plan, make_step
-
 from contractforge.errors import ContractForgeError
 from contractforge.ops.direct_run import RunOptions, run_direct
 from contractforge.ops.project import select_steps
+from ops_plans import create_jobs, make_plan, make_step
 
 pytestmark = pytest.mark.aws
 

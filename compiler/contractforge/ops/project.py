@@ -14,7 +14,9 @@ def load_project(path: str, env: str = "aws") -> ProjectPlan:
     try:
         from contractforge.api import plan_project
     except ImportError:  # pragma: no cover - only until the planner lands
-        raise ContractForgeError.single("the project planner (contractforge.api) is not available", file=path)
+        raise ContractForgeError.single(
+            "the project planner (contractforge.api) is not available", file=path
+        ) from None
     return plan_project(path, env=env)
 
 
