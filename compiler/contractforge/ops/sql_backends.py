@@ -1,0 +1,124 @@
+"""Where evidence SQL runs: Athena (pyathena, through the AWS seam) or a local Spark session.
+
+Every statement is written once in Athena's (Trino) dialect with ``{db}`` standing for the
+evidence database; a backend qualifies ``{db}`` and, for Spark, transpiles with sqlglot.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from contractforge.ops.aws import AwsSession, translate_athena_error
+from contractforge.ops.project import AthenaSettings
+
+LOCAL_CATALOG = "glue_catalog"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class SqlBackend(Protocol):
+    dialect: str  # "trino" | "spark"
+    database: str
+
+    def render(self, sql: str, **params: str) -> str: ...
+
+    def query(self, sql: str, **params: str) -> list[dict[str, Any]]: ...
+
+    def execute(self, sql: str, **params: str) -> None: ...
+
+
+def render_sql(template: str, dialect: str, database: str, **params: str) -> str:
+    """Substitute ``{db}`` (and ``params``) and translate from Trino to ``dialect``."""
+    db = f'"{database}"' if dialect == "trino" else f"{LOCAL_CATALOG}.{database}"
+    values = {"db": db, **params}
+    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    if dialect == "trino":
+        return text.strip().rstrip(";")
+    import sqlglot
+
+    return ";\n".join(sqlglot.transpile(text.strip().rstrip(";"), read="trino", write=dialect))
+
+
+class AthenaBackend:
+    dialect = "trino"
+
+    def __init__(self, session: AwsSession, settings: AthenaSettings):
+        self.session = session
+        self.settings = settings
+        self.database = settings.database
+        self._connection = None
+
+    def render(self, sql: str, **params: str) -> str:
+        return render_sql(sql, self.dialect, self.database, **params)
+
+    def _cursor(self, database: str | None):
+        if self._connection is None:
+            self._connection = self.session.athena_connection(
+                output_location=self.settings.output_location,
+                workgroup=self.settings.workgroup,
+                database=database,
+            )
+        return self._connection.cursor()
+
+    def query(self, sql: str, **params: str) -> list[dict[str, Any]]:
+        return self.run(self.render(sql, **params))
+
+    def execute(self, sql: str, **params: str) -> None:
+        self.run(self.render(sql, **params))
+
+    def run(self, statement: str, *, database: str | None = None) -> list[dict[str, Any]]:
+        """Run one already-rendered statement and return its rows as dicts (``[]`` for DDL/DML)."""
+        from pyathena.error import Error as AthenaError
+
+        try:
+            cursor = self._cursor(database or "default")
+            cursor.execute(statement)
+            if not cursor.description:
+                return []
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
+        except AthenaError as exc:
+            raise translate_athena_error(exc, statement) from None
+
+
+class SparkBackend:
+    dialect = "spark"
+
+    def __init__(self, spark: Any, database: str):
+        self.spark = spark
+        self.database = database
+
+    def render(self, sql: str, **params: str) -> str:
+        return render_sql(sql, self.dialect, self.database, **params)
+
+    def query(self, sql: str, **params: str) -> list[dict[str, Any]]:
+        return [row.asDict(recursive=True) for row in self.spark.sql(self.render(sql, **params)).collect()]
+
+    def execute(self, sql: str, **params: str) -> None:
+        self.spark.sql(self.render(sql, **params)).collect()
+
+    def table_exists(self, table: str) -> bool:
+        return bool(self.spark.catalog.tableExists(f"{LOCAL_CATALOG}.{self.database}.{table}"))
+
+
+def sql_literal(value: Any, sql_type: str = "STRING") -> str:
+    """A Trino literal for an evidence value of ``sql_type`` (NULL, escaped strings, typed timestamps)."""
+    if value is None:
+        return f"CAST(NULL AS {_trino_type(sql_type)})"
+    if sql_type == "TIMESTAMP":
+        text = value.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] if isinstance(value, datetime) else str(value)
+        return f"TIMESTAMP '{text}'"
+    if sql_type == "DATE":
+        return f"DATE '{value.isoformat() if isinstance(value, date) else value}'"
+    if sql_type == "BOOLEAN":
+        return "TRUE" if value else "FALSE"
+    if sql_type == "BIGINT":
+        return str(int(value))
+    if sql_type == "DOUBLE":
+        return f"CAST({float(value)!r} AS DOUBLE)"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _trino_type(sql_type: str) -> str:
+    return {"STRING": "VARCHAR"}.get(sql_type, sql_type)
