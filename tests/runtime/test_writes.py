@@ -1,0 +1,97 @@
+"""Iceberg write modes on a real local session: logical counts, key guards, hash-diff skips."""
+
+from __future__ import annotations
+
+import pytest
+from contractforge_runtime import writes
+from contractforge_runtime.iceberg_tables import current_snapshot
+
+pytestmark = pytest.mark.slow
+
+DB = "cf_test_writes"
+COLUMNS = "id INT, name STRING, amount DOUBLE"
+
+
+def _target(table: str, **extra) -> dict:
+    return {"identifier": f"glue_catalog.{DB}.{table}", "partition_by": [], "table_properties": {}, **extra}
+
+
+def _fresh(spark, table: str) -> dict:
+    spark.sql(f"CREATE NAMESPACE IF NOT EXISTS glue_catalog.{DB}")
+    spark.sql(f"DROP TABLE IF EXISTS glue_catalog.{DB}.{table}")
+    return _target(table)
+
+
+def _write(spark, rows, write: dict, target: dict) -> writes.WriteResult:
+    df = spark.createDataFrame(rows, COLUMNS)
+    writes.check_merge_keys(df, write)
+    ready, hash_columns = writes.prepare_for_write(df, write)
+    writes.ensure_target(spark, target["identifier"], ready.schema, target)
+    return writes.write(ready, write, target, hash_columns)
+
+
+def _rows(spark, target) -> dict:
+    return {r.id: (r.name, r.amount) for r in spark.table(target["identifier"]).collect()}
+
+
+HASH = {
+    "mode": "scd1_hash_diff",
+    "merge_keys": ["id"],
+    "hash_strategy": "explicit",
+    "hash_keys": ["name", "amount"],
+}
+
+
+def test_hash_diff_counts_and_no_change_skip(spark):
+    target = _fresh(spark, "hash_diff")
+    first = _write(spark, [(1, "a", 1.0), (2, "b", 2.0), (3, "c", 3.0)], HASH, target)
+    assert (first.status, first.rows_inserted, first.rows_updated, first.committed) == ("SUCCESS", 3, 0, True)
+    props = dict(spark.sql(f"SHOW TBLPROPERTIES {target['identifier']}").collect())
+    assert props["format-version"] == "2" and props["write.merge.mode"] == "merge-on-read"
+
+    head = current_snapshot(spark, target["identifier"])["snapshot_id"]
+    same = _write(spark, [(1, "a", 1.0), (2, "b", 2.0), (3, "c", 3.0)], HASH, target)
+    assert (same.status, same.skip_reason, same.committed) == ("SKIPPED", "no_hash_changes", False)
+    assert same.operation_metrics["hash_diff_candidate_rows"] == 0
+    assert current_snapshot(spark, target["identifier"])["snapshot_id"] == head
+
+    changed = _write(spark, [(1, "a", 1.0), (2, "b2", 2.0), (4, "d", 4.0)], HASH, target)
+    assert (changed.rows_inserted, changed.rows_updated, changed.rows_written) == (1, 1, 2)
+    assert changed.operation_metrics["hash_diff_candidate_rows"] == 2
+    assert changed.operation_metrics["hash_input_columns"] == ["name", "amount"]
+    assert changed.operation_metrics["snapshot_operation"] == "overwrite"
+    assert _rows(spark, target) == {1: ("a", 1.0), 2: ("b2", 2.0), 3: ("c", 3.0), 4: ("d", 4.0)}
+
+
+def test_upsert_is_one_merge_with_logical_counts(spark):
+    target = _fresh(spark, "upsert")
+    write = {"mode": "scd1_upsert", "merge_keys": ["id"]}
+    _write(spark, [(1, "a", 1.0), (2, "b", 2.0)], write, target)
+    before = spark.sql(f"SELECT count(*) FROM {target['identifier']}.snapshots").first()[0]
+    result = _write(spark, [(2, "b", 9.0), (3, "c", 3.0)], write, target)
+    assert (result.rows_inserted, result.rows_updated, result.rows_written) == (1, 1, 2)
+    assert spark.sql(f"SELECT count(*) FROM {target['identifier']}.snapshots").first()[0] == before + 1
+    assert _rows(spark, target) == {1: ("a", 1.0), 2: ("b", 9.0), 3: ("c", 3.0)}
+
+
+def test_append_and_overwrite(spark):
+    target = _fresh(spark, "append_overwrite")
+    _write(spark, [(1, "a", 1.0)], {"mode": "scd0_append"}, target)
+    appended = _write(spark, [(2, "b", 2.0)], {"mode": "scd0_append"}, target)
+    assert appended.rows_inserted == 1 and len(_rows(spark, target)) == 2
+    replaced = _write(spark, [(9, "z", 9.0)], {"mode": "scd0_overwrite"}, target)
+    assert (replaced.rows_written, replaced.rows_deleted) == (1, 2)
+    assert _rows(spark, target) == {9: ("z", 9.0)}
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([(1, "a", 1.0), (1, "b", 2.0)], "duplicate merge_keys: ['id']"),
+        ([(None, "a", 1.0), (2, "b", 2.0)], "null merge_keys: ['id']"),
+    ],
+)
+def test_key_guards_name_the_keys(spark, rows, message):
+    df = spark.createDataFrame(rows, COLUMNS)
+    with pytest.raises(writes.KeyGuardError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        writes.check_merge_keys(df, HASH)
