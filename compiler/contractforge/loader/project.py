@@ -1,0 +1,354 @@
+"""Load ``project.yaml`` + its environment + the contract of every step for one adapter key.
+
+Only ``execution_order[].contracts.<env>`` is ever opened: a step with ``contracts: {aws: …,
+gcp: …}`` never touches the gcp file, and a step without a contract for ``env`` is skipped
+with an ``info`` diagnostic (its name is then dropped from other steps' ``depends_on``).
+Unknown ``depends_on`` names and cycles are errors; every contract problem of every step is
+reported together. The index target (layer, table) → producing step resolves table refs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contractforge.errors import ContractForgeError, Problem
+from contractforge.loader.bundle import (
+    LoadedBundle,
+    ProjectContext,
+    display_path,
+    load_bundle,
+    load_environment_file,
+)
+from contractforge.loader.errors import SourceLocator, validate
+from contractforge.loader.refs import ResolvedRef, TargetEntry, find_table_refs, resolve_ref, target_entry
+from contractforge.loader.yaml_source import load_mapping
+from contractforge.models import Environment, IngestionContract, Project
+from contractforge.project_plan import Diagnostic
+
+PROJECT_FILES = ("project.yaml", "project.yml")
+
+
+@dataclass(frozen=True)
+class LoadedStep:
+    name: str
+    layer: str | None  # the step's layer hint; the contract's layer is bundle.contract.layer
+    description: str | None
+    depends_on: tuple[str, ...]  # declared names minus steps skipped for this environment
+    expected_result: str  # "success" | "failed"
+    contract_path: str | None  # relative to the project root, posix; None when skipped
+    bundle: LoadedBundle | None  # None when skipped
+    skipped_reason: str | None = None
+
+    @property
+    def contract(self) -> IngestionContract | None:
+        return self.bundle.contract if self.bundle else None
+
+
+@dataclass(frozen=True)
+class LoadedProject:
+    name: str
+    root: Path
+    path: Path  # project.yaml
+    env_key: str
+    project: Project
+    environment: Environment | None
+    environment_path: Path | None
+    steps: tuple[LoadedStep, ...]  # declaration order, skipped steps included
+    targets: dict[tuple[str, str], TargetEntry] = field(default_factory=dict)  # (layer, table) → producer
+    refs: tuple[ResolvedRef, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    locator: SourceLocator | None = None  # positions inside project.yaml
+
+    def step(self, name: str) -> LoadedStep:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    @property
+    def loaded_steps(self) -> tuple[LoadedStep, ...]:
+        return tuple(s for s in self.steps if s.bundle is not None)
+
+    @property
+    def decisions(self) -> dict[str, tuple[dict, ...]]:
+        return {s.name: s.bundle.decisions for s in self.steps if s.bundle is not None}
+
+
+def find_project_file(path: Path) -> Path | None:
+    if path.is_file():
+        return path if path.name in PROJECT_FILES else None
+    for name in PROJECT_FILES:
+        if (path / name).is_file():
+            return path / name
+    return None
+
+
+def find_project_above(path: Path) -> Path | None:
+    """The nearest ``project.yaml`` in ``path``'s directory or an ancestor."""
+    start = path.resolve()
+    for directory in (start, *start.parents) if start.is_dir() else start.parents:
+        found = find_project_file(directory)
+        if found:
+            return found
+    return None
+
+
+def _problem(
+    locator: SourceLocator, path: tuple, message: str, suggestion: str | None = None, code: str | None = None
+) -> Problem:
+    file, line, column, inner = locator.locate(path)
+    field_name = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in inner).replace(".[", "[")
+    return Problem(message, file, line, column, field_name or None, suggestion, code)
+
+
+def _check_graph(project: Project, locator: SourceLocator) -> None:
+    names = [s.name for s in project.execution_order]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            problems.append(
+                _problem(
+                    locator,
+                    ("execution_order", index, "name"),
+                    f"step name '{name}' is used twice",
+                    code="DUPLICATE_STEP",
+                )
+            )
+        seen.add(name)
+    for index, step in enumerate(project.execution_order):
+        for dep in step.depends_on:
+            if dep not in seen:
+                close = difflib.get_close_matches(dep, names, n=1, cutoff=0.6)
+                problems.append(
+                    _problem(
+                        locator,
+                        ("execution_order", index, "depends_on"),
+                        f"depends on unknown step '{dep}'",
+                        close[0] if close else None,
+                        "UNKNOWN_DEPENDENCY",
+                    )
+                )
+    if problems:
+        raise ContractForgeError(problems)
+    graph = {s.name: s.depends_on for s in project.execution_order}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+    def visit(name: str, stack: list[str]) -> list[str] | None:
+        state[name] = 1
+        stack.append(name)
+        for dep in graph[name]:
+            if state.get(dep) == 1:
+                return stack[stack.index(dep) :] + [dep]
+            if dep not in state:
+                cycle = visit(dep, stack)
+                if cycle:
+                    return cycle
+        stack.pop()
+        state[name] = 2
+        return None
+
+    for name in names:
+        if name not in state:
+            cycle = visit(name, [])
+            if cycle:
+                first = names.index(cycle[0])
+                raise ContractForgeError(
+                    [
+                        _problem(
+                            locator,
+                            ("execution_order", first, "depends_on"),
+                            "dependency cycle: " + " -> ".join(cycle),
+                            code="DEPENDENCY_CYCLE",
+                        )
+                    ]
+                )
+
+
+def _unknown_key_warnings(data: dict, project_file: str) -> list[Diagnostic]:
+    known = [info.alias or name for name, info in Project.model_fields.items()]
+    warnings = []
+    for key in sorted(k for k in data if k not in known and k != "_metadata"):
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if close:
+            warnings.append(
+                Diagnostic(
+                    "PROJECT_UNKNOWN_KEY",
+                    "warning",
+                    f"unknown key '{key}' is kept as description (did you mean '{close[0]}'?)",
+                    project_file,
+                    None,
+                    key,
+                )
+            )
+    return warnings
+
+
+def _load_environment(
+    project: Project, root: Path, env: str, locator: SourceLocator, warnings: list[Diagnostic]
+) -> tuple[Environment | None, Path | None]:
+    if not project.environments:
+        warnings.append(
+            Diagnostic(
+                "ENVIRONMENT_NOT_DECLARED",
+                "warning",
+                f"project.yaml declares no environments; '{env}' has no environment file",
+                display_path(root / "project.yaml"),
+                None,
+                "environments",
+            )
+        )
+        return None, None
+    if env not in project.environments:
+        close = difflib.get_close_matches(env, list(project.environments), n=1, cutoff=0.5)
+        raise ContractForgeError(
+            [
+                _problem(
+                    locator,
+                    ("environments",),
+                    f"no environment '{env}'; declared: {', '.join(sorted(project.environments))}",
+                    close[0] if close else None,
+                    "UNKNOWN_ENVIRONMENT",
+                )
+            ]
+        )
+    path = root / project.environments[env]
+    if not path.is_file():
+        raise ContractForgeError(
+            [
+                _problem(
+                    locator,
+                    ("environments", env),
+                    f"environment file not found: {project.environments[env]}",
+                    code="FILE_NOT_FOUND",
+                )
+            ]
+        )
+    environment, _ = load_environment_file(path)
+    return environment, path
+
+
+def load_project(path: str | Path, env: str = "aws") -> LoadedProject:
+    """Load and validate a project for one environment key (see module docstring)."""
+    given = Path(path)
+    project_file = find_project_file(given)
+    if project_file is None:
+        raise ContractForgeError.single(
+            "no project.yaml here", file=display_path(given), code="PROJECT_NOT_FOUND"
+        )
+    root = project_file.parent
+    document = load_mapping(project_file, display_path(project_file), what="project.yaml")
+    locator = SourceLocator.single(document.source_map)
+    project = validate(Project, document.data, locator)
+    warnings = _unknown_key_warnings(document.data, display_path(project_file))
+    _check_graph(project, locator)
+    environment, environment_path = _load_environment(project, root, env, locator, warnings)
+
+    context = ProjectContext(root=root, defaults=document.data.get("defaults"), adapter=env)
+    problems: list[Problem] = []
+    loaded: dict[str, LoadedBundle] = {}
+    skipped: set[str] = set()
+    relative_paths: dict[str, str] = {}
+    for index, step in enumerate(project.execution_order):
+        relative = step.contracts.get(env)
+        if relative is None:
+            skipped.add(step.name)
+            warnings.append(
+                Diagnostic(
+                    "STEP_SKIPPED_FOR_ENVIRONMENT",
+                    "info",
+                    f"step '{step.name}' has no contract for '{env}' and is skipped",
+                    display_path(project_file),
+                    None,
+                    f"execution_order[{index}].contracts",
+                )
+            )
+            continue
+        contract_file = root / relative
+        if not contract_file.is_file():
+            problems.append(
+                _problem(
+                    locator,
+                    ("execution_order", index, "contracts", env),
+                    f"contract file not found: {relative}",
+                    code="FILE_NOT_FOUND",
+                )
+            )
+            continue
+        try:
+            loaded[step.name] = load_bundle(contract_file, context)
+            relative_paths[step.name] = Path(relative).as_posix()
+        except ContractForgeError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContractForgeError(problems)
+
+    targets: dict[tuple[str, str], TargetEntry] = {}
+    for name, bundle in loaded.items():
+        entry = target_entry(name, bundle.contract)
+        key = (entry.layer, entry.table)
+        if key in targets and targets[key].identifier == entry.identifier:
+            warnings.append(
+                Diagnostic(
+                    "DUPLICATE_TARGET",
+                    "warning",
+                    f"steps '{targets[key].step}' and '{name}' both write {entry.identifier}",
+                    display_path(bundle.path),
+                    None,
+                    "target",
+                )
+            )
+        targets.setdefault(key, entry)
+
+    refs: list[ResolvedRef] = []
+    for name, bundle in loaded.items():
+        for use in find_table_refs(bundle.contract):
+            resolved = resolve_ref(use, name, bundle.contract, targets)
+            refs.append(resolved)
+            if resolved.via == "layer_convention":
+                file, line, _ = bundle.locate(use.field)
+                warnings.append(
+                    Diagnostic(
+                        "TABLE_REF_UNRESOLVED",
+                        "warning",
+                        f"no step of this project writes {use.layer}.{use.table}; assuming {resolved.identifier} "
+                        "(layer-suffix convention)",
+                        file,
+                        line,
+                        use.field,
+                    )
+                )
+
+    steps = []
+    for step in project.execution_order:
+        bundle = loaded.get(step.name)
+        steps.append(
+            LoadedStep(
+                name=step.name,
+                layer=step.layer,
+                description=step.description,
+                depends_on=tuple(d for d in step.depends_on if d not in skipped),
+                expected_result=step.expected_result,
+                contract_path=relative_paths.get(step.name),
+                bundle=bundle,
+                skipped_reason=None if bundle else f"no contract for environment '{env}'",
+            )
+        )
+        if bundle:
+            warnings.extend(bundle.warnings)
+    return LoadedProject(
+        name=project.name,
+        root=root,
+        path=project_file,
+        env_key=env,
+        project=project,
+        environment=environment,
+        environment_path=environment_path,
+        steps=tuple(steps),
+        targets=targets,
+        refs=tuple(refs),
+        warnings=tuple(warnings),
+        locator=locator,
+    )

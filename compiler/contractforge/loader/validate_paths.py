@@ -1,0 +1,86 @@
+"""What ``contractforge validate PATH`` checks for each kind of path (kept out of the CLI module
+so tests and other commands can reuse it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contractforge.errors import ContractForgeError, Problem
+from contractforge.loader.bundle import display_path, load_environment_file
+from contractforge.loader.errors import SourceLocator, validate
+from contractforge.loader.project import find_project_file, load_project
+from contractforge.loader.yaml_source import load_mapping
+from contractforge.models import Access, Annotations, ConnectionFile, Operations
+from contractforge.project_plan import Diagnostic
+
+_SECTION_MODELS = {".annotations.": Annotations, ".operations.": Operations, ".access.": Access}
+
+
+@dataclass
+class ValidationReport:
+    kind: str  # project | contract | contracts | environment | annotations | ... | unknown
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+
+def _collect(report: ValidationReport, action) -> None:
+    try:
+        action()
+    except ContractForgeError as exc:
+        report.problems.extend(exc.problems)
+
+
+def validate_path(path: Path, env: str = "aws") -> ValidationReport:
+    from contractforge.api import load_contract  # api imports this package
+
+    if not path.exists() and not any(path.parent.glob(f"{path.name}.ingestion.*")):
+        raise ContractForgeError.single("file not found", file=display_path(path), code="FILE_NOT_FOUND")
+    if find_project_file(path) is not None:
+        report = ValidationReport(kind="project")
+
+        def project() -> None:
+            loaded = load_project(path, env)
+            report.warnings.extend(loaded.warnings)
+            report.checked.append(display_path(loaded.path))
+            report.checked.extend(display_path(s.bundle.path) for s in loaded.loaded_steps)
+
+        _collect(report, project)
+        return report
+    if path.is_dir():
+        contracts = sorted(path.rglob("*.ingestion.yaml")) + sorted(path.rglob("*.ingestion.yml"))
+        report = ValidationReport(kind="contracts")
+        if not contracts:
+            raise ContractForgeError.single(
+                "no project.yaml and no *.ingestion.yaml below this directory",
+                file=display_path(path),
+                code="CONTRACT_NOT_FOUND",
+            )
+        for contract in contracts:
+            _collect(report, lambda c=contract: _contract(report, c, load_contract))
+        return report
+    name = path.name
+    if ".environment." in name:
+        report = ValidationReport(kind="environment", checked=[display_path(path)])
+        _collect(report, lambda: load_environment_file(path))
+        return report
+    if path.parent.name == "connections":
+        report = ValidationReport(kind="connection", checked=[display_path(path)])
+        _collect(report, lambda: _single(path, ConnectionFile))
+        return report
+    report = ValidationReport(kind="contract")
+    _collect(report, lambda: _contract(report, path, load_contract))
+    return report
+
+
+def _contract(report: ValidationReport, path: Path, load_contract) -> None:
+    bundle = load_contract(path)
+    report.warnings.extend(bundle.warnings)
+    report.checked.extend(display_path(p) for p in bundle.paths.values())
+
+
+def _single(path: Path, model) -> None:
+    document = load_mapping(path, display_path(path))
+    data = {k: v for k, v in document.data.items() if k != "_metadata"}
+    validate(model, data, SourceLocator.single(document.source_map))

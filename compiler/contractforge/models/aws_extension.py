@@ -1,0 +1,124 @@
+"""``extensions.aws`` and ``environment.parameters.aws`` (ref §1.17, §1.21).
+
+Typed loosely on purpose: known keys are checked for shape, unknown keys are *kept* (the
+planner reports them as ``AWS_UNKNOWN_EXTENSION`` / ``AWS_UNKNOWN_EXTENSION_FIELD`` warnings,
+as the original does, instead of failing the load). Read unknown keys via ``model_extra``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+from contractforge.models.base import NameList, OpenModel, OptStr
+
+KNOWN_AWS_EXTENSION_KEYS = (
+    "glue_job",
+    "iceberg",
+    "job_bookmarks",
+    "dependencies",
+    "lake_formation",
+    "dqdl",
+    "native_passthrough",
+)
+
+
+def _number_to_text(value: Any) -> Any:
+    # `glue_version: 5.0` arrives as a float from YAML
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+VersionStr = Annotated[str | None, BeforeValidator(_number_to_text)]
+
+
+class GlueJobExtension(OpenModel):
+    name: OptStr = None
+    role_arn: OptStr = None
+    script_s3_uri: OptStr = None
+    glue_version: VersionStr = None
+    worker_type: OptStr = None
+    number_of_workers: int | None = Field(None, gt=0)
+    timeout_minutes: int | None = Field(None, gt=0)
+    max_retries: int | None = Field(None, ge=0)
+    default_arguments: dict[str, Any] | None = None
+    description: OptStr = None
+    enable_job_bookmark: bool | None = None
+    spark_conf: dict[str, Any] | str | None = None
+    # honoured by the original although not allowlisted there
+    connection_names: NameList | None = None
+    connections: NameList | None = None
+    runtime_mode: OptStr = None
+    execution_class: OptStr = None
+    max_concurrent_runs: int | None = Field(None, gt=0)
+    security_configuration: OptStr = None
+    tags: dict[str, Any] | None = None
+
+
+class IcebergExtension(OpenModel):
+    warehouse: OptStr = None
+    table_properties: dict[str, Any] | None = None
+    partition_by: NameList | None = None
+
+
+class JobBookmarksExtension(OpenModel):
+    enabled: bool | None = None
+    enable_job_bookmark: bool | None = None
+
+
+class DependenciesExtension(OpenModel):
+    python_modules: NameList | None = None
+    additional_python_modules: NameList | None = None
+    jars: NameList | None = None
+    extra_jars: NameList | None = None
+    py_files: NameList | None = None
+    extra_py_files: NameList | None = None
+
+
+class AwsExtension(OpenModel):
+    glue_job: GlueJobExtension | None = None
+    iceberg: IcebergExtension | None = None
+    job_bookmarks: JobBookmarksExtension | None = None
+    dependencies: DependenciesExtension | None = None
+    lake_formation: dict[str, Any] | None = None
+    dqdl: dict[str, Any] | None = None
+    native_passthrough: dict[str, Any] | None = None
+
+
+class StepFunctionsParameters(OpenModel):
+    role_arn: OptStr = None
+    state_machine_name: OptStr = None
+    state_machine_arn: OptStr = None
+    type: OptStr = None
+
+
+class SchedulerParameters(OpenModel):
+    role_arn: OptStr = None
+
+
+class AwsParameters(AwsExtension):
+    """``environment.parameters.aws``: the extension keys plus orchestration settings."""
+
+    region: OptStr = None
+    step_functions: StepFunctionsParameters | None = None
+    scheduler: SchedulerParameters | None = None
+
+
+class Extensions(OpenModel):
+    """``extensions``: opaque adapter-owned namespaces; only ``aws`` is typed."""
+
+    aws: AwsExtension | None = None
+
+
+__all__ = [
+    "AwsExtension",
+    "AwsParameters",
+    "DependenciesExtension",
+    "Extensions",
+    "GlueJobExtension",
+    "IcebergExtension",
+    "JobBookmarksExtension",
+    "KNOWN_AWS_EXTENSION_KEYS",
+]
