@@ -1,0 +1,154 @@
+"""LoadedProject → frozen ProjectPlan: semantic validation, per-step diagnostics, run plans.
+
+Invalid input (semantic errors in any file) raises one ContractForgeError listing every
+problem (exit 2). Everything else becomes coded diagnostics; a step is runnable exactly when
+its status is SUPPORTED or SUPPORTED_WITH_WARNINGS, and only then does it carry a run plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contractforge import naming
+from contractforge.errors import ContractForgeError, Problem
+from contractforge.loader.project import LoadedProject, LoadedStep
+from contractforge.planner.contract_rules import plan_contract
+from contractforge.planner.diagnostics import diagnostic, sort_diagnostics, status_of
+from contractforge.planner.glue_settings import bookmarks_enabled, glue_settings
+from contractforge.planner.project_settings import ProjectSettings, project_settings
+from contractforge.planner.read_kind import read_kind
+from contractforge.planner.table_refs import RefSubstitution, TargetInfo
+from contractforge.project_plan import RUNNABLE_STATUSES, Diagnostic, ProjectPlan, StepPlan
+from contractforge.runplan.build import StepInputs, build_run_plan
+from contractforge.validation.semantic import validate_contract
+
+
+def contract_mapping(step: LoadedStep) -> dict[str, Any]:
+    """The validated contract in YAML spelling with canonical values (mode, lists, lower-case types)."""
+    return step.bundle.contract.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _where(step: LoadedStep):
+    def where(path: tuple) -> dict[str, Any]:
+        file, line, column = step.bundle.locate(tuple(path))
+        return {"file": file, "line": line, "column": column}
+
+    return where
+
+
+def _target(mapping: dict[str, Any]) -> TargetInfo:
+    target = mapping.get("target") or {}
+    return TargetInfo(
+        target.get("catalog"), target.get("schema"), target["table"], mapping.get("layer") or "bronze"
+    )
+
+
+def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
+    problems: list[Problem] = []
+    settings = project_settings(loaded, problems)
+    steps = [s for s in loaded.steps if s.bundle is not None]
+    mappings = {s.name: contract_mapping(s) for s in steps}
+    for step in steps:
+        problems.extend(validate_contract(mappings[step.name], _where(step)))
+    layers = {entry.layer for entry in loaded.targets.values()}
+    for ref in loaded.refs:
+        if ref.via == "layer_convention" and ref.use.layer not in layers:
+            file, line, column = loaded.step(ref.step).bundle.locate(ref.use.field)
+            known = ", ".join(sorted(layers)) or "none"
+            problems.append(Problem(
+                f"table ref '{ref.use.layer}.{ref.use.table}' names layer '{ref.use.layer}', which no step of "
+                f"this project writes (layers: {known})", file, line, column, ref.use.field, code="TABLE_REF_UNKNOWN_LAYER",
+            ))  # fmt: skip
+    if problems:
+        raise ContractForgeError(list(dict.fromkeys(problems)))
+
+    job_names = naming.make_unique(
+        naming.glue_job_name(loaded.name, s.name, _job_name_override(mappings[s.name])) for s in steps
+    )
+    planned: dict[str, StepPlan] = {}
+    for step, job_name in zip(steps, job_names, strict=True):
+        planned[step.name] = _plan_step(loaded, settings, step, mappings[step.name], job_name, planned)
+    return ProjectPlan(
+        name=loaded.name,
+        root=loaded.root,
+        environment_key=loaded.env_key,
+        region=settings.region,
+        artifacts_uri=settings.artifacts_uri,
+        warehouse=settings.warehouse,
+        evidence_database=settings.evidence_database,
+        steps=tuple(planned[s.name] for s in steps),
+        schedule=settings.schedule,
+        state_machine_name=settings.state_machine_name,
+        tags=settings.tags,
+        environment=settings.environment,
+        diagnostics=sort_diagnostics([*loaded.warnings, *settings.diagnostics]),
+    )
+
+
+def _job_name_override(mapping: dict[str, Any]) -> str | None:
+    glue_job = ((mapping.get("extensions") or {}).get("aws") or {}).get("glue_job") or {}
+    return glue_job.get("name")
+
+
+def _plan_step(loaded: LoadedProject, settings: ProjectSettings, step: LoadedStep, mapping: dict[str, Any],
+               job_name: str, planned: dict[str, StepPlan]) -> StepPlan:  # fmt: skip
+    where = _where(step)
+    diagnostics: list[Diagnostic] = plan_contract(mapping, lambda path: where(path))
+    refs = [r for r in loaded.refs if r.step == step.name]
+    for ref in refs:
+        if ref.via == "layer_convention":
+            file, line, _ = step.bundle.locate(ref.use.field)
+            diagnostics.append(diagnostic(
+                "AWS_TABLE_REF_RESOLVED_BY_CONVENTION",
+                f"no step of this project writes {ref.use.layer}.{ref.use.table}; reading {ref.identifier}",
+                file=file, line=line, field=ref.use.field,
+            ))  # fmt: skip
+    for dep in step.depends_on:
+        if dep in planned and not planned[dep].runnable:
+            diagnostics.append(
+                diagnostic("PROJECT_DEPENDENCY_NOT_RUNNABLE", f"depends on '{dep}', which is not runnable")
+            )
+    kind = read_kind(mapping)
+    contract_aws = (mapping.get("extensions") or {}).get("aws") or {}
+    contract_warehouse = (contract_aws.get("iceberg") or {}).get("warehouse")
+    warehouse = _dir_uri(contract_warehouse or settings.warehouse)
+    bookmarks = bookmarks_enabled(kind.family, False, settings.env_aws, contract_aws)
+    if kind.family == "incremental_files" and not bookmarks:
+        diagnostics.append(diagnostic("AWS_INCREMENTAL_FILES_BOOKMARKS_DISABLED", field="source.type"))
+    glue = glue_settings(
+        job_name, settings.env_aws, contract_aws, bookmarks=bookmarks, tags=dict(settings.tags)
+    )
+    ordered = sort_diagnostics(diagnostics)
+    status = status_of(ordered)
+    target = _target(mapping)
+    run_plan = None
+    if status in RUNNABLE_STATUSES:
+        substitution = RefSubstitution(
+            {(r.use.field, r.use.text): r.identifier for r in refs},
+            {key: entry.identifier for key, entry in loaded.targets.items()},
+        )
+        inputs = StepInputs(
+            project=loaded.name, environment_key=loaded.env_key, step=step.name, depends_on=step.depends_on,
+            expected_result=step.expected_result, contract_path=step.contract_path, contract=mapping,
+            target=target, warehouse=warehouse, evidence_database=settings.evidence_database, glue=glue,
+            kind=kind, env_iceberg=settings.env_iceberg,
+        )  # fmt: skip
+        run_plan = build_run_plan(inputs, substitution.ref, substitution.query)
+    return StepPlan(
+        name=step.name,
+        layer=target.layer,
+        depends_on=step.depends_on,
+        expected_result=step.expected_result,
+        status=status,
+        diagnostics=ordered,
+        contract_path=step.contract_path,
+        target_identifier=target.identifier,
+        target_database=target.database,
+        glue=glue,
+        run_plan=run_plan,
+        decisions=tuple(step.bundle.decisions),
+    )
+
+
+def _dir_uri(uri: str) -> str:
+    return uri if uri.endswith("/") else uri + "/"

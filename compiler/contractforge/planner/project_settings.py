@@ -1,0 +1,153 @@
+"""Project-wide settings of a plan: region, artifacts, warehouse, evidence database, schedule,
+state machine name and tags, with the environment and project.yaml checks that go with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from contractforge import naming
+from contractforge.errors import Problem
+from contractforge.loader.bundle import display_path, load_environment_file
+from contractforge.loader.project import LoadedProject
+from contractforge.project_plan import Diagnostic, ScheduleSettings
+from contractforge.validation.locate import Problems
+from contractforge.validation.project_checks import check_schedule
+from contractforge.validation.semantic import check_aws_parameters
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    region: str
+    artifacts_uri: str
+    warehouse: str
+    evidence_database: str
+    schedule: ScheduleSettings | None
+    state_machine_name: str
+    tags: tuple[tuple[str, str], ...]
+    environment: dict[str, Any]
+    env_aws: dict[str, Any]
+    env_iceberg: dict[str, Any]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _locator_where(locator):
+    def where(path: tuple) -> dict[str, Any]:
+        if locator is None:
+            return {}
+        file, line, column, _ = locator.locate(tuple(path))
+        return {"file": file, "line": line, "column": column}
+
+    return where
+
+
+def project_settings(loaded: LoadedProject, problems: list[Problem]) -> ProjectSettings:
+    environment = (
+        loaded.environment.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if loaded.environment
+        else {}
+    )
+    env_aws = (environment.get("parameters") or {}).get("aws") or {}
+    env_iceberg = env_aws.get("iceberg") or {}
+    env_file = display_path(loaded.environment_path) if loaded.environment_path else None
+    env_where = _locator_where(
+        load_environment_file(loaded.environment_path)[1] if loaded.environment_path else None
+    )
+    env_problems = Problems(env_where)
+    check_aws_parameters(env_problems, env_aws, ("parameters", "aws"))
+
+    artifacts = loaded.environment.artifacts_uri if loaded.environment else None
+    if not artifacts or not str(artifacts).startswith("s3://"):
+        env_problems.add(("artifacts", "uri"), f"artifacts.uri must be an s3:// URI, got '{artifacts}'"
+                         if artifacts else "the environment needs artifacts.uri (s3://bucket/prefix/)",
+                         code="ARTIFACTS_URI_INVALID")  # fmt: skip
+    warehouse = env_iceberg.get("warehouse")
+    contract_warehouses = [
+        ((s.bundle.contract.extensions.aws or None) and s.bundle.contract.extensions.aws.iceberg or None)
+        for s in loaded.loaded_steps
+    ]
+    if not warehouse and not all(w is not None and w.warehouse for w in contract_warehouses):
+        env_problems.add(("parameters", "aws", "iceberg", "warehouse"),
+                         "no Iceberg warehouse: set parameters.aws.iceberg.warehouse (s3://bucket/prefix/)",
+                         code="WAREHOUSE_MISSING")  # fmt: skip
+    for problem in env_problems.items:
+        problems.append(problem if problem.file else replace(problem, file=env_file))
+    project_problems = Problems(_locator_where(loaded.locator))
+    raw_schedule = (
+        loaded.project.schedule.model_dump(mode="json", exclude_none=True)
+        if loaded.project.schedule
+        else None
+    )
+    if raw_schedule is not None:
+        check_schedule(project_problems, raw_schedule)
+    problems.extend(project_problems.items)
+
+    diagnostics: list[Diagnostic] = []
+    region = env_aws.get("region")
+    if not region:
+        region = DEFAULT_REGION
+        diagnostics.append(Diagnostic("PROJECT_REGION_DEFAULTED", "info",
+                                      f"parameters.aws.region is not set; using {DEFAULT_REGION}", env_file))  # fmt: skip
+    deployment = loaded.project.deployment.aws if loaded.project.deployment else None
+    step_functions = env_aws.get("step_functions") or {}
+    machine = naming.state_machine_name(
+        loaded.name,
+        (deployment.state_machine_name if deployment else None) or step_functions.get("state_machine_name"),
+    )
+    fallback_warehouse = warehouse or next(
+        (w.warehouse for w in contract_warehouses if w and w.warehouse), "s3://"
+    )
+    return ProjectSettings(
+        region=str(region),
+        artifacts_uri=_dir_uri(str(artifacts or "s3://")),
+        warehouse=_dir_uri(str(fallback_warehouse)),
+        evidence_database=naming.evidence_database(
+            loaded.environment.evidence_database if loaded.environment else None,
+            naming.glue_database(None, loaded.name),
+        ),
+        schedule=_schedule(loaded),
+        state_machine_name=machine,
+        tags=(("contractforge:environment", loaded.env_key), ("contractforge:project", loaded.name)),
+        environment=environment,
+        env_aws=env_aws,
+        env_iceberg=env_iceberg,
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _dir_uri(uri: str) -> str:
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _schedule(loaded: LoadedProject) -> ScheduleSettings | None:
+    schedule = loaded.project.schedule
+    if schedule is None:
+        return None
+    aws = schedule.adapters.aws if schedule.adapters and schedule.adapters.aws else None
+    cron = (aws.cron or aws.expression if aws else None) or schedule.cron or ""
+    timezone = (aws.timezone if aws else None) or schedule.timezone or "UTC"
+    enabled = schedule.enabled
+    if aws is not None:
+        if aws.enabled is not None:
+            enabled = aws.enabled
+        if aws.state is not None:
+            enabled = aws.state == "ENABLED"
+        if aws.paused or str(aws.pause_status or "").upper() == "PAUSED":
+            enabled = False
+    window = None
+    flexible = aws.flexible_time_window if aws else None
+    if isinstance(flexible, dict):
+        mode = str(flexible.get("mode") or flexible.get("Mode") or "OFF").upper()
+        minutes = flexible.get("maximum_window_in_minutes") or flexible.get("MaximumWindowInMinutes")
+        window = int(minutes or 15) if mode == "FLEXIBLE" else None
+    elif isinstance(flexible, str) and flexible.upper() == "FLEXIBLE":
+        window = int(aws.maximum_window_in_minutes or 15)
+    return ScheduleSettings(
+        cron=str(cron),
+        timezone=str(timezone),
+        enabled=bool(enabled),
+        flexible_window_minutes=window,
+        name=naming.schedule_name(loaded.name),
+    )

@@ -1,0 +1,164 @@
+"""Build the run plan dict (docs/run-plan.md, schemas/run-plan.v1.schema.json) of one step.
+
+Pure: takes the resolved contract mapping and what the planner resolved (target, warehouse,
+evidence database, Glue settings, table-ref resolver) and returns plain JSON-able data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from contractforge_runtime.secrets import placeholders_in
+
+from contractforge import __version__, naming
+from contractforge.models.base import split_list
+from contractforge.planner.read_kind import ReadKind
+from contractforge.planner.table_refs import TargetInfo
+from contractforge.project_plan import GlueJobSettings
+from contractforge.runplan.source import build_source, option_text
+from contractforge.runplan.steps import build_preparation, build_quality
+
+PLAN_KIND = "contractforge.aws.run_plan"
+PLAN_VERSION = 1
+DEFAULT_TABLE_PROPERTIES = {"format-version": "2", "write.merge.mode": "merge-on-read"}
+
+
+@dataclass(frozen=True)
+class StepInputs:
+    project: str
+    environment_key: str
+    step: str
+    depends_on: tuple[str, ...]
+    expected_result: str
+    contract_path: str
+    contract: dict[str, Any]  # resolved contract mapping (YAML spelling, canonical mode)
+    target: TargetInfo
+    warehouse: str
+    evidence_database: str
+    glue: GlueJobSettings
+    kind: ReadKind
+    env_iceberg: dict[str, Any]
+
+
+def contract_sha256(contract: dict[str, Any]) -> str:
+    text = json.dumps(contract, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v) for v in split_list(value) or ()]
+
+
+def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
+                   substitute_sql: Callable[[str, tuple], tuple[str, list[str]]]) -> dict[str, Any]:  # fmt: skip
+    contract = inputs.contract
+    source = contract.get("source") if isinstance(contract.get("source"), dict) else {"type": "table",
+                                                                                        "table": contract.get("source")}  # fmt: skip
+    plan: dict[str, Any] = {
+        "kind": PLAN_KIND,
+        "plan_version": PLAN_VERSION,
+        "framework_version": __version__,
+        "project": {"name": inputs.project, "environment": inputs.environment_key},
+        "step": {
+            "name": inputs.step,
+            "depends_on": list(inputs.depends_on),
+            "expected_result": inputs.expected_result,
+        },
+        "contract": {"path": inputs.contract_path, "sha256": contract_sha256(contract)},
+        "target": _target(inputs),
+        "write": _write(contract),
+        "source": build_source(source, inputs.kind, resolve_ref, substitute_sql),
+        "preparation": build_preparation(contract),
+        "quality": build_quality(contract),
+        "evidence": {
+            "database": inputs.evidence_database,
+            "location": naming.namespace_location(inputs.warehouse, inputs.evidence_database),
+        },
+        "run": _run(contract, inputs.glue),
+        "metadata": _metadata(contract),
+    }
+    if plan["source"].get("family") == "incremental_files":
+        plan["source"]["bookmarks"] = inputs.glue.job_bookmarks
+    plan["secrets"] = sorted({f"{scope}/{key}" for scope, key in placeholders_in(plan)})
+    return plan
+
+
+def _target(inputs: StepInputs) -> dict[str, Any]:
+    contract_iceberg = ((inputs.contract.get("extensions") or {}).get("aws") or {}).get("iceberg") or {}
+    properties = {**DEFAULT_TABLE_PROPERTIES}
+    for block in (inputs.env_iceberg.get("table_properties"), contract_iceberg.get("table_properties")):
+        properties.update({str(k): option_text(v) for k, v in (block or {}).items() if v is not None})
+    target = inputs.target
+    return {
+        "catalog": target.catalog,
+        "schema": target.schema,
+        "table": target.table,
+        "database": target.database,
+        "identifier": target.identifier,
+        "layer": target.layer,
+        "warehouse": inputs.warehouse,
+        "location": naming.namespace_location(inputs.warehouse, target.database),
+        "partition_by": _names(
+            contract_iceberg.get("partition_by") or inputs.env_iceberg.get("partition_by")
+        ),
+        "table_properties": dict(sorted(properties.items())),
+    }
+
+
+def _write(contract: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "mode": contract.get("mode") or "scd0_append",
+        "merge_keys": _names(contract.get("merge_keys")),
+        "hash_strategy": contract.get("hash_strategy") or "explicit",
+        "hash_keys": _names(contract.get("hash_keys")),
+        "hash_exclude_columns": _names(contract.get("hash_exclude_columns")),
+        "schema_policy": contract.get("schema_policy") or "permissive",
+    }
+
+
+def _run(contract: dict[str, Any], glue: GlueJobSettings) -> dict[str, Any]:
+    return {
+        "idempotency_policy": contract.get("idempotency_policy") or "always_run",
+        "idempotency_key": contract.get("idempotency_key"),
+        # a lock can never need to outlive the job's own timeout
+        "lock_ttl_minutes": glue.timeout_minutes,
+        "dry_run": bool(contract.get("dry_run", False)),
+        "static_ids": {
+            key: contract.get(key)
+            for key in ("parent_run_id", "run_group_id", "master_job_id", "master_run_id")
+        },
+    }
+
+
+def _operations_view(operations: dict[str, Any]) -> dict[str, Any]:
+    """The nested ``operations`` block wins over root keys (ref §1.19); ``target`` is dropped."""
+    view = {k: v for k, v in operations.items() if k not in ("target", "operations")}
+    view.update(operations.get("operations") or {})
+    return view
+
+
+def _metadata(contract: dict[str, Any]) -> dict[str, Any]:
+    annotations = {k: v for k, v in (contract.get("annotations") or {}).items() if k != "target"}
+    operations = _operations_view(contract.get("operations") or {})
+    access = {k: v for k, v in (contract.get("access") or {}).items() if k != "target"}
+    ownership = operations.get("ownership") or {}
+    owner = contract.get("owner") or next(
+        (ownership.get(k) for k in ("technical_owner", "business_owner", "steward") if ownership.get(k)), None
+    )
+    freshness = operations.get("freshness_sla_minutes")
+    return {
+        "description": contract.get("description") or ((annotations.get("table") or {}).get("description")),
+        "owner": owner,
+        "domain": contract.get("domain"),
+        "tags": _names(contract.get("tags")),
+        "sla": contract.get("sla") or (f"{freshness} minutes" if freshness else None),
+        "runtime_parameters": contract.get("runtime_parameters") or {},
+        "annotations": annotations,
+        "operations": operations,
+        "access": access,
+        "freshness_sla_minutes": freshness,
+    }

@@ -1,0 +1,106 @@
+"""``preparation`` and ``quality`` sections of the run plan (ref §1.12-§1.14).
+
+Preparation keeps only the steps that are declared (absent key = skipped) in their canonical
+spelling; quality turns ``quality_rules`` into an ordered list of rules with default severities.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from contractforge.models.base import split_list
+
+_ORDER_CLAUSE = re.compile(
+    r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(asc|desc)?\s*(?:nulls\s+(first|last))?\s*$", re.I
+)
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v) for v in split_list(value) or ()]
+
+
+def parse_order_by(value: Any) -> list[dict[str, Any]]:
+    """``"a desc nulls last, b"`` or a list of mappings → ``[{column, direction, nulls}]``."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = []
+        for clause in value.split(","):
+            match = _ORDER_CLAUSE.match(clause)
+            if not match:
+                raise ValueError(
+                    f"cannot read order_by clause '{clause.strip()}' (expected: col [ASC|DESC] [NULLS FIRST|LAST])"
+                )
+            column, direction, nulls = match.groups()
+            items.append({"column": column, "direction": (direction or "desc").lower(),
+                          "nulls": nulls.lower() if nulls else None})  # fmt: skip
+        return items
+    return [
+        {"column": item["column"], "direction": str(item.get("direction") or "desc").lower(),
+         "nulls": str(item["nulls"]).lower() if item.get("nulls") else None}
+        for item in value
+    ]  # fmt: skip
+
+
+def build_preparation(contract: dict[str, Any]) -> dict[str, Any]:
+    transform = contract.get("transform") or {}
+    shape = contract.get("shape") or transform.get("shape")
+    steps: dict[str, Any] = {}
+    if contract.get("select_columns"):
+        steps["select_columns"] = _names(contract["select_columns"])
+    if contract.get("column_mapping"):
+        steps["column_mapping"] = dict(contract["column_mapping"])
+    if shape:
+        steps["shape"] = shape
+    if transform.get("cast"):
+        steps["cast"] = dict(transform["cast"])
+    if transform.get("standardize"):
+        flags = ("trim", "lower", "upper", "normalize_whitespace", "empty_as_null")
+        steps["standardize"] = {
+            column: {flag: bool((spec or {}).get(flag, False)) for flag in flags}
+            for column, spec in transform["standardize"].items()
+        }
+    if transform.get("derive"):
+        steps["derive"] = dict(transform["derive"])
+    if contract.get("filter_expression"):
+        steps["filter_expression"] = contract["filter_expression"]
+    if transform.get("composite_keys"):
+        steps["composite_keys"] = {k: _names(v) for k, v in transform["composite_keys"].items()}
+    dedupe = transform.get("deduplicate")
+    if dedupe:
+        steps["deduplicate"] = {
+            "keys": _names(dedupe.get("keys")),
+            "order_by": parse_order_by(dedupe.get("order_by")),
+        }
+    return steps
+
+
+def build_quality(contract: dict[str, Any]) -> dict[str, Any]:
+    rules_in = contract.get("quality_rules") or {}
+    rules: list[dict[str, Any]] = []
+    if rules_in.get("required_columns"):
+        rules.append({"name": "required_columns", "kind": "required_columns",
+                      "columns": _names(rules_in["required_columns"]), "severity": "abort"})  # fmt: skip
+    for column in _names(rules_in.get("not_null")):
+        rules.append(
+            {"name": f"{column}_not_null", "kind": "not_null", "columns": [column], "severity": "quarantine"}
+        )
+    if rules_in.get("unique_key"):
+        rules.append({"name": "unique_key", "kind": "unique_key", "columns": _names(rules_in["unique_key"]),
+                      "severity": "abort"})  # fmt: skip
+    for column, values in (rules_in.get("accepted_values") or {}).items():
+        listed = list(values) if isinstance(values, (list, tuple)) else [values]
+        rules.append({"name": f"{column}_accepted_values", "kind": "accepted_values", "columns": [column],
+                      "values": listed, "severity": "quarantine"})  # fmt: skip
+    if rules_in.get("min_rows"):
+        rules.append(
+            {"name": "min_rows", "kind": "min_rows", "value": int(rules_in["min_rows"]), "severity": "abort"}
+        )
+    for column, ratio in (rules_in.get("max_null_ratio") or {}).items():
+        rules.append({"name": f"{column}_max_null_ratio", "kind": "max_null_ratio", "columns": [column],
+                      "value": float(ratio), "severity": "warn"})  # fmt: skip
+    for rule in rules_in.get("expressions") or ():
+        rules.append({"name": rule["name"], "kind": "expression", "expression": rule["expression"],
+                      "severity": rule.get("severity") or "quarantine", "message": rule.get("message")})  # fmt: skip
+    return {"on_quality_fail": contract.get("on_quality_fail") or "fail", "rules": rules}
