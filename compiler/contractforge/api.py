@@ -15,8 +15,9 @@ from contractforge.loader.project import LoadedProject, LoadedStep, find_project
 from contractforge.loader.project import load_project as _load_project
 from contractforge.loader.yaml_source import load_mapping
 from contractforge.models import Project
+from contractforge.project_plan import ProjectPlan
 
-__all__ = ["LoadedBundle", "LoadedProject", "LoadedStep", "load_contract", "load_project"]
+__all__ = ["LoadedBundle", "LoadedProject", "LoadedStep", "load_contract", "load_project", "plan_project"]
 
 
 def _adapter_from_path(contract: Path, root: Path) -> str | None:
@@ -60,3 +61,12 @@ def load_project(path: str | Path, env: str = "aws") -> LoadedProject:
             code="PROJECT_NOT_FOUND",
         )
     return _load_project(project_file, env)
+
+
+def plan_project(path: str | Path, env: str = "aws") -> ProjectPlan:
+    """Load, validate (both depths) and plan a project: the frozen ``ProjectPlan`` every renderer,
+    the local runner and ops start from. Raises ``ContractForgeError`` (exit 2) for invalid input;
+    blockers and review items are diagnostics on the steps (``plan.has_blockers``)."""
+    from contractforge.planner.project import plan_loaded_project  # the planner imports the loader
+
+    return plan_loaded_project(load_project(path, env))
