@@ -70,3 +70,22 @@ def plan_project(path: str | Path, env: str = "aws") -> ProjectPlan:
     from contractforge.planner.project import plan_loaded_project  # the planner imports the loader
 
     return plan_loaded_project(load_project(path, env))
+
+
+# --- compile (engineer B) -------------------------------------------------------------------
+
+
+def compile_project(
+    path: str | Path,
+    env: str = "aws",
+    out: str | Path = "build/aws",
+    *,
+    check: bool = False,
+    module_source: str = "vendored",
+    endpoint_url: str | None = None,
+):
+    """Compile a project into a self-contained Terraform root under ``out`` (or, with ``check``,
+    compare ``out`` with what would be written). Returns a ``contractforge.compiling.CompileResult``."""
+    from contractforge.compiling import compile_project as _compile
+
+    return _compile(path, env, out, check=check, module_source=module_source, endpoint_url=endpoint_url)
