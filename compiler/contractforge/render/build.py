@@ -1,0 +1,271 @@
+"""Assemble every renderer into one in-memory build tree (relative posix path → bytes).
+
+Pure: inputs are the frozen ProjectPlan, the vendored module files and the runtime package
+files (both loaded by the caller); the writer decides what to do with the tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from contractforge import naming
+from contractforge.errors import ContractForgeError
+from contractforge.project_plan import ProjectPlan, StepPlan
+from contractforge.render import ddl, dqdl, iam, layout, performance, runtime_package, step_functions
+from contractforge.render.canonical import canonical_json, compact_json, sha256_hex, text_bytes
+from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES, render_manifest
+from contractforge.render.schedule import render_schedule
+from contractforge.render.terraform_root import (
+    ARTIFACT_BUCKET_TOKEN,
+    REGION_TOKEN,
+    RootInputs,
+    StepDeployment,
+    endpoints_override,
+    render_main_tf_json,
+)
+
+MAIN_FILE = "main.tf.json"
+ENDPOINTS_FILE = "endpoints_override.tf.json"
+MODULES_DIR = "modules"
+MANIFEST_PATH = "artifacts/manifest.json"
+STATE_MACHINE_PATH = "artifacts/orchestration/state_machine.asl.json"
+MODULE_NAMES = ("artifacts", "catalog", "glue_job", "glue_role", "lakeformation", "orchestration", "schedule")
+VENDORED = "vendored"
+GIT_SOURCE = re.compile(r"^git::[^?]+\?ref=[A-Za-z0-9._/-]+$")
+ROLE_NAME_MAX = 64
+_NOT_ROLE_CHAR = re.compile(r"[^A-Za-z0-9+=,.@_-]+")
+CONTENT_TYPES = {".json": "application/json", ".py": "text/x-python", ".zip": "application/zip"}
+
+
+@dataclass(frozen=True)
+class CompileOptions:
+    module_source: str = VENDORED  # "vendored" or "git::https://host/repo.git?ref=vX"
+    endpoint_url: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildTree:
+    files: dict[str, bytes]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def render_build(
+    plan: ProjectPlan,
+    options: CompileOptions,
+    module_files: dict[str, dict[str, bytes]],
+    runtime_files: dict[str, bytes],
+) -> BuildTree:
+    """The whole compiled root. ``module_files``: module name → (relative path → bytes)."""
+    blocked = [s for s in plan.steps if not s.runnable]
+    if blocked:
+        raise ValueError("render_build needs a plan without blockers: " + ", ".join(s.name for s in blocked))
+    warnings: list[str] = []
+    files: dict[str, bytes] = {}
+    artifacts = _artifact_location(plan)
+    partition = _partition(plan.region)
+    region = plan.region or REGION_TOKEN
+
+    runner = text_bytes(runtime_package.RUNNER_SCRIPT)
+    zip_name = runtime_package.runtime_zip_name(_runtime_version(runtime_files))
+    zip_content = runtime_package.zip_bytes(runtime_files)
+    runner_key = layout.runner_key(sha256_hex(runner))
+    zip_key = layout.runtime_zip_key(zip_name, sha256_hex(zip_content))
+    files[f"artifacts/runner/{layout.RUNNER_FILE}"] = runner
+    files[f"artifacts/runtime/{zip_name}"] = zip_content
+    uploads = {
+        runner_key: (f"artifacts/runner/{layout.RUNNER_FILE}", CONTENT_TYPES[".py"]),
+        zip_key: (f"artifacts/runtime/{zip_name}", CONTENT_TYPES[".zip"]),
+        "manifest.json": (MANIFEST_PATH, CONTENT_TYPES[".json"]),
+    }
+
+    lake_formation = _lake_formation_requested(plan)
+    context = iam.PolicyContext(partition=partition, region=region, lake_formation=lake_formation)
+    deployments, manifest_steps, policy_sizes = [], [], {}
+    role_names = _role_names(plan)
+    for step in plan.steps:
+        stem = layout.step_file_stem(step.name)
+        plan_key = layout.ArtifactKeys.plan_key(step.name)
+        plan_path = f"artifacts/{plan_key}"
+        files[plan_path] = text_bytes(canonical_json(step.run_plan))
+        uploads[plan_key] = (plan_path, CONTENT_TYPES[".json"])
+        objects = iam.JobObjects(
+            plan_uri=artifacts.object_uri(plan_key),
+            script_uri=artifacts.object_uri(runner_key),
+            runtime_zip_uri=artifacts.object_uri(zip_key),
+        )
+        policy = iam.render_job_policy(plan, step, objects, context)
+        review = _review_artifacts(step, policy)
+        files.update({f"artifacts/review/{stem}/{name}": content for name, content in review.items()})
+        policy_sizes[step.name] = len(compact_json(policy))
+        deployments.append(StepDeployment(step, objects.plan_uri, policy, role_names.get(step.name)))
+        manifest_steps.append(
+            {
+                "name": step.name,
+                "job_name": step.glue.name,
+                "status": step.status,
+                "expected_result": step.expected_result,
+                "depends_on": list(step.depends_on),
+                "plan": plan_path,
+                "plan_s3_key": plan_key,
+                "review": sorted(f"artifacts/review/{stem}/{name}" for name in review),
+                "role": "created" if step.name in role_names else "environment",
+            }
+        )
+
+    machine = step_functions.render_state_machine(plan)
+    warnings += [
+        f"step {after!r} waits for {before!r} although it does not depend on it "
+        "(the depends_on DAG is not series-parallel)"
+        for before, after in machine.added_orderings
+    ]
+    files[STATE_MACHINE_PATH] = text_bytes(canonical_json(machine.definition))
+    evidence_location = _evidence_location(plan)
+    files["artifacts/ddl/evidence.spark.sql"] = text_bytes(ddl.evidence_spark_ddl(plan.evidence_database))
+    files["artifacts/ddl/evidence.athena.sql"] = text_bytes(
+        ddl.evidence_athena_ddl(plan.evidence_database, evidence_location)
+    )
+    schedule = render_schedule(plan.schedule) if plan.schedule is not None else None
+
+    sources = _module_sources(options.module_source)
+    root = RootInputs(
+        plan=plan,
+        artifact_bucket=artifacts.bucket,
+        artifact_prefix=artifacts.prefix,
+        uploads=dict(uploads),
+        runner_uri=artifacts.object_uri(runner_key),
+        runtime_zip_uri=artifacts.object_uri(zip_key),
+        steps=tuple(deployments),
+        state_machine=machine.definition,
+        schedule=schedule,
+        module_sources=sources,
+        lake_formation=lake_formation,
+        step_functions_type=_step_functions_type(plan),
+        region=region,
+    )
+    main = render_main_tf_json(root)
+    files[MAIN_FILE] = text_bytes(canonical_json(main))
+    if options.module_source == VENDORED:
+        for name in sorted(_used_modules(main)):
+            if name not in module_files:
+                raise ValueError(f"terraform module {name!r} is missing from terraform/modules")
+            for path, content in module_files[name].items():
+                files[f"{MODULES_DIR}/{name}/{path}"] = content
+
+    warnings += _budget_warnings(files, policy_sizes)
+    upload_paths = {path: key for key, (path, _) in uploads.items()}
+    manifest = render_manifest(plan, dict(files), upload_paths, manifest_steps, policy_sizes, warnings)
+    files[MANIFEST_PATH] = text_bytes(canonical_json(manifest))
+    if options.endpoint_url:
+        files[ENDPOINTS_FILE] = text_bytes(canonical_json(endpoints_override(options.endpoint_url)))
+    return BuildTree(dict(sorted(files.items())), tuple(sorted(set(warnings))))
+
+
+def _review_artifacts(step: StepPlan, policy: dict[str, Any]) -> dict[str, bytes]:
+    run_plan = step.run_plan or {}
+    review = {
+        "iam_policy.json": text_bytes(canonical_json(policy)),
+        "target.spark.sql": text_bytes(ddl.target_spark_ddl(run_plan)),
+        "target.athena.sql": text_bytes(ddl.target_athena_ddl(run_plan)),
+    }
+    rules = dqdl.render_dqdl(run_plan)
+    if rules:
+        review["quality.dqdl"] = text_bytes(rules)
+    if performance.is_hash_diff(run_plan):
+        profile = performance.render_performance_profile(run_plan, step.glue)
+        review["performance_profile.json"] = text_bytes(canonical_json(profile))
+        review["performance.sql"] = text_bytes(performance.render_performance_sql(run_plan))
+    return review
+
+
+def _artifact_location(plan: ProjectPlan) -> layout.ArtifactLocation:
+    if plan.artifacts_uri:
+        return layout.ArtifactLocation.from_uri(plan.artifacts_uri)
+    return layout.ArtifactLocation(
+        ARTIFACT_BUCKET_TOKEN, f"contractforge/{layout.step_file_stem(plan.name)}/"
+    )
+
+
+def _evidence_location(plan: ProjectPlan) -> str:
+    for step in plan.steps:
+        evidence = (step.run_plan or {}).get("evidence") or {}
+        if evidence.get("database") == plan.evidence_database and evidence.get("location"):
+            return evidence["location"]
+    return naming.namespace_location(plan.warehouse, plan.evidence_database)
+
+
+def _role_names(plan: ProjectPlan) -> dict[str, str]:
+    """Role name per step without an environment role: the job name in IAM's alphabet, <= 64 chars."""
+    return {
+        step.name: naming.fit(_NOT_ROLE_CHAR.sub("-", step.glue.name), ROLE_NAME_MAX)
+        for step in plan.steps
+        if not step.glue.role_arn
+    }
+
+
+def _module_sources(module_source: str) -> dict[str, str]:
+    if module_source == VENDORED:
+        return {name: f"./{MODULES_DIR}/{name}" for name in MODULE_NAMES}
+    if not GIT_SOURCE.match(module_source):
+        raise ContractForgeError.single(
+            f"--module-source {module_source!r} must be 'vendored' or a pinned git source",
+            field="--module-source",
+            suggestion="e.g. git::https://github.com/acme/contractforge.git?ref=v0.1.0",
+        )
+    base, query = module_source.split("?", 1)
+    return {name: f"{base}//terraform/modules/{name}?{query}" for name in MODULE_NAMES}
+
+
+def _used_modules(main: dict[str, Any]) -> set[str]:
+    prefix = f"./{MODULES_DIR}/"
+    return {
+        m["source"][len(prefix) :] for m in main.get("module", {}).values() if m["source"].startswith(prefix)
+    }
+
+
+def _partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _aws_parameters(plan: ProjectPlan) -> dict[str, Any]:
+    parameters = (plan.environment or {}).get("parameters") or {}
+    return parameters.get("aws") or {}
+
+
+def _lake_formation_requested(plan: ProjectPlan) -> bool:
+    setting = _aws_parameters(plan).get("lake_formation")
+    if isinstance(setting, dict):
+        return bool(setting) and setting.get("enabled", True) is not False
+    return bool(setting)
+
+
+def _step_functions_type(plan: ProjectPlan) -> str:
+    settings = _aws_parameters(plan).get("step_functions") or {}
+    return str(settings.get("type") or "STANDARD").upper()
+
+
+def _runtime_version(runtime_files: dict[str, bytes]) -> str:
+    init = runtime_files.get(f"{runtime_package.RUNTIME_PACKAGE}/__init__.py", b"").decode("utf-8")
+    for line in init.splitlines():
+        if line.startswith("__version__"):
+            return line.split("=", 1)[1].strip().strip("\"'")
+    return "0"
+
+
+def _budget_warnings(files: dict[str, bytes], policy_sizes: dict[str, int]) -> list[str]:
+    warnings = [
+        f"{path} is {len(content)} bytes (budget {SCRIPT_WARNING_BYTES})"
+        for path, content in files.items()
+        if path.endswith(".py") and len(content) > SCRIPT_WARNING_BYTES
+    ]
+    warnings += [
+        f"IAM policy of step {step!r} is {size} characters (inline limit {INLINE_POLICY_LIMIT})"
+        for step, size in policy_sizes.items()
+        if size > INLINE_POLICY_LIMIT
+    ]
+    return warnings

@@ -1,0 +1,85 @@
+"""DDL review artifacts: the evidence database (both dialects) and each step's target.
+
+Evidence columns come from ``contractforge_runtime.evidence.schema`` (the single source of
+truth). A target table's columns are only known at run time (the prepared DataFrame's schema),
+so its DDL is the namespace plus the table definition as a comment — unless the run plan
+declares ``target.columns`` ([{name, type}]), in which case a real CREATE TABLE is rendered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contractforge_runtime.evidence import schema as evidence_schema
+
+SPARK_CATALOG = "glue_catalog"
+
+
+def evidence_spark_ddl(database: str) -> str:
+    return evidence_schema.spark_ddl_script(database, SPARK_CATALOG)
+
+
+def evidence_athena_ddl(database: str, location: str) -> str:
+    statements = evidence_schema.athena_ddl_statements(database, location)
+    return "".join(statement + ";\n\n" for statement in statements).rstrip("\n") + "\n"
+
+
+def target_spark_ddl(run_plan: dict[str, Any]) -> str:
+    target = run_plan["target"]
+    database, table = target["database"], _table(target)
+    lines = [
+        f"-- target of step {run_plan['step']['name']} (write mode {run_plan['write']['mode']})",
+        f"CREATE NAMESPACE IF NOT EXISTS {SPARK_CATALOG}.`{database}` LOCATION '{_sql(target['location'])}';",
+        "",
+    ]
+    body = f"CREATE TABLE IF NOT EXISTS {SPARK_CATALOG}.`{database}`.`{table}` ({_columns(target, '`')}) USING iceberg"
+    if target.get("partition_by"):
+        body += " PARTITIONED BY (" + ", ".join(f"`{c}`" for c in target["partition_by"]) + ")"
+    if target.get("table_properties"):
+        body += " TBLPROPERTIES (" + _properties(target["table_properties"]) + ")"
+    return "\n".join(lines + _statement_or_comment(target, body)) + "\n"
+
+
+def target_athena_ddl(run_plan: dict[str, Any]) -> str:
+    target = run_plan["target"]
+    database, table = target["database"], _table(target)
+    location = target["location"].rstrip("/") + f"/{table}/"
+    lines = [
+        f"-- target of step {run_plan['step']['name']} (write mode {run_plan['write']['mode']})",
+        f"CREATE DATABASE IF NOT EXISTS {database} LOCATION '{_sql(target['location'])}';",
+        "",
+    ]
+    body = f"CREATE TABLE IF NOT EXISTS {database}.{table} ({_columns(target, '')})"
+    if target.get("partition_by"):
+        body += " PARTITIONED BY (" + ", ".join(target["partition_by"]) + ")"
+    properties = {"table_type": "ICEBERG", "format": "parquet", **(target.get("table_properties") or {})}
+    body += f" LOCATION '{_sql(location)}' TBLPROPERTIES (" + _properties(properties) + ")"
+    return "\n".join(lines + _statement_or_comment(target, body)) + "\n"
+
+
+def _statement_or_comment(target: dict[str, Any], body: str) -> list[str]:
+    if target.get("columns"):
+        return [body + ";"]
+    return [
+        "-- The runtime creates the table on the first write from the prepared data's schema:",
+        "-- " + body.replace("\n", " ") + ";",
+    ]
+
+
+def _table(target: dict[str, Any]) -> str:
+    return target["identifier"].rsplit(".", 1)[-1]
+
+
+def _columns(target: dict[str, Any], quote: str) -> str:
+    columns = target.get("columns") or []
+    if not columns:
+        return "<columns of the prepared data>"
+    return ", ".join(f"{quote}{c['name']}{quote} {c['type']}" for c in columns)
+
+
+def _properties(properties: dict[str, Any]) -> str:
+    return ", ".join(f"'{_sql(str(k))}'='{_sql(str(v))}'" for k, v in sorted(properties.items()))
+
+
+def _sql(text: str) -> str:
+    return text.replace("'", "''")

@@ -1,0 +1,341 @@
+"""Least-privilege IAM policy of one Glue job, derived from its run plan.
+
+Decision (documented): **one role per step** (``module.glue_roles["<step>"]``), each with the
+policy of exactly that job — a union policy would give every job every other job's
+locations and would pass IAM's 10,240-character inline-policy limit on large projects. When
+the environment brings its own role (``glue_job.role_arn``) no role is created; the policy is
+still rendered as a review artifact to attach to that role.
+
+What a job may do (nothing else; no ``*`` action, ``*`` resources only where the service
+has no resource-level permissions, always with a condition or a read-only describe):
+
+- ``s3:GetObject`` on its run plan, the runner script, the runtime zip and declared
+  ``--extra-py-files``/``--extra-jars``;
+- ``s3:GetObject`` under its source prefixes (files, incremental files, file streams) and
+  under the table locations of upstream project tables it reads (catalog / SQL sources);
+- read/write objects under its target table location, the evidence database location
+  and its streaming checkpoint;
+- ``s3:ListBucket`` on each bucket involved, limited by ``s3:prefix`` to those prefixes;
+- Glue catalog: read/write its target database + table and the evidence database + its
+  tables, read the upstream databases/tables it reads through refs;
+- ``secretsmanager:GetSecretValue`` only for the scopes its ``{{ secret:scope/key }}``
+  placeholders name (the runtime reads ``SecretId=<scope>``);
+- CloudWatch Logs under ``/aws-glue/jobs/*`` and ``cloudwatch:PutMetricData`` in the ``Glue``
+  namespace; ENI management for Glue connections; ``lakeformation:GetDataAccess`` when
+  Lake Formation is requested.
+
+ARNs carry the account through :data:`ACCOUNT_TOKEN` (and the artifact bucket through
+``ArtifactLocation`` tokens) so the same document serves the review artifact and Terraform.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from contractforge.project_plan import ProjectPlan, StepPlan
+from contractforge.render.layout import split_s3_uri
+
+ACCOUNT_TOKEN = "${account_id}"  # replaced by the caller identity in Terraform
+POLICY_VERSION = "2012-10-17"
+GLOB_CHARS = re.compile(r"[*?\[{]")
+SECRET_PLACEHOLDER = re.compile(r"\{\{\s*secret:([^/}\s]+)/[^}]*\}\}", re.IGNORECASE)
+FILE_FAMILIES = ("files", "object_storage", "incremental_files")
+TABLE_READ_ACTIONS = ("glue:GetDatabase", "glue:GetPartitions", "glue:GetTable", "glue:GetTables")
+TABLE_WRITE_ACTIONS = (
+    "glue:CreateDatabase",
+    "glue:CreateTable",
+    "glue:GetDatabase",
+    "glue:GetPartitions",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:UpdateTable",
+)
+OBJECT_WRITE_ACTIONS = (
+    "s3:AbortMultipartUpload",
+    "s3:DeleteObject",
+    "s3:GetObject",
+    "s3:ListMultipartUploadParts",
+    "s3:PutObject",
+)
+CONNECTION_ENI_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcAttribute",
+    "ec2:DescribeVpcEndpoints",
+)
+
+
+@dataclass(frozen=True)
+class JobObjects:
+    """S3 URIs of the objects a job reads at start-up (artifact bucket may be a token)."""
+
+    plan_uri: str
+    script_uri: str
+    runtime_zip_uri: str
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    partition: str
+    region: str
+    account_id: str = ACCOUNT_TOKEN
+    lake_formation: bool = False
+
+
+def render_job_policy(plan: ProjectPlan, step: StepPlan, objects: JobObjects, context: PolicyContext) -> dict:
+    """The IAM policy document (a dict) of ``step``'s Glue job."""
+    run_plan = step.run_plan or {}
+    arns = _Arns(context)
+    reads = _source_read_prefixes(run_plan) + _upstream_read_prefixes(plan, step)
+    writes = _write_prefixes(run_plan)
+    artifact_objects = [objects.plan_uri, objects.script_uri, objects.runtime_zip_uri]
+    artifact_objects += [
+        u for u in (*step.glue.extra_py_files, *step.glue.extra_jars) if u.startswith("s3://")
+    ]
+
+    statements = [
+        _statement("ReadArtifacts", ["s3:GetObject"], [arns.s3_object(uri) for uri in artifact_objects]),
+        _statement("ReadSourceObjects", ["s3:GetObject"], [arns.s3_prefix(uri) for uri in reads]),
+        _statement("WriteTableObjects", OBJECT_WRITE_ACTIONS, [arns.s3_prefix(uri) for uri in writes]),
+        _statement(
+            "GlueCatalogTargetAndEvidence", TABLE_WRITE_ACTIONS, _catalog_write_resources(run_plan, arns)
+        ),
+        _statement(
+            "GlueCatalogUpstreamTables", TABLE_READ_ACTIONS, _catalog_read_resources(plan, step, arns)
+        ),
+        _statement(
+            "ReadDeclaredSecrets", ["secretsmanager:GetSecretValue"], _secret_resources(run_plan, arns)
+        ),
+        _statement(
+            "GlueJobLogs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            [arns.log_groups("/aws-glue/jobs/*"), arns.log_groups("/aws-glue/jobs/*:log-stream:*")],
+        ),
+        _statement(
+            "GlueJobMetrics",
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            {"StringEquals": {"cloudwatch:namespace": "Glue"}},
+        ),
+    ]
+    statements += _list_bucket_statements(artifact_objects, reads, writes, arns)
+    if step.glue.connections:
+        statements.append(
+            _statement(
+                "GlueConnections",
+                ["glue:GetConnection"],
+                [arns.glue("catalog")] + [arns.glue(f"connection/{name}") for name in step.glue.connections],
+            )
+        )
+        statements.append(_statement("GlueConnectionNetworkInterfaces", CONNECTION_ENI_ACTIONS, ["*"]))
+        statements.append(
+            _statement(
+                "GlueConnectionNetworkInterfaceTags",
+                ["ec2:CreateTags", "ec2:DeleteTags"],
+                [arns.ec2("network-interface/*")],
+                {"ForAllValues:StringEquals": {"aws:TagKeys": ["aws-glue-service-resource"]}},
+            )
+        )
+    if context.lake_formation:
+        statements.append(_statement("LakeFormationDataAccess", ["lakeformation:GetDataAccess"], ["*"]))
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": sorted((s for s in statements if s), key=lambda s: s["Sid"]),
+    }
+
+
+def secret_scopes(run_plan: dict[str, Any]) -> list[str]:
+    """Scopes of the ``{{ secret:scope/key }}`` placeholders the run plan names (sorted, unique)."""
+    scopes = {entry.split("/", 1)[0] for entry in run_plan.get("secrets") or [] if entry}
+    scopes.update(SECRET_PLACEHOLDER.findall(_all_strings(run_plan)))
+    return sorted(scope for scope in scopes if scope)
+
+
+class _Arns:
+    def __init__(self, context: PolicyContext) -> None:
+        self.c = context
+
+    def s3_object(self, uri: str) -> str:
+        bucket, key = split_s3_uri(uri)
+        return f"arn:{self.c.partition}:s3:::{bucket}/{key}"
+
+    def s3_prefix(self, uri: str) -> str:
+        bucket, key = split_s3_uri(uri)
+        return f"arn:{self.c.partition}:s3:::{bucket}/{key}*"
+
+    def s3_bucket(self, bucket: str) -> str:
+        return f"arn:{self.c.partition}:s3:::{bucket}"
+
+    def glue(self, resource: str) -> str:
+        return f"arn:{self.c.partition}:glue:{self.c.region}:{self.c.account_id}:{resource}"
+
+    def log_groups(self, name: str) -> str:
+        return f"arn:{self.c.partition}:logs:{self.c.region}:{self.c.account_id}:log-group:{name}"
+
+    def secret(self, scope: str) -> str:
+        if scope.startswith("arn:"):
+            return scope
+        return (
+            f"arn:{self.c.partition}:secretsmanager:{self.c.region}:{self.c.account_id}:secret:{scope}-??????"
+        )
+
+    def ec2(self, resource: str) -> str:
+        return f"arn:{self.c.partition}:ec2:{self.c.region}:{self.c.account_id}:{resource}"
+
+
+def _statement(
+    sid: str, actions: Iterable[str], resources: Iterable[str], condition: dict | None = None
+) -> dict:
+    resources = sorted(set(resources))
+    if not resources:
+        return {}
+    statement = {"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": resources}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def _s3_prefix(uri: str) -> str | None:
+    """The literal prefix of a (possibly globbed) s3:// path; None for anything else."""
+    if not isinstance(uri, str) or not uri.startswith("s3://"):
+        return None
+    literal = GLOB_CHARS.split(uri, maxsplit=1)[0]
+    if "{{" in uri and "{{" not in literal:
+        literal = uri.split("{{", 1)[0]
+    bucket, _ = split_s3_uri(literal)
+    return literal if bucket else None
+
+
+def _source_read_prefixes(run_plan: dict[str, Any]) -> list[str]:
+    source = run_plan.get("source") or {}
+    paths: list[Any] = []
+    if source.get("family") in (*FILE_FAMILIES, "stream", "http_file"):
+        path = source.get("path")
+        paths.extend(path if isinstance(path, list) else [path])
+    return sorted({p for p in map(_s3_prefix, paths) if p})
+
+
+def _write_prefixes(run_plan: dict[str, Any]) -> list[str]:
+    target, evidence, source = (
+        run_plan.get("target") or {},
+        run_plan.get("evidence") or {},
+        run_plan.get("source") or {},
+    )
+    prefixes = []
+    if target.get("location") and target.get("identifier"):
+        prefixes.append(_table_location(target["location"], target["identifier"]))
+    if evidence.get("location"):
+        prefixes.append(_directory(evidence["location"]))
+    checkpoint = _s3_prefix(source.get("checkpoint_location"))
+    if checkpoint:
+        prefixes.append(_directory(checkpoint))
+    return sorted(set(prefixes))
+
+
+def _table_location(database_location: str, identifier: str) -> str:
+    """Glue's Iceberg catalog puts a table at ``<database location>/<table>/``."""
+    return f"{_directory(database_location)}{identifier.rsplit('.', 1)[-1]}/"
+
+
+def _directory(uri: str) -> str:
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _read_identifiers(run_plan: dict[str, Any]) -> list[str]:
+    source = run_plan.get("source") or {}
+    identifiers = list(source.get("inputs") or [])
+    if source.get("family") == "catalog" and source.get("table"):
+        identifiers.append(source["table"])
+    return sorted({i for i in identifiers if isinstance(i, str) and i.count(".") == 2})
+
+
+def _project_tables(plan: ProjectPlan) -> dict[str, str]:
+    """Iceberg identifier → S3 table location, for every target of the project."""
+    tables = {}
+    for other in plan.steps:
+        target = (other.run_plan or {}).get("target") or {}
+        if target.get("identifier") and target.get("location"):
+            tables[target["identifier"]] = _table_location(target["location"], target["identifier"])
+    return tables
+
+
+def _upstream_read_prefixes(plan: ProjectPlan, step: StepPlan) -> list[str]:
+    """Locations of project tables this step reads; tables outside the project get catalog access only."""
+    tables = _project_tables(plan)
+    own = ((step.run_plan or {}).get("target") or {}).get("identifier")
+    return sorted({tables[i] for i in _read_identifiers(step.run_plan or {}) if i in tables and i != own})
+
+
+def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
+    target, evidence = run_plan.get("target") or {}, run_plan.get("evidence") or {}
+    resources = [arns.glue("catalog")]
+    if target.get("database"):
+        table = target.get("identifier", "").rsplit(".", 1)[-1] or target.get("table", "")
+        resources += [
+            arns.glue(f"database/{target['database']}"),
+            arns.glue(f"table/{target['database']}/{table}"),
+        ]
+    if evidence.get("database"):
+        resources += [
+            arns.glue(f"database/{evidence['database']}"),
+            arns.glue(f"table/{evidence['database']}/*"),
+        ]
+    return resources
+
+
+def _catalog_read_resources(plan: ProjectPlan, step: StepPlan, arns: _Arns) -> list[str]:
+    own = ((step.run_plan or {}).get("target") or {}).get("identifier")
+    resources = []
+    for identifier in _read_identifiers(step.run_plan or {}):
+        if identifier == own:
+            continue
+        _, database, table = identifier.split(".")
+        resources += [arns.glue(f"database/{database}"), arns.glue(f"table/{database}/{table}")]
+    return resources + [arns.glue("catalog")] if resources else []
+
+
+def _secret_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
+    return [arns.secret(scope) for scope in secret_scopes(run_plan)]
+
+
+def _list_bucket_statements(
+    objects: list[str], reads: list[str], writes: list[str], arns: _Arns
+) -> list[dict]:
+    by_bucket: dict[str, set[str]] = {}
+    for uri in objects:
+        bucket, key = split_s3_uri(uri)
+        by_bucket.setdefault(bucket, set()).add(key)
+    for uri in (*reads, *writes):
+        bucket, key = split_s3_uri(uri)
+        by_bucket.setdefault(bucket, set()).update({f"{key}*", key.rstrip("/")} if key else {"*"})
+    statements = []
+    for index, bucket in enumerate(sorted(by_bucket), start=1):
+        statements.append(
+            _statement(
+                f"ListBucket{index}",
+                ["s3:ListBucket"],
+                [arns.s3_bucket(bucket)],
+                {"StringLike": {"s3:prefix": sorted(by_bucket[bucket])}},
+            )
+        )
+        statements.append(
+            _statement(f"BucketLocation{index}", ["s3:GetBucketLocation"], [arns.s3_bucket(bucket)])
+        )
+    return statements
+
+
+def _all_strings(value: Any) -> str:
+    if isinstance(value, str):
+        return value + "\n"
+    if isinstance(value, dict):
+        return "".join(_all_strings(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return "".join(_all_strings(v) for v in value)
+    return ""

@@ -1,0 +1,73 @@
+"""Deployment manifest (``artifacts/manifest.json``): every compiled file with bytes, lines, sha256.
+
+Also a size budget: scripts above 256 KiB and IAM policies above IAM's 10,240-character inline
+limit are flagged (``WARN``, non-blocking) and echoed as compile warnings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contractforge import __version__
+from contractforge.project_plan import ProjectPlan
+from contractforge.render.canonical import sha256_hex
+
+MANIFEST_KIND = "contractforge.aws.deployment_manifest.v1"
+SCRIPT_WARNING_BYTES = 262_144
+INLINE_POLICY_LIMIT = 10_240
+
+
+def describe_file(content: bytes) -> dict[str, Any]:
+    return {"bytes": len(content), "lines": content.count(b"\n"), "sha256": sha256_hex(content)}
+
+
+def render_manifest(
+    plan: ProjectPlan,
+    files: dict[str, bytes],
+    uploads: dict[str, str],
+    steps: list[dict[str, Any]],
+    policy_sizes: dict[str, int],
+    warnings: list[str],
+) -> dict[str, Any]:
+    """``files``: build-tree path → content (the manifest itself excluded); ``uploads``: path → S3 key."""
+    artifacts = [
+        {"path": path, **describe_file(content), **({"s3_key": uploads[path]} if path in uploads else {})}
+        for path, content in sorted(files.items())
+    ]
+    scripts = [
+        {
+            "path": a["path"],
+            "bytes": a["bytes"],
+            "status": "WARN" if a["bytes"] > SCRIPT_WARNING_BYTES else "OK",
+        }
+        for a in artifacts
+        if a["path"].endswith(".py")
+    ]
+    policies = [
+        {"step": step, "characters": size, "status": "WARN" if size > INLINE_POLICY_LIMIT else "OK"}
+        for step, size in sorted(policy_sizes.items())
+    ]
+    return {
+        "kind": MANIFEST_KIND,
+        "generator": {"name": "contractforge", "version": __version__},
+        "project": plan.name,
+        "environment": plan.environment_key,
+        "artifacts_uri": plan.artifacts_uri,
+        "evidence_database": plan.evidence_database,
+        "state_machine_name": plan.state_machine_name,
+        "steps": steps,
+        "artifacts": artifacts,
+        "summary": {
+            "artifact_count": len(artifacts),
+            "total_bytes": sum(a["bytes"] for a in artifacts),
+            "max_artifact_bytes": max((a["bytes"] for a in artifacts), default=0),
+        },
+        "size_budget": {
+            "script_warning_bytes": SCRIPT_WARNING_BYTES,
+            "scripts": scripts,
+            "inline_policy_limit_characters": INLINE_POLICY_LIMIT,
+            "policies": policies,
+            "status": "WARN" if any(x["status"] == "WARN" for x in scripts + policies) else "OK",
+        },
+        "warnings": sorted(warnings),
+    }
