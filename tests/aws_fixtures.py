@@ -63,24 +63,18 @@ def _patch_sfn_sync_callback() -> None:
 
 
 def _patch_sfn_datetime_output() -> None:
-    """Serialise task outputs holding datetimes (GetJobRun) with ``default=str``."""
-    from moto.stepfunctions.parser.asl.utils import encoding
+    """describe_execution ``json.dumps`` a GetJobRun output holding datetimes: use ``default=str``."""
+    import types
 
-    original = encoding.to_json_str
+    from moto.stepfunctions import responses
 
-    def to_json_str(obj: Any, separators: Any = None) -> str:
-        try:
-            return original(obj, separators)
-        except TypeError:
-            return json.dumps(obj, default=str, separators=separators)
-
-    encoding.to_json_str = to_json_str
-    # modules that imported the function by name
-    import sys
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("moto.stepfunctions") and getattr(module, "to_json_str", None) is original:
-            module.to_json_str = to_json_str
+    if getattr(responses.json, "_contractforge_patched", False):
+        return
+    shim = types.ModuleType("json_default_str")
+    shim.__dict__.update({k: getattr(json, k) for k in dir(json) if not k.startswith("__")})
+    shim.dumps = lambda obj, *args, **kwargs: json.dumps(obj, *args, **{"default": str, **kwargs})
+    shim._contractforge_patched = True
+    responses.json = shim
 
 
 def _patch_glue_failures_and_rejections() -> None:

@@ -74,3 +74,43 @@ def create_jobs(glue_client, plan: ProjectPlan) -> None:
             WorkerType=step.glue.worker_type,
             NumberOfWorkers=step.glue.number_of_workers,
         )
+
+
+def create_state_machine(sfn_client, plan: ProjectPlan) -> str:
+    """A wave-per-dependency-level definition like the compiler's (Task or Parallel of .sync tasks)."""
+    import json
+
+    def task(step: StepPlan) -> dict:
+        return {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::glue:startJobRun.sync",
+            "Parameters": {
+                "JobName": step.glue.name,
+                "Arguments": {"--CONTRACTFORGE_MASTER_RUN_ID.$": "$$.Execution.Id"},
+            },
+        }
+
+    done: set[str] = set()
+    waves: list[list[StepPlan]] = []
+    while len(done) < len(plan.steps):
+        wave = [s for s in plan.steps if s.name not in done and set(s.depends_on) <= done]
+        waves.append(wave)
+        done |= {s.name for s in wave}
+    states = {}
+    for index, wave in enumerate(waves, start=1):
+        if len(wave) == 1:
+            state = {**task(wave[0]), "ResultPath": f"$.{wave[0].name}"}
+        else:
+            state = {
+                "Type": "Parallel",
+                "ResultPath": f"$.Wave{index}",
+                "Branches": [{"StartAt": s.name, "States": {s.name: {**task(s), "End": True}}} for s in wave],
+            }
+        state.update({"Next": f"Wave{index + 1}"} if index < len(waves) else {"End": True})
+        states[f"Wave{index}"] = state
+    definition = {"Comment": plan.name, "StartAt": "Wave1", "States": states}
+    return sfn_client.create_state_machine(
+        name=plan.state_machine_name,
+        definition=json.dumps(definition),
+        roleArn="arn:aws:iam::123456789012:role/cf-ops-test-sfn",
+    )["stateMachineArn"]
