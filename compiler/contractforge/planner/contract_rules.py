@@ -16,6 +16,7 @@ from contractforge.validation import source_catalogue as cat
 
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 HISTORICAL, SNAPSHOT = "scd2_historical", "snapshot_soft_delete"
+PUBLIC_NAMES = {UPSERT: "upsert", HISTORICAL: "historical", SNAPSHOT: "snapshot_reconcile_soft_delete"}
 RUNNABLE_MODES = (APPEND, OVERWRITE, UPSERT, HASH_DIFF)
 STREAM_MODES = (APPEND, UPSERT, HASH_DIFF)
 SCD2_FIELDS = (
@@ -139,7 +140,7 @@ def _mode_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
     elif mode not in RUNNABLE_MODES:
         f.add("WRITE_MODE_UNSUPPORTED", ("mode",), f"write mode '{mode}' is not known")
     if mode in (UPSERT, HISTORICAL, SNAPSHOT) and not merge_keys:
-        f.add("MERGE_KEYS_REQUIRED", ("mode",), f"mode {mode} needs merge_keys (the MERGE row identity)")
+        f.add("MERGE_KEYS_REQUIRED", ("mode",), f"mode {PUBLIC_NAMES.get(mode, mode)} needs merge_keys (the MERGE row identity)")
     if mode == HASH_DIFF:
         if not merge_keys:
             f.add(

@@ -39,7 +39,33 @@ def validate_contract(contract: dict[str, Any], where: Where = nowhere) -> list:
         _check_source(problems, source)
         check_source_credentials(problems, source)
     _check_extensions(problems, contract.get("extensions"))
+    _check_transform(problems, contract)
     return _unique(problems.items)
+
+
+def _check_transform(problems: Problems, contract: dict[str, Any]) -> None:
+    """What the runtime would otherwise trip over: unreadable order_by, unknown schema_ref."""
+    from contractforge.runplan.steps import parse_order_by  # one parser for validation and plans
+
+    transform = contract.get("transform") or {}
+    order_by = (transform.get("deduplicate") or {}).get("order_by")
+    if isinstance(order_by, str):
+        try:
+            parse_order_by(order_by)
+        except ValueError as exc:
+            problems.add(("transform", "deduplicate", "order_by"), str(exc), code="ORDER_BY_INVALID")
+    base = ("shape",) if contract.get("shape") else ("transform", "shape")
+    shape = contract.get("shape") or transform.get("shape") or {}
+    schemas = contract.get("schemas") or {}
+    for index, item in enumerate(shape.get("parse_json") or ()):
+        ref = item.get("schema_ref")
+        if ref and ref not in schemas:
+            problems.add(
+                (*base, "parse_json", index, "schema_ref"),
+                f"schema_ref '{ref}' is not declared under schemas",
+                suggestion=closest(ref, schemas),
+                code="SCHEMA_REF_UNKNOWN",
+            )
 
 
 def _unique(items: list) -> list:
