@@ -1,0 +1,192 @@
+"""Builders for the evidence rows one run writes (ctrl_ingestion_runs, _errors, _lineage, _metadata).
+
+Pure functions of the plan, the run context and what the runner measured; the runner appends them
+through EvidenceStore. Everything that may hold a secret goes through ``redact`` first.
+"""
+
+from __future__ import annotations
+
+import platform
+import traceback
+from datetime import UTC, datetime
+from typing import Any
+
+import contractforge_runtime
+
+SOURCE_JSON_FIELDS = ("options", "read", "request", "auth", "pagination", "response", "incremental", "limits")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def source_table(source: dict) -> str | None:
+    """What the run read, as one readable string (table, SQL inputs, path or URL)."""
+    if source.get("table"):
+        return source["table"]
+    if source.get("inputs"):
+        return ",".join(source["inputs"])
+    return source.get("path") or (source.get("request") or {}).get("url") or source.get("url")
+
+
+def _provider(source: dict) -> str | None:
+    if source.get("provider"):
+        return source["provider"]
+    path = source.get("path") or ""
+    return "s3" if path.startswith(("s3://", "s3a://")) else None
+
+
+def runtime_columns(spark, ctx) -> dict[str, Any]:
+    return {
+        "framework_version": contractforge_runtime.__version__,
+        "runtime_type": ctx.runtime_type,
+        "engine_version": f"spark {spark.version}",
+        "python_version": platform.python_version(),
+    }
+
+
+def run_row(plan: dict, ctx, spark, measured: dict, redact) -> dict:
+    """One ctrl_ingestion_runs row; ``measured`` holds what the runner observed (see runner.Measured)."""
+    source, target, write = plan.get("source") or {}, plan["target"], plan.get("write") or {}
+    metadata, run = plan.get("metadata") or {}, plan.get("run") or {}
+    operations = metadata.get("operations") or {}
+    started, finished = measured["started_at"], measured["finished_at"]
+    watermark = measured.get("watermark") or {}
+    row = {
+        "run_id": ctx.run_id,
+        "run_ts_utc": started,
+        "run_date": started.date(),
+        "runtime_entrypoint": ctx.runtime_entrypoint,
+        "layer": target.get("layer"),
+        "source_table": redact(source_table(source)),
+        "source_type": source.get("type"),
+        "source_connector": source.get("family"),
+        "source_name": source.get("name"),
+        "source_system": source.get("system"),
+        "source_provider": _provider(source),
+        "source_format": source.get("format"),
+        "source_path": redact(source.get("path")),
+        "source_capabilities_json": {"family": source.get("family"), "bookmarks": source.get("bookmarks")},
+        "source_metrics_json": redact(measured.get("source_metrics") or {}),
+        "target_table": target["identifier"],
+        "mode": write.get("mode"),
+        "write_engine_requested": "spark_iceberg",
+        "write_engine_selected": "spark_iceberg",
+        "write_engine_status": measured.get("write_engine_status"),
+        "write_engine_reason": measured.get("write_engine_reason"),
+        "write_engine_fallback_policy": "none",
+        "status": measured["status"],
+        "watermark_column": watermark.get("column"),
+        "watermark_previous": _text(watermark.get("previous")),
+        "watermark_current": _text(watermark.get("current")),
+        "started_at_utc": started,
+        "finished_at_utc": finished,
+        "duration_seconds": round((finished - started).total_seconds(), 3),
+        "quality_status": measured.get("quality_status"),
+        "schema_policy": write.get("schema_policy"),
+        "schema_changes_json": measured.get("schema_changes") or [],
+        "stage_durations_json": measured.get("stage_durations") or {},
+        "contract_description": metadata.get("description"),
+        "contract_owner": metadata.get("owner"),
+        "contract_domain": metadata.get("domain"),
+        "contract_tags_json": metadata.get("tags") or [],
+        "contract_sla": metadata.get("sla")
+        or (str(metadata["freshness_sla_minutes"]) if metadata.get("freshness_sla_minutes") else None),
+        "runtime_parameters_json": redact(metadata.get("runtime_parameters") or {}),
+        "operation_metrics_json": measured.get("operation_metrics") or {},
+        "write_started_at_utc": measured.get("write_started_at"),
+        "write_finished_at_utc": measured.get("write_finished_at"),
+        "table_version_before": measured.get("table_version_before"),
+        "table_version_after": measured.get("table_version_after"),
+        "write_committed": bool(measured.get("write_committed")),
+        "error_message": redact(measured.get("error_message")),
+        "idempotency_key": run.get("idempotency_key"),
+        "idempotency_policy": run.get("idempotency_policy"),
+        "skip_reason": measured.get("skip_reason"),
+        "skipped_by_run_id": measured.get("skipped_by_run_id"),
+        "metrics_source": measured.get("metrics_source", "contractforge_runtime"),
+        "annotations_status": "RECORDED" if metadata.get("annotations") else None,
+        "ownership_json": operations.get("ownership") or None,
+        "operations_json": operations or None,
+        "metrics_json": {k: measured.get(k) for k in ROW_COUNTS},
+        **{k: measured.get(k) for k in ROW_COUNTS},
+        **ctx.static_ids(run.get("static_ids")),
+        **runtime_columns(spark, ctx),
+    }
+    for name in SOURCE_JSON_FIELDS:
+        if source.get(name) is not None:
+            row[f"source_{name}_json"] = redact(source[name])
+    return row
+
+
+ROW_COUNTS = (
+    "rows_read",
+    "rows_written",
+    "rows_inserted",
+    "rows_updated",
+    "rows_deleted",
+    "rows_expired",
+    "rows_quarantined",
+)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def error_row(plan: dict, ctx, spark, error: BaseException, stage: str, redact) -> dict:
+    now = utc_now()
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return {
+        "run_id": ctx.run_id,
+        "error_ts_utc": now,
+        "error_date": now.date(),
+        "target_table": plan["target"]["identifier"],
+        "source_table": redact(source_table(plan.get("source") or {})),
+        "mode": (plan.get("write") or {}).get("mode"),
+        "status": "FAILED",
+        "error_type": stage,
+        "error_class": f"{type(error).__module__}.{type(error).__qualname__}",
+        "error_message": redact(str(error)),
+        "stack_trace": redact(trace),
+        "occurred_at_utc": now,
+        **runtime_columns(spark, ctx),
+    }
+
+
+def lineage_row(plan: dict, ctx, measured: dict, redact) -> dict:
+    source, target = plan.get("source") or {}, plan["target"]
+    inputs = source.get("inputs") or ([source["table"]] if source.get("table") else [])
+    event = {
+        "eventType": "COMPLETE" if measured["status"] != "FAILED" else "FAIL",
+        "run": {"runId": ctx.run_id},
+        "job": {"namespace": plan.get("project", {}).get("name"), "name": plan.get("step", {}).get("name")},
+        "inputs": inputs or [redact(source_table(source))],
+        "outputs": [target["identifier"]],
+        "rows_written": measured.get("rows_written"),
+    }
+    return {
+        "run_id": ctx.run_id,
+        "event_time_utc": measured["finished_at"],
+        "event_type": event["eventType"],
+        "target_table": target["identifier"],
+        "source_table": redact(source_table(source)),
+        "source_name": source.get("name") or source.get("system"),
+        "namespace": plan.get("project", {}).get("name"),
+        "producer": f"contractforge_runtime/{contractforge_runtime.__version__}",
+        "event_json": event,
+    }
+
+
+def metadata_row(plan: dict, ctx, measured: dict, redact) -> dict:
+    return {
+        "component": "contractforge_runtime",
+        "framework_version": contractforge_runtime.__version__,
+        "updated_at_utc": measured["finished_at"],
+        "run_id": ctx.run_id,
+        "target_table": plan["target"]["identifier"],
+        "source_metadata_json": redact(
+            {"source": measured.get("source_metrics") or {}, "schema": measured.get("source_schema")}
+        ),
+        "captured_at_utc": measured["finished_at"],
+    }

@@ -1,0 +1,330 @@
+"""run_plan: the single evaluator of a run plan, in Glue and locally.
+
+Stages: ensure evidence → idempotency → lock → read → prepare → key guards → quality (quarantine rows
+are written before the target) → schema policy (refusals fail before any write) → write → files ledger
+/ state (only after a committed write) → evidence rows → release lock.
+On any failure: a FAILED run row and an errors row with the real exception and stack trace; the
+target is untouched (every write is one Iceberg commit) and state does not move. Writing that
+failure evidence can itself fail; it is then printed and the *original* error is raised.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from contractforge_runtime import run_evidence, writes
+from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.store import EvidenceStore
+from contractforge_runtime.iceberg_tables import ensure_namespace
+from contractforge_runtime.sources import SourceContext, read_source
+
+SUCCESS, SKIPPED, FAILED = "SUCCESS", "SKIPPED", "FAILED"
+
+
+class QualityAbort(ValueError):
+    """An abort-severity rule (or a quarantine rule under on_quality_fail: fail) failed."""
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    target_table: str
+    status: str = FAILED
+    quality_status: str = "NOT_CONFIGURED"
+    skip_reason: str | None = None
+    rows_read: int | None = None
+    rows_written: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_deleted: int = 0
+    rows_quarantined: int = 0
+    write_committed: bool = False
+    table_version_before: str | None = None
+    table_version_after: str | None = None
+    duration_seconds: float = 0.0
+    stage_durations: dict[str, float] = field(default_factory=dict)
+    operation_metrics: dict[str, Any] = field(default_factory=dict)
+    error: BaseException | None = None
+    error_stage: str | None = None
+
+    @property
+    def error_message(self) -> str | None:
+        return None if self.error is None else str(self.error)
+
+
+class _Run:
+    """State of one run while it executes (kept off RunResult so the result stays a plain value)."""
+
+    def __init__(self, spark, plan: dict, ctx):
+        self.spark, self.plan, self.ctx = spark, plan, ctx
+        self.target = plan["target"]
+        self.write = plan.get("write") or {}
+        self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
+        self.measured: dict[str, Any] = {
+            "started_at": run_evidence.utc_now(),
+            "metrics_source": "contractforge_runtime",
+        }
+        self.stage = "setup"
+        self.evidence: EvidenceStore | None = None
+        self.cached: list = []
+        self.redact = ctx.secret_resolver().redact
+
+    @contextmanager
+    def timed(self, stage: str):
+        self.stage = stage
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            durations = self.result.stage_durations
+            durations[stage] = round(durations.get(stage, 0.0) + time.perf_counter() - began, 3)
+
+
+def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
+    """Execute one run plan. Raises the original error on failure unless ``raise_on_failure`` is False
+    (the FAILED result then carries it in ``.error``)."""
+    run = _Run(spark, plan, ctx)
+    try:
+        _execute(run)
+    except Exception as error:  # noqa: BLE001 - recorded, then re-raised (or returned) unchanged
+        run.result.status, run.result.error, run.result.error_stage = FAILED, error, run.stage
+        _record_failure(run, error)
+        if raise_on_failure:
+            raise
+    finally:
+        for df in run.cached:
+            df.unpersist()
+    return run.result
+
+
+def _execute(run: _Run) -> None:
+    plan, ctx, spark, result = run.plan, run.ctx, run.spark, run.result
+    with run.timed("evidence_setup"):
+        evidence_plan = plan.get("evidence") or {}
+        location = evidence_plan.get("location")
+        run.evidence = EvidenceStore(
+            spark, evidence_plan["database"], ctx.paths.resolve(location) if location else None
+        )
+        run.evidence.ensure()
+
+    with run.timed("read"):
+        sctx = SourceContext(spark, ctx, None, run.evidence, result.target_table, plan)
+        source = read_source(spark, plan["source"], sctx)
+        run.measured["source_metrics"] = source.metadata
+        run.measured["watermark"] = source.watermark
+    if source.df is None:
+        _finish_skipped(run, "no_new_input", quality_status=SKIPPED)
+        return
+
+    with run.timed("prepare"):
+        from pyspark import StorageLevel
+
+        from contractforge_runtime.prepare import prepare
+
+        df = prepare(source.df, plan.get("preparation"), run.target.get("layer")).persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
+        run.cached.append(df)
+        result.rows_read = df.count()
+        run.measured["source_schema"] = df.schema.simpleString()
+
+    with run.timed("key_guards"):
+        writes.check_merge_keys(df, run.write)
+
+    df = _quality(run, df)
+    with run.timed("schema_policy"):
+        from contractforge_runtime import schema_policy
+
+        ready, hash_columns = writes.prepare_for_write(df, run.write, plan.get("preparation"))
+        ensure_namespace(spark, result.target_table, _target_location(run))
+        try:
+            ready, diff = schema_policy.enforce(
+                spark, ready, result.target_table, run.write.get("schema_policy", "permissive")
+            )
+        except schema_policy.SchemaPolicyError as refused:
+            _append_schema_changes(run, refused.diff)
+            raise
+        run.measured["schema_changes"] = schema_policy.evidence_rows(diff)
+        _append_schema_changes(run, diff)
+
+    if (plan.get("run") or {}).get("dry_run"):
+        _finish_skipped(run, "dry_run", quality_status=result.quality_status)
+        return
+
+    with run.timed("write"):
+        run.measured["write_started_at"] = run_evidence.utc_now()
+        created = writes.ensure_target(spark, result.target_table, ready.schema, run.target)
+        written = writes.write(ready, run.write, run.target, hash_columns)
+        run.measured["write_finished_at"] = run_evidence.utc_now()
+    written.table_created = created
+    _take_write_result(run, written)
+
+    with run.timed("commit_hooks"):
+        if source.on_commit is not None:
+            source.on_commit()  # e.g. the processed-files ledger: only once the data is safely stored
+    if written.status == SKIPPED:
+        _finish_skipped(run, written.skip_reason, quality_status=result.quality_status)
+        return
+    result.status = SUCCESS
+    _finish(run, SUCCESS)
+
+
+def _target_location(run: _Run) -> str | None:
+    location = run.target.get("location")
+    return run.ctx.paths.resolve(location) if location else None
+
+
+def _quality(run: _Run, df):
+    from contractforge_runtime import quality
+
+    result, plan = run.result, run.plan
+    rules = (plan.get("quality") or {}).get("rules") or []
+    with run.timed("quality"):
+        outcome = quality.evaluate(
+            df,
+            rules,
+            (plan.get("quality") or {}).get("on_quality_fail", "fail"),
+            list(run.write.get("merge_keys") or []),
+        )
+        run.cached.extend(outcome._cached)
+        result.quality_status = outcome.status
+        now = run_evidence.utc_now()
+        common = {"run_id": result.run_id, "target_table": result.target_table}
+        run.evidence.append(
+            evidence_tables.QUALITY, [{**common, "checked_at_utc": now, **r} for r in outcome.results]
+        )
+        if outcome.abort_message:
+            raise QualityAbort(outcome.abort_message)
+        if outcome.quarantine_df is not None and outcome.rows_quarantined:
+            from pyspark.sql import functions as F
+
+            quarantine = outcome.quarantine_df.select(
+                "*",
+                F.lit(result.run_id).alias("run_id"),
+                F.lit(result.target_table).alias("target_table"),
+                F.current_timestamp().alias("quarantined_at_utc"),
+            )
+            run.evidence.append_df(evidence_tables.QUARANTINE, quarantine)  # before the target write
+        result.rows_quarantined = outcome.rows_quarantined
+    return outcome.valid_df
+
+
+def _append_schema_changes(run: _Run, diff) -> None:
+    from contractforge_runtime import schema_policy
+
+    rows = schema_policy.evidence_rows(diff)
+    if not rows:
+        return
+    now = run_evidence.utc_now()
+    extra = {
+        "run_id": run.result.run_id,
+        "target_table": run.result.target_table,
+        "change_ts_utc": now,
+        "changed_at_utc": now,
+        "framework_version": run_evidence.runtime_columns(run.spark, run.ctx)["framework_version"],
+    }
+    run.evidence.append(evidence_tables.SCHEMA_CHANGES, [{**extra, **row} for row in rows])
+
+
+def _take_write_result(run: _Run, written: writes.WriteResult) -> None:
+    result = run.result
+    for name in (
+        "rows_written",
+        "rows_inserted",
+        "rows_updated",
+        "rows_deleted",
+        "table_version_before",
+        "table_version_after",
+    ):
+        setattr(result, name, getattr(written, name))
+    result.write_committed = written.committed
+    result.operation_metrics = dict(written.operation_metrics, table_created=written.table_created)
+    run.measured["write_engine_status"] = written.status
+    run.measured["write_engine_reason"] = written.skip_reason or PUBLIC_WRITE.get(run.write.get("mode"))
+
+
+PUBLIC_WRITE = {
+    writes.APPEND: "iceberg_append",
+    writes.OVERWRITE: "iceberg_overwrite",
+    writes.UPSERT: "iceberg_merge_into",
+    writes.HASH_DIFF: "iceberg_hash_diff_merge_into",
+}
+
+
+def _finish_skipped(run: _Run, reason: str, quality_status: str) -> None:
+    run.result.status, run.result.skip_reason, run.result.quality_status = SKIPPED, reason, quality_status
+    if run.result.rows_read is None:
+        run.result.rows_read = 0
+    run.result.operation_metrics.setdefault("skip_reason", reason)
+    run.measured.setdefault("write_engine_status", SKIPPED)
+    run.measured["write_engine_reason"] = reason
+    _finish(run, SKIPPED)
+
+
+def _measured(run: _Run, status: str) -> dict:
+    result = run.result
+    measured = dict(run.measured)
+    measured.update(
+        status=status,
+        finished_at=run_evidence.utc_now(),
+        quality_status=result.quality_status,
+        skip_reason=result.skip_reason,
+        stage_durations=result.stage_durations,
+        operation_metrics=result.operation_metrics,
+        table_version_before=result.table_version_before,
+        table_version_after=result.table_version_after,
+        write_committed=result.write_committed,
+        rows_read=result.rows_read,
+        rows_written=result.rows_written,
+        rows_inserted=result.rows_inserted,
+        rows_updated=result.rows_updated,
+        rows_deleted=result.rows_deleted,
+        rows_quarantined=result.rows_quarantined,
+        rows_expired=0,
+    )
+    return measured
+
+
+def _finish(run: _Run, status: str) -> None:
+    run.stage = "evidence"
+    measured = _measured(run, status)
+    run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
+    run.evidence.append(
+        evidence_tables.LINEAGE, [run_evidence.lineage_row(run.plan, run.ctx, measured, run.redact)]
+    )
+    run.evidence.append(
+        evidence_tables.METADATA, [run_evidence.metadata_row(run.plan, run.ctx, measured, run.redact)]
+    )
+    run.evidence.append(
+        evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+    )
+
+
+def _record_failure(run: _Run, error: BaseException) -> None:
+    """FAILED run row + errors row; never lets an evidence problem replace the original error."""
+    try:
+        if run.evidence is None:
+            evidence_plan = run.plan.get("evidence") or {}
+            run.evidence = EvidenceStore(run.spark, evidence_plan["database"])
+        measured = _measured(run, FAILED)
+        measured["error_message"] = f"{type(error).__name__}: {error}"
+        measured["metrics_source"] = "runtime_exception"
+        measured.setdefault("write_engine_status", FAILED)
+        run.result.duration_seconds = round(
+            (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
+        )
+        errors = [run_evidence.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
+        run.evidence.append(evidence_tables.ERRORS, errors)
+        run.evidence.append(
+            evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+        )
+    except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
+        print(
+            f"contractforge: could not record failure evidence for {run.result.target_table}: "
+            f"{type(evidence_error).__name__}: {run.redact(str(evidence_error))}",
+            file=sys.stderr,
+        )
