@@ -37,7 +37,7 @@ def render_sql(template: str, dialect: str, database: str, **params: str) -> str
         return text.strip().rstrip(";")
     import sqlglot
 
-    return ";\n".join(sqlglot.transpile(text.strip().rstrip(";"), read="trino", write=dialect))
+    return ";\n".join(sqlglot.transpile(text.strip().rstrip(";"), read="trino", write=dialect, pretty=True))
 
 
 class AthenaBackend:

@@ -1,0 +1,77 @@
+"""``contractforge audit PROJECT [--env aws] [--since 7d] [--json] [--local [--home DIR]]``.
+
+Runs the named evidence queries over Athena (or, with --local, over the local glue_catalog that
+``run --local`` writes) and judges them: exit 1 with the list of violations when a threshold is
+crossed (failed runs, freshness SLA breaches, quarantine ratio, orphan cost rows, expired locks).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from contractforge.ops.audit import AuditThresholds, parse_since, run_audit
+from contractforge.ops.cli_common import (
+    add_athena_arguments,
+    add_aws_arguments,
+    add_project_arguments,
+    athena_from,
+    print_json,
+    project_from,
+    session_from,
+)
+from contractforge.ops.local_evidence import DEFAULT_HOME, local_backend, local_spark
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "audit", help="audit the evidence tables and judge them against thresholds"
+    )
+    add_project_arguments(parser)
+    parser.add_argument("--since", default="7d", help="window: 30m, 12h, 7d, 2w (default 7d)")
+    parser.add_argument(
+        "--local", action="store_true", help="audit the local evidence written by run --local"
+    )
+    parser.add_argument(
+        "--home", default=DEFAULT_HOME, help=f"local home with --local (default {DEFAULT_HOME}/)"
+    )
+    parser.add_argument(
+        "--max-failed-runs",
+        type=int,
+        default=0,
+        help="failed runs tolerated (steps expected to fail excluded; default 0)",
+    )
+    parser.add_argument(
+        "--max-quarantine-ratio",
+        type=float,
+        default=0.05,
+        help="quarantined / read rows tolerated per target (default 0.05)",
+    )
+    parser.add_argument(
+        "--max-orphan-cost-rows", type=int, default=0, help="cost rows without a run tolerated (default 0)"
+    )
+    parser.add_argument("--no-freshness", action="store_true", help="do not judge freshness_sla_minutes")
+    parser.add_argument("--allow-expired-locks", action="store_true", help="report expired locks as warnings")
+    add_aws_arguments(parser)
+    add_athena_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = project_from(args)
+    thresholds = AuditThresholds(
+        max_failed_runs=args.max_failed_runs,
+        max_quarantine_ratio=args.max_quarantine_ratio,
+        max_orphan_cost_rows=args.max_orphan_cost_rows,
+        check_freshness=not args.no_freshness,
+        fail_on_expired_locks=not args.allow_expired_locks,
+    )
+    if args.local:
+        backend = local_backend(local_spark(args.home), args.database or plan.evidence_database)
+    else:
+        backend = athena_from(args, plan, session_from(args, plan))
+    report = run_audit(backend, plan, since=parse_since(args.since), thresholds=thresholds)
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        print(report.text())
+    return report.exit_code

@@ -1,0 +1,44 @@
+"""``contractforge evidence ensure PROJECT [--env aws]``: create/upgrade the evidence tables via Athena."""
+
+from __future__ import annotations
+
+import argparse
+
+from contractforge.ops.cli_common import (
+    add_athena_arguments,
+    add_aws_arguments,
+    add_project_arguments,
+    athena_from,
+    print_json,
+    project_from,
+    session_from,
+)
+from contractforge.ops.evidence_ddl import ensure_evidence
+from contractforge.ops.project import evidence_location
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("evidence", help="manage the evidence tables")
+    actions = parser.add_subparsers(dest="evidence_action", metavar="ACTION")
+    ensure = actions.add_parser(
+        "ensure", help="create the evidence database/tables (Athena DDL), add missing columns"
+    )
+    add_project_arguments(ensure)
+    ensure.add_argument("--location", help="database location s3://…/<db>.db/ (default: from the run plans)")
+    add_aws_arguments(ensure)
+    add_athena_arguments(ensure)
+    ensure.set_defaults(func=run_ensure)
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def run_ensure(args: argparse.Namespace) -> int:
+    plan = project_from(args)
+    session = session_from(args, plan)
+    athena = athena_from(args, plan, session)
+    results = ensure_evidence(session, athena, args.location or evidence_location(plan))
+    if args.json:
+        print_json({"project": plan.name, "database": athena.database, "tables": results})
+    else:
+        for result in results:
+            print(f"{result['action']:<14} {result['table']}")
+    return 0

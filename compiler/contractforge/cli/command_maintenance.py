@@ -1,0 +1,88 @@
+"""``contractforge maintenance retention|cost-report PROJECT``.
+
+- ``retention --days N [--execute]``: delete evidence older than N days from the date-partitioned
+  tables (ctrl_ingestion_runs, ctrl_ingestion_errors, ctrl_deployment_versions); dry run by default.
+- ``cost-report [--dpu-hour-usd 0.44] [--since 30d]``: runs, rows, DPU-seconds and estimated cost per
+  target and per million rows written.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from contractforge.ops.audit import parse_since
+from contractforge.ops.cli_common import (
+    add_athena_arguments,
+    add_aws_arguments,
+    add_project_arguments,
+    athena_from,
+    print_json,
+    project_from,
+    session_from,
+)
+from contractforge.ops.maintenance import cost_report, run_retention
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("maintenance", help="evidence retention and cost report")
+    actions = parser.add_subparsers(dest="maintenance_action", metavar="ACTION")
+
+    retention = actions.add_parser("retention", help="delete evidence older than --days (dry run by default)")
+    add_project_arguments(retention)
+    retention.add_argument("--days", type=int, required=True, help="keep this many days of evidence")
+    retention.add_argument("--execute", action="store_true", help="really delete (default: dry run)")
+    add_aws_arguments(retention)
+    add_athena_arguments(retention)
+    retention.set_defaults(func=run_retention_command)
+
+    report = actions.add_parser("cost-report", help="estimated cost per target and per million rows")
+    add_project_arguments(report)
+    report.add_argument("--dpu-hour-usd", type=float, default=None, help="price of a DPU-hour, e.g. 0.44")
+    report.add_argument("--since", default="30d", help="window (default 30d)")
+    add_aws_arguments(report)
+    add_athena_arguments(report)
+    report.set_defaults(func=run_cost_report)
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def run_retention_command(args: argparse.Namespace) -> int:
+    plan = project_from(args)
+    backend = athena_from(args, plan, session_from(args, plan))
+    results = run_retention(backend, args.days, execute=args.execute)
+    if args.json:
+        print_json(
+            {"project": plan.name, "database": backend.database, "execute": args.execute, "tables": results}
+        )
+        return 0
+    for result in results:
+        print(
+            f"{result['action']:<18} {result['table']:<28} {result['rows']:>10} row(s) before {result['cutoff']}"
+        )
+        if not args.execute:
+            print(f"  {result['statement']}")
+    if not args.execute:
+        print("dry run: nothing deleted (add --execute)")
+    return 0
+
+
+def run_cost_report(args: argparse.Namespace) -> int:
+    plan = project_from(args)
+    backend = athena_from(args, plan, session_from(args, plan))
+    rows = cost_report(backend, plan, dpu_hour_usd=args.dpu_hour_usd, since=parse_since(args.since))
+    if args.json:
+        print_json({"project": plan.name, "since": args.since, "targets": rows})
+        return 0
+    print(
+        f"{'TARGET':<50} {'RUNS':>5} {'ROWS WRITTEN':>13} {'BILLED DPU-H':>13} {'USD':>10} {'USD/M ROWS':>11}"
+    )
+    for row in rows:
+        usd = row.get("estimated_cost_usd")
+        per_million = row.get("cost_per_million_rows_usd")
+        print(
+            f"{row['target_table']:<50} {int(row.get('runs') or 0):>5} {int(row.get('rows_written') or 0):>13} "
+            f"{row['billed_dpu_hours']:>13.4f} {'-' if usd is None else f'{usd:.4f}':>10} "
+            f"{'-' if per_million is None else f'{per_million:.4f}':>11}"
+        )
+    if args.dpu_hour_usd is None:
+        print("no --dpu-hour-usd given: DPU-hours only")
+    return 0

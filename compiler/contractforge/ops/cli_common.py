@@ -1,0 +1,76 @@
+"""Options shared by the ops commands, and the objects they build from them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from contractforge.ops.aws import AwsSession
+from contractforge.ops.project import athena_settings, load_project
+from contractforge.ops.sql_backends import AthenaBackend
+from contractforge.project_plan import ProjectPlan
+
+
+def add_option(parser: argparse.ArgumentParser, *flags: str, **kwargs: Any) -> None:
+    """``add_argument`` unless one of ``flags`` is already defined (e.g. by a co-owned command)."""
+    if any(flag in parser._option_string_actions for flag in flags):
+        return
+    parser.add_argument(*flags, **kwargs)
+
+
+def add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PROJECT", help="project directory or project.yaml")
+    add_option(parser, "--env", default="aws", help="environment key of project.yaml (default: aws)")
+    add_option(parser, "--json", action="store_true", help="print the result as JSON on stdout")
+
+
+def add_aws_arguments(parser: argparse.ArgumentParser) -> None:
+    add_option(parser, "--region", help="AWS region (default: the environment's region)")
+    add_option(parser, "--endpoint-url", help="AWS endpoint override, e.g. a moto server (default: AWS)")
+    add_option(parser, "--profile", help="AWS named profile")
+
+
+def add_athena_arguments(parser: argparse.ArgumentParser) -> None:
+    add_option(
+        parser,
+        "--athena-output-location",
+        help="s3:// URI for Athena results "
+        "(default: parameters.aws.athena.output_location, else <artifacts uri>athena-results/)",
+    )
+    add_option(
+        parser, "--athena-workgroup", help="Athena workgroup (default: the environment's, else primary)"
+    )
+    add_option(parser, "--database", help="evidence database (default: the project's evidence database)")
+
+
+def project_from(args: argparse.Namespace) -> ProjectPlan:
+    path = getattr(args, "path", None) or getattr(args, "project", None)
+    return load_project(path, getattr(args, "env", None) or "aws")
+
+
+def session_from(args: argparse.Namespace, plan: ProjectPlan) -> AwsSession:
+    return AwsSession(
+        getattr(args, "region", None) or plan.region,
+        endpoint_url=getattr(args, "endpoint_url", None),
+        profile=getattr(args, "profile", None),
+    )
+
+
+def athena_from(args: argparse.Namespace, plan: ProjectPlan, session: AwsSession) -> AthenaBackend:
+    settings = athena_settings(
+        plan,
+        output_location=getattr(args, "athena_output_location", None),
+        workgroup=getattr(args, "athena_workgroup", None),
+        database=getattr(args, "database", None),
+    )
+    return AthenaBackend(session, settings)
+
+
+def print_json(payload: Any) -> None:
+    print(json.dumps(payload, indent=2, sort_keys=True, default=str))
+
+
+def stderr_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

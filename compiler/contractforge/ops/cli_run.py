@@ -1,0 +1,119 @@
+"""The non-local half of ``contractforge run``: ``command_run`` (D1) delegates here.
+
+``add_arguments(parser)`` adds the AWS options and skips any option string the parser already
+has (``--json`` belongs to command_run); ``execute(args) -> int`` runs the project directly or
+through Step Functions, prints progress on stderr and a summary on stdout (or JSON with --json),
+optionally records cost, and returns 1 on any unexpected result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from contractforge.errors import ContractForgeError, Problem
+from contractforge.ops.cli_common import (
+    add_athena_arguments,
+    add_aws_arguments,
+    add_option,
+    athena_from,
+    print_json,
+    project_from,
+    session_from,
+    stderr_line,
+)
+from contractforge.ops.cost_recording import FinishedRun, record_cost
+from contractforge.ops.direct_run import RunOptions, run_direct
+from contractforge.ops.orchestrated_run import run_orchestrated
+from contractforge.ops.project import require_runnable, select_steps
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_option(parser, "--env", default="aws", help="environment key of project.yaml (default: aws)")
+    add_option(parser, "--wait", action="store_true", help="wait for the runs and gate dependants on them")
+    add_option(parser, "--steps", help="comma-separated step names to run (default: every step)")
+    add_option(
+        parser,
+        "--accept-expected-failures",
+        action="store_true",
+        help="steps with expected_result: failed that fail count as EXPECTED_FAILURE",
+    )
+    add_option(
+        parser,
+        "--orchestration",
+        action="store_true",
+        help="start the project's Step Functions state machine instead of the jobs directly",
+    )
+    add_option(
+        parser,
+        "--execution-key",
+        help="with --orchestration: names the execution (default: the UTC date), so a repeat attaches",
+    )
+    add_option(
+        parser, "--max-wait-seconds", type=float, default=3600.0, help="give up waiting after this (3600)"
+    )
+    add_option(parser, "--poll-interval-seconds", type=float, default=30.0, help="poll interval (30)")
+    add_option(
+        parser,
+        "--record-cost",
+        action="store_true",
+        help="after waiting, record ctrl_ingestion_cost rows for the finished runs (Athena)",
+    )
+    add_option(parser, "--json", action="store_true", help="print the summary as JSON on stdout")
+    add_aws_arguments(parser)
+    add_athena_arguments(parser)
+
+
+def _check(args: argparse.Namespace) -> None:
+    problems = []
+    if args.orchestration and args.steps:
+        problems.append(
+            Problem(
+                message="--steps cannot be combined with --orchestration "
+                "(the state machine runs the whole project)",
+                field="--steps",
+            )
+        )
+    if args.record_cost and not args.wait:
+        problems.append(
+            Problem(
+                message="--record-cost needs --wait (cost exists once runs finish)", field="--record-cost"
+            )
+        )
+    if args.max_wait_seconds <= 0 or args.poll_interval_seconds < 0:
+        problems.append(Problem(message="--max-wait-seconds must be > 0 and --poll-interval-seconds >= 0"))
+    if problems:
+        raise ContractForgeError(problems)
+
+
+def execute(args: argparse.Namespace) -> int:
+    _check(args)
+    plan = project_from(args)
+    steps = select_steps(plan, args.steps)
+    require_runnable(steps)
+    session = session_from(args, plan)
+    options = RunOptions(
+        wait=args.wait,
+        accept_expected_failures=args.accept_expected_failures,
+        max_wait_seconds=args.max_wait_seconds,
+        poll_interval_seconds=args.poll_interval_seconds,
+    )
+    if args.orchestration:
+        summary = run_orchestrated(
+            session, plan, options, execution_key=args.execution_key, progress=stderr_line
+        )
+    else:
+        summary = run_direct(session, plan, steps, options, progress=stderr_line)
+    if args.record_cost:
+        by_name = {step.name: step for step in plan.steps}
+        finished = [FinishedRun(by_name[o.step], o.job_run) for o in summary.outcomes if o.job_run]
+        if finished:
+            summary.cost = record_cost(athena_from(args, plan, session), finished)
+    now = time.monotonic()
+    if getattr(args, "json", False):
+        print_json(summary.as_dict(now))
+    else:
+        print(summary.table(now))
+        for result in summary.cost:
+            print(f"cost {result['run_id']}: {result['status']} {result.get('signals', '')}")
+    return summary.exit_code

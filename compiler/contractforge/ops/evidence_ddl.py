@@ -1,0 +1,64 @@
+"""`evidence ensure --env aws`: the evidence database and tables through Athena DDL.
+
+The DDL text comes from the runtime's evidence schema (one source of truth). What already exists
+is read from the Glue Data Catalog (where Athena keeps Iceberg tables): missing tables are
+created, tables lacking columns get ``ALTER TABLE … ADD COLUMNS``; nothing is ever dropped.
+"""
+
+from __future__ import annotations
+
+from contractforge_runtime.evidence.schema import (
+    EVIDENCE_TABLES,
+    athena_create_database_ddl,
+    athena_create_table_ddl,
+    check_identifier,
+    evidence_table,
+)
+
+from contractforge.ops.aws import AwsCallError, AwsSession
+from contractforge.ops.sql_backends import AthenaBackend
+
+CREATED = "CREATED"
+COLUMNS_ADDED = "COLUMNS_ADDED"
+UP_TO_DATE = "UP_TO_DATE"
+
+
+def existing_columns(session: AwsSession, database: str, table: str) -> set[str] | None:
+    """Lower-cased column names (partition keys included) of a catalog table, None when absent."""
+    try:
+        found = session.call("glue", "get_table", DatabaseName=database, Name=table)["Table"]
+    except AwsCallError as exc:
+        if exc.code == "EntityNotFoundException":
+            return None
+        raise
+    columns = found.get("StorageDescriptor", {}).get("Columns", []) + found.get("PartitionKeys", [])
+    return {column["Name"].lower() for column in columns}
+
+
+def add_columns_ddl(database: str, table_name: str, missing: list[str]) -> str:
+    table = evidence_table(table_name)
+    columns = ", ".join(f"{name} {table.column(name).type}" for name in missing)
+    return f"ALTER TABLE {check_identifier(database)}.{table.name} ADD COLUMNS ({columns})"
+
+
+def ensure_evidence(
+    session: AwsSession, athena: AthenaBackend, location: str, tables: list[str] | None = None
+) -> list[dict]:
+    """Create/upgrade every evidence table; one ``{table, action, statement}`` per table."""
+    database = athena.database
+    athena.run(athena_create_database_ddl(database))
+    results = [{"table": database, "action": "DATABASE", "statement": athena_create_database_ddl(database)}]
+    for name in tables or list(EVIDENCE_TABLES):
+        present = existing_columns(session, database, name)
+        if present is None:
+            statement = athena_create_table_ddl(name, database, location)
+            action = CREATED
+        else:
+            missing = [c for c in evidence_table(name).column_names if c.lower() not in present]
+            if not missing:
+                results.append({"table": name, "action": UP_TO_DATE, "statement": None})
+                continue
+            statement, action = add_columns_ddl(database, name, missing), COLUMNS_ADDED
+        athena.run(statement, database=database)
+        results.append({"table": name, "action": action, "statement": statement})
+    return results
