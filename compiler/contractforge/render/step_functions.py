@@ -153,6 +153,8 @@ def decompose(
     names: list[str], depends_on: dict[str, tuple[str, ...]]
 ) -> tuple[Any, tuple[tuple[str, str], ...]]:
     """Series-parallel tree of the DAG plus the orderings that had to be added (empty when exact)."""
+    if not names:
+        return Series(()), ()
     graph = _Graph(names, depends_on)
     added: list[tuple[str, str]] = []
     tree = _decompose(graph, names, added)
