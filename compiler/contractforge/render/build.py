@@ -155,7 +155,8 @@ def render_build(
 
     warnings += _budget_warnings(files, policy_sizes)
     upload_paths = {path: key for key, (path, _) in uploads.items()}
-    manifest = render_manifest(plan, dict(files), upload_paths, manifest_steps, policy_sizes, warnings)
+    listed = {path: content for path, content in files.items() if not path.startswith(f"{MODULES_DIR}/")}
+    manifest = render_manifest(plan, listed, upload_paths, manifest_steps, policy_sizes, warnings)
     files[MANIFEST_PATH] = text_bytes(canonical_json(manifest))
     if options.endpoint_url:
         files[ENDPOINTS_FILE] = text_bytes(canonical_json(endpoints_override(options.endpoint_url)))

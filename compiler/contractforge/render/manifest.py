@@ -1,4 +1,5 @@
-"""Deployment manifest (``artifacts/manifest.json``): every compiled file with bytes, lines, sha256.
+"""Deployment manifest (``artifacts/manifest.json``): every compiled file (except the vendored
+``modules/``, byte copies of ``terraform/modules``) with bytes, lines, sha256 and its S3 key.
 
 Also a size budget: scripts above 256 KiB and IAM policies above IAM's 10,240-character inline
 limit are flagged (``WARN``, non-blocking) and echoed as compile warnings.
