@@ -51,24 +51,27 @@ def retention_plan(days: int, today: date | None = None) -> list[RetentionItem]:
 def run_retention(
     backend: SqlBackend, days: int, *, execute: bool = False, today: date | None = None
 ) -> list[dict]:
-    """Dry run (default): count what would go. ``execute``: DELETE it. One dict per table."""
+    """Dry run (default): count what would go. ``execute``: then DELETE it. One dict per table."""
     results = []
     for item in retention_plan(days, today):
         rows = backend.query(item.count_sql())
         count = int(next(iter(rows[0].values()))) if rows and rows[0] else 0
-        statement = backend.render(item.delete_sql())
+        results.append((item, count))
+    report = []
+    for item, count in results:
         if execute and count:
             backend.execute(item.delete_sql())
-        results.append(
+        action = ("DELETED" if count else "NOTHING_TO_DELETE") if execute else "DRY_RUN"
+        report.append(
             {
                 "table": item.table,
                 "cutoff": item.cutoff.isoformat(),
                 "rows": count,
-                "action": ("DELETED" if count else "NOTHING_TO_DELETE") if execute else "DRY_RUN",
-                "statement": statement,
+                "action": action,
+                "statement": backend.render(item.delete_sql()),
             }
         )
-    return results
+    return report
 
 
 def cost_report(
