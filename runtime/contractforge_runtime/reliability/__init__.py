@@ -1,0 +1,1 @@
+"""Run reliability: target locks with a TTL (``locks``) and idempotency policies (``idempotency``)."""
