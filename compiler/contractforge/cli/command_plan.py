@@ -33,22 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def step_mode(step: StepPlan) -> str:
-    if step.run_plan:
-        mode = step.run_plan["write"]["mode"]
-    else:
-        mode = next(
-            (d["value"] for d in step.decisions if d.get("path") == "mode"), None
-        ) or _mode_from_codes(step)
-    return MODE_ALIASES.get(mode, mode)
-
-
-def _mode_from_codes(step: StepPlan) -> str:
-    codes = {d.code for d in step.diagnostics}
-    if "AWS_HISTORICAL_NOT_IMPLEMENTED" in codes:
-        return "historical"
-    if "AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED" in codes:
-        return "snapshot_reconcile_soft_delete"
-    return "-"
+    return MODE_ALIASES.get(step.mode, step.mode) or "-"
 
 
 def _where(diagnostic: Diagnostic) -> str:
@@ -106,7 +91,8 @@ def render_table(plan: ProjectPlan) -> str:
     if details:
         lines.append("")
         for owner, d in details:
-            lines.append(f"{d.severity}: {_where(d)}: [{owner}] {d.code}: {d.message}")
+            field = f"{d.field}: " if d.field else ""
+            lines.append(f"{d.severity}: {_where(d)}: [{owner}] {d.code}: {field}{d.message}")
     runnable = sum(1 for s in plan.steps if s.runnable)
     lines += ["", f"{runnable}/{len(plan.steps)} step(s) runnable"]
     return "\n".join(line.rstrip() for line in lines)

@@ -147,6 +147,7 @@ def _plan_step(loaded: LoadedProject, settings: ProjectSettings, step: LoadedSte
         glue=glue,
         run_plan=run_plan,
         decisions=tuple(step.bundle.decisions),
+        mode=str(mapping.get("mode") or "scd0_append"),
     )
 
 
