@@ -31,11 +31,11 @@ _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 def display_path(path: Path) -> str:
     """Path as shown in messages: relative to the working directory when below it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        return text
+    cwd = os.getcwd().rstrip(os.sep) + os.sep
+    return text[len(cwd) :] if text.startswith(cwd) else text
 
 
 @dataclass(frozen=True)
@@ -135,11 +135,15 @@ def _stem_of(ingestion: Path) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def _sibling(directory: Path, stem: str, section: str) -> Path | None:
-    for suffix in SUFFIXES:  # first hit wins, in this order
-        candidate = directory / f"{stem}.{section}{suffix}"
-        if candidate.is_file():
-            return candidate
+def _sibling(directory: Path, stem: str, section: str, names: set[str] | None = None) -> Path | None:
+    """First existing ``<stem>.<section><suffix>`` in SUFFIXES order; ``names`` = a directory listing."""
+    for suffix in SUFFIXES:
+        name = f"{stem}.{section}{suffix}"
+        if names is not None:
+            if name in names:
+                return directory / name
+        elif (directory / name).is_file():
+            return directory / name
     return None
 
 
@@ -265,8 +269,9 @@ def load_bundle(path: str | Path, project: ProjectContext | None = None) -> Load
 
     stem = _stem_of(ingestion)
     environment = None
+    listing = set(os.listdir(ingestion.parent))  # one listing instead of 12 stat calls
     for section in (*MERGED_SECTIONS, "environment"):
-        sibling = _sibling(ingestion.parent, stem, section)
+        sibling = _sibling(ingestion.parent, stem, section, listing)
         if sibling is None or sibling == ingestion:
             continue
         paths[section] = sibling

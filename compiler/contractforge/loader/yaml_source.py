@@ -23,11 +23,32 @@ import yaml
 from contractforge.errors import ContractForgeError, Problem
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives identical nodes
-    _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Parent = yaml.CSafeLoader  # type: ignore[attr-defined]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+    _Parent = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[str, bool, bool], str] = {}
+
+
+class _BaseLoader(_Parent):  # type: ignore[misc,valid-type]
+    """Memoises implicit tag resolution of scalars: the parser asks for every scalar, and keys
+    and common values repeat across thousands of contract files."""
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001, ANN201 - PyYAML signature
+        if kind is not yaml.ScalarNode or implicit is None:
+            return super().resolve(kind, value, implicit)
+        key = (value, bool(implicit[0]), bool(implicit[1]))
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            if len(_RESOLVED) > 200_000:
+                _RESOLVED.clear()
+            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+        return tag
+
 
 PathKey = tuple[str | int, ...]
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 Position = tuple[int, int]
 
 
@@ -78,7 +99,10 @@ class _Walker:
         self.problems: list[Problem] = []
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
-        self.smap.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        mark = node.start_mark
+        self.smap.values.setdefault(path, (mark.line + 1, mark.column + 1))
+        if node.tag == _STR_TAG:  # fast path: most scalars are plain strings
+            return node.value
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -86,41 +110,50 @@ class _Walker:
         return self.loader.construct_object(node, deep=True)
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
+        pairs = node.value
+        inherited = 0  # leading pairs that came from `<<:` merges; the file's own keys override them
+        if any(key.tag == _MERGE_TAG for key, _ in pairs):
+            own = sum(1 for key, _ in pairs if key.tag != _MERGE_TAG)
+            self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
+            pairs = node.value
+            inherited = len(pairs) - own
         result: dict[str, Any] = {}
-        first_seen: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if isinstance(key, bool) or key is None or isinstance(key, (int, float)):
-                # YAML 1.1 turns `on`/`yes`/`1` keys into non-strings; contracts use text keys
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
-            if not isinstance(key, str):
-                self.problems.append(
-                    _problem(
-                        "mapping keys must be plain strings",
-                        self.file,
-                        key_node.start_mark,
-                        field=_dotted(path),
-                    )
-                )
+        own_keys: set[str] = set()
+        keys = self.smap.keys
+        for position, (key_node, value_node) in enumerate(pairs):
+            key = key_node.value if key_node.tag == _STR_TAG else self._odd_key(key_node, path)
+            if key is None:
                 continue
-            if key in first_seen:
-                first_line = first_seen[key].start_mark.line + 1
+            child = (*path, key)
+            mark = key_node.start_mark
+            if position >= inherited and key in own_keys:
+                first_line = keys[child][0]
                 self.problems.append(
                     _problem(
                         f"duplicate key '{key}' (first defined on line {first_line})",
                         self.file,
-                        key_node.start_mark,
-                        field=_dotted((*path, key)),
+                        mark,
+                        field=_dotted(child),
                         code="DUPLICATE_KEY",
                     )
                 )
                 continue
-            first_seen[key] = key_node
-            child = (*path, key)
-            self.smap.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if position >= inherited:
+                own_keys.add(key)
+            keys[child] = (mark.line + 1, mark.column + 1)
             result[key] = self.value(value_node, child)
         return result
+
+    def _odd_key(self, key_node: yaml.Node, path: PathKey) -> str | None:
+        """Keys YAML did not resolve to text: `on`/`yes`/`1` become their spelling, others fail."""
+        if isinstance(key_node, yaml.ScalarNode):
+            return key_node.value
+        self.problems.append(
+            _problem(
+                "mapping keys must be plain strings", self.file, key_node.start_mark, field=_dotted(path)
+            )
+        )
+        return None
 
 
 def _dotted(path: PathKey) -> str:

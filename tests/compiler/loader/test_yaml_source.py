@@ -1,0 +1,89 @@
+"""Located YAML loading: positions, duplicate keys, syntax errors, empty files."""
+
+from __future__ import annotations
+
+import pytest
+from contractforge.errors import ContractForgeError
+from contractforge.loader.yaml_source import load_mapping, load_yaml, parse_yaml_text
+
+TEXT = """\
+source:
+  type: csv
+  path: s3://bucket/x/
+merge_keys: [a, b]
+quality_rules:
+  expressions:
+    - name: positive
+      expression: amount > 0
+"""
+
+
+def test_positions_of_keys_and_values_are_one_based():
+    document = parse_yaml_text(TEXT, "c.yaml")
+    smap = document.source_map
+    assert smap.keys[("source", "path")] == (3, 3)
+    assert smap.values[("source", "path")] == (3, 9)
+    assert smap.values[("merge_keys", 1)] == (4, 17)
+    assert smap.keys[("quality_rules", "expressions", 0, "expression")] == (8, 7)
+    assert document.data["merge_keys"] == ["a", "b"]
+
+
+def test_locate_falls_back_to_nearest_parent():
+    smap = parse_yaml_text(TEXT, "c.yaml").source_map
+    assert smap.locate(("source", "read", "schema")) == (2, 3)
+    assert smap.locate(("nothing",)) == (1, 1)
+
+
+def test_duplicate_keys_report_both_lines():
+    with pytest.raises(ContractForgeError) as info:
+        parse_yaml_text("target:\n  table: a\n  table: b\n", "d.yaml")
+    problem = info.value.problems[0]
+    assert (problem.file, problem.line, problem.column) == ("d.yaml", 3, 3)
+    assert "duplicate key 'table'" in problem.message and "line 2" in problem.message
+    assert problem.field == "target.table"
+
+
+def test_syntax_error_has_file_line_column():
+    with pytest.raises(ContractForgeError) as info:
+        parse_yaml_text("source:\n  type: csv\n   path: [unclosed\n", "bad.yaml")
+    problem = info.value.problems[0]
+    assert problem.file == "bad.yaml" and problem.line == 3 and problem.column is not None
+    assert problem.message.startswith("invalid YAML")
+    assert "bad.yaml:3:" in info.value.render()
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_file_is_a_clear_error(text):
+    with pytest.raises(ContractForgeError) as info:
+        parse_yaml_text(text, "empty.yaml")
+    assert "empty" in info.value.problems[0].message
+
+
+def test_several_documents_are_refused():
+    with pytest.raises(ContractForgeError) as info:
+        parse_yaml_text("a: 1\n---\nb: 2\n", "multi.yaml")
+    assert "exactly one YAML document" in info.value.problems[0].message
+
+
+def test_root_must_be_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n")
+    with pytest.raises(ContractForgeError) as info:
+        load_mapping(path, "list.yaml")
+    assert "expected a mapping" in info.value.problems[0].message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ContractForgeError) as info:
+        load_yaml(tmp_path / "nope.yaml", "nope.yaml")
+    assert info.value.problems[0].message == "file not found"
+
+
+def test_scalars_keep_yaml_types_and_odd_keys_stay_text():
+    data = parse_yaml_text("a: 1\nb: true\nc: 2.5\nd: null\non: x\n'1': y\n", "t.yaml").data
+    assert data == {"a": 1, "b": True, "c": 2.5, "d": None, "on": "x", "1": "y"}
+
+
+def test_merge_keys_and_anchors_are_resolved():
+    data = parse_yaml_text("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n", "m.yaml").data
+    assert data["other"] == {"x": 1, "y": 3}
