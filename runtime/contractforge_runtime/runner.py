@@ -16,10 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime import run_evidence, writes
+from contractforge_runtime import run_evidence, state, writes
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.iceberg_tables import ensure_namespace
+from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.sources import SourceContext, read_source
 
 SUCCESS, SKIPPED, FAILED = "SUCCESS", "SKIPPED", "FAILED"
@@ -70,6 +71,8 @@ class _Run:
         }
         self.stage = "setup"
         self.evidence: EvidenceStore | None = None
+        self.lock: locks.Lock | None = None
+        self.previous_state: dict | None = None
         self.cached: list = []
         self.redact = ctx.secret_resolver().redact
 
@@ -98,7 +101,20 @@ def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult
     finally:
         for df in run.cached:
             df.unpersist()
+        _release_lock(run)
     return run.result
+
+
+def _release_lock(run: _Run) -> None:
+    if run.lock is None:
+        return
+    try:
+        run.lock.release()
+    except Exception as error:  # noqa: BLE001 - the lock expires by TTL; the run's outcome stands
+        print(
+            f"contractforge: could not release the lock on {run.result.target_table}: {error}",
+            file=sys.stderr,
+        )
 
 
 def _execute(run: _Run) -> None:
@@ -111,8 +127,32 @@ def _execute(run: _Run) -> None:
         )
         run.evidence.ensure()
 
+    with run.timed("idempotency"):
+        run_settings = plan.get("run") or {}
+        decision = idempotency.decide(
+            run.evidence,
+            result.target_table,
+            run_settings.get("idempotency_policy"),
+            run_settings.get("idempotency_key"),
+        )
+        decision.raise_if_failed()
+    if decision.action == idempotency.SKIP:
+        run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
+        _finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
+        return
+
+    with run.timed("lock"):
+        run.lock = locks.acquire(
+            run.evidence,
+            result.target_table,
+            ctx.run_id,
+            owner=ctx.job_name,
+            ttl_minutes=int(run_settings.get("lock_ttl_minutes") or 60),
+        )
+        run.previous_state = state.latest_state(run.evidence, result.target_table)
+
     with run.timed("read"):
-        sctx = SourceContext(spark, ctx, None, run.evidence, result.target_table, plan)
+        sctx = SourceContext(spark, ctx, run.previous_state, run.evidence, result.target_table, plan)
         source = read_source(spark, plan["source"], sctx)
         run.measured["source_metrics"] = source.metadata
         run.measured["watermark"] = source.watermark
@@ -293,6 +333,7 @@ def _finish(run: _Run, status: str) -> None:
     run.stage = "evidence"
     measured = _measured(run, status)
     run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
+    _append_state(run, measured)
     run.evidence.append(
         evidence_tables.LINEAGE, [run_evidence.lineage_row(run.plan, run.ctx, measured, run.redact)]
     )
@@ -302,6 +343,26 @@ def _finish(run: _Run, status: str) -> None:
     run.evidence.append(
         evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
     )
+
+
+def _append_state(run: _Run, measured: dict) -> None:
+    """One ctrl_ingestion_state row; the watermark only moves with a committed SUCCESS (state.py)."""
+    if measured["skip_reason"] == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
+        return  # a policy skip did not look at the data: the state stays the previous run's
+    row = state.build_state_row(
+        run.result.target_table,
+        run.ctx.run_id,
+        measured["status"],
+        previous=run.previous_state,
+        rows_written=measured.get("rows_written"),
+        write_committed=bool(measured.get("write_committed")),
+        watermark=measured.get("watermark"),
+        table_version=measured.get("table_version_after"),
+        error_message=run.redact(measured.get("error_message")),
+        ids=run.ctx.static_ids((run.plan.get("run") or {}).get("static_ids")),
+        now=measured["finished_at"],
+    )
+    run.evidence.append(evidence_tables.STATE, [row])
 
 
 def _record_failure(run: _Run, error: BaseException) -> None:
@@ -318,6 +379,8 @@ def _record_failure(run: _Run, error: BaseException) -> None:
             (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
         )
         errors = [run_evidence.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
+        if run.lock is not None:  # only the lock holder may write the target's state
+            _append_state(run, measured)
         run.evidence.append(evidence_tables.ERRORS, errors)
         run.evidence.append(
             evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]

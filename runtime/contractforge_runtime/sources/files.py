@@ -143,8 +143,8 @@ def _ledger_keys(sctx: SourceContext) -> set[tuple[str, int, int]]:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    # collect() gives naive datetimes in the session time zone (UTC in our sessions).
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    # collect() gives naive datetimes in the Python process's local zone; astimezone() reads them so.
+    return moment.astimezone(UTC)
 
 
 # ---- Glue job bookmarks ----------------------------------------------------------------------

@@ -1,0 +1,194 @@
+"""``run --local``: plan a project in memory and run its steps on one embedded Spark session.
+
+Steps run in depends_on order (execution_order breaks ties); a step runs only when every selected
+dependency SUCCEEDED or was SKIPPED (nothing new is still a success). ``expected_result: failed``
+steps that fail are EXPECTED_FAILURE, not errors; one that succeeds is UNEXPECTED_SUCCESS.
+The same runtime evaluator as in Glue runs each run plan; s3:// paths map under ``s3_root``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TextIO
+
+from contractforge.errors import ContractForgeError
+from contractforge.project_plan import ProjectPlan, StepPlan
+
+OK_STATUSES = ("SUCCESS", "SKIPPED")
+UNEXPECTED = ("FAILED", "UNEXPECTED_SUCCESS", "BLOCKED")
+
+
+@dataclass
+class StepOutcome:
+    name: str
+    status: str  # SUCCESS | SKIPPED | FAILED | EXPECTED_FAILURE | UNEXPECTED_SUCCESS | NOT_RUN | BLOCKED
+    expected_result: str = "success"
+    quality_status: str | None = None
+    rows_read: int | None = None
+    rows_written: int | None = None
+    rows_quarantined: int | None = None
+    skip_reason: str | None = None
+    run_id: str | None = None
+    duration_seconds: float | None = None
+    error_message: str | None = None
+
+    @property
+    def unexpected(self) -> bool:
+        return self.status in UNEXPECTED
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def order_steps(steps: tuple[StepPlan, ...] | list[StepPlan]) -> list[StepPlan]:
+    """Topological order by depends_on; among ready steps, the execution_order position wins."""
+    position = {s.name: i for i, s in enumerate(steps)}
+    remaining = {s.name: s for s in steps}
+    ordered: list[StepPlan] = []
+    while remaining:
+        ready = [s for s in remaining.values() if not any(d in remaining for d in s.depends_on)]
+        if not ready:
+            raise ContractForgeError.single(f"depends_on has a cycle among steps {sorted(remaining)}")
+        step = min(ready, key=lambda s: position[s.name])
+        ordered.append(step)
+        del remaining[step.name]
+    return ordered
+
+
+def select_steps(plan: ProjectPlan, names: list[str] | None) -> list[StepPlan]:
+    if not names:
+        return list(plan.steps)
+    known = {s.name for s in plan.steps}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ContractForgeError.single(
+            f"unknown step(s) {unknown}; the project has {sorted(known)}", field="--steps"
+        )
+    return [s for s in plan.steps if s.name in names]
+
+
+def _blocked_message(step: StepPlan) -> str:
+    reasons = [d.message for d in step.diagnostics if d.severity in ("blocker", "review")]
+    return f"{step.status}: " + ("; ".join(reasons) if reasons else "the step has no run plan")
+
+
+def run_project_locally(
+    project_path: str | Path,
+    env: str = "aws",
+    steps: list[str] | None = None,
+    s3_root: str | Path = ".contractforge/s3",
+    home: str | Path = ".contractforge",
+    accept_expected_failures: bool = True,
+    spark=None,
+    out: TextIO | None = None,
+) -> list[StepOutcome]:
+    """Run the project's steps locally and return one outcome per selected step (in run order)."""
+    from contractforge.api import plan_project
+
+    out = out if out is not None else sys.stderr
+    plan = plan_project(project_path, env=env)
+    selected = order_steps(select_steps(plan, steps))
+    if spark is None:
+        from contractforge.local.spark import get_local_spark
+
+        spark = get_local_spark(Path(home) / "warehouse", Path(home) / "iceberg_catalog.sqlite")
+    run_group_id = f"local:{plan.name}:{uuid.uuid4().hex[:12]}"
+    selected_names = {s.name for s in selected}
+    outcomes: dict[str, StepOutcome] = {}
+    for index, step in enumerate(selected, start=1):
+        print(f"[{index}/{len(selected)}] {step.name} ...", file=out, flush=True)
+        blockers = [
+            d for d in step.depends_on if d in selected_names and outcomes[d].status not in OK_STATUSES
+        ]
+        if blockers:
+            outcome = StepOutcome(
+                step.name,
+                "NOT_RUN",
+                step.expected_result,
+                skip_reason=f"dependency did not succeed: {', '.join(blockers)}",
+            )
+        elif not step.runnable:
+            outcome = StepOutcome(
+                step.name, "BLOCKED", step.expected_result, error_message=_blocked_message(step)
+            )
+        else:
+            outcome = _run_step(spark, step, str(s3_root), run_group_id, accept_expected_failures)
+        outcomes[step.name] = outcome
+        print(f"    {_progress_line(outcome)}", file=out, flush=True)
+    result = [outcomes[s.name] for s in selected]
+    print(summary_table(result), file=out, flush=True)
+    return result
+
+
+def _run_step(
+    spark, step: StepPlan, s3_root: str, run_group_id: str, accept_expected_failures: bool
+) -> StepOutcome:
+    from contractforge_runtime.context import RunContext
+    from contractforge_runtime.runner import run_plan
+
+    ctx = RunContext.local(step.name, s3_root=s3_root, run_group_id=run_group_id)
+    began = time.perf_counter()
+    result = run_plan(spark, step.run_plan, ctx, raise_on_failure=False)
+    outcome = StepOutcome(
+        name=step.name,
+        status=result.status,
+        expected_result=step.expected_result,
+        quality_status=result.quality_status,
+        rows_read=result.rows_read,
+        rows_written=result.rows_written,
+        rows_quarantined=result.rows_quarantined,
+        skip_reason=result.skip_reason,
+        run_id=result.run_id,
+        duration_seconds=round(time.perf_counter() - began, 1),
+        error_message=None if result.error is None else f"{type(result.error).__name__}: {result.error}",
+    )
+    if step.expected_result == "failed":
+        if outcome.status == "FAILED" and accept_expected_failures:
+            outcome.status = "EXPECTED_FAILURE"
+        elif outcome.status != "FAILED":
+            outcome.status = "UNEXPECTED_SUCCESS"
+    return outcome
+
+
+def _progress_line(o: StepOutcome) -> str:
+    text = o.status
+    if o.skip_reason:
+        text += f" ({o.skip_reason})"
+    if o.quality_status:
+        text += f" quality={o.quality_status}"
+    if o.rows_read is not None:
+        text += f" read={o.rows_read} written={o.rows_written} quarantined={o.rows_quarantined}"
+    if o.duration_seconds is not None:
+        text += f" {o.duration_seconds:.1f}s"
+    if o.error_message:
+        text += f"\n    error: {o.error_message.splitlines()[0][:500]}"
+    return text
+
+
+def summary_table(outcomes: list[StepOutcome]) -> str:
+    header = ("step", "status", "quality", "read", "written", "quarantined", "seconds")
+    rows = [
+        (
+            o.name,
+            o.status + (f" ({o.skip_reason})" if o.skip_reason else ""),
+            o.quality_status or "-",
+            _n(o.rows_read),
+            _n(o.rows_written),
+            _n(o.rows_quarantined),
+            "-" if o.duration_seconds is None else f"{o.duration_seconds:.1f}",
+        )
+        for o in outcomes
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def _n(value) -> str:
+    return "-" if value is None else str(value)
