@@ -25,6 +25,16 @@ class ValidationReport:
     checked: list[str] = field(default_factory=list)
 
 
+def _semantic_problems(bundle) -> list[Problem]:
+    """Second validation depth (validation.semantic, owned by the planner side) when available."""
+    try:
+        from contractforge.validation.semantic import validate_contract
+    except ImportError:  # pragma: no cover - the package is always shipped together
+        return []
+    mapping = bundle.contract.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return list(validate_contract(mapping, bundle.where))
+
+
 def _collect(report: ValidationReport, action) -> None:
     try:
         action()
@@ -45,6 +55,8 @@ def validate_path(path: Path, env: str = "aws") -> ValidationReport:
             report.warnings.extend(loaded.warnings)
             report.checked.append(display_path(loaded.path))
             report.checked.extend(display_path(s.bundle.path) for s in loaded.loaded_steps)
+            for step in loaded.loaded_steps:
+                report.problems.extend(_semantic_problems(step.bundle))
 
         _collect(report, project)
         return report
@@ -77,6 +89,7 @@ def validate_path(path: Path, env: str = "aws") -> ValidationReport:
 def _contract(report: ValidationReport, path: Path, load_contract) -> None:
     bundle = load_contract(path)
     report.warnings.extend(bundle.warnings)
+    report.problems.extend(_semantic_problems(bundle))
     report.checked.extend(display_path(p) for p in bundle.paths.values())
 
 
