@@ -33,8 +33,15 @@ class EvidenceStore:
     # ---- DDL -------------------------------------------------------------------------------------
     def ensure(self, tables: list[str] | tuple[str, ...] | None = None) -> None:
         """Create the namespace and the tables when missing; add columns missing from old tables."""
-        for name in tables if tables is not None else evidence_schema.EVIDENCE_TABLES:
-            self._ensure_table(name)
+        names = list(tables if tables is not None else evidence_schema.EVIDENCE_TABLES)
+        pending = [name for name in names if name not in self._table_schemas]
+        if not pending:
+            return
+        self._ensure_namespace()
+        # One listing for all tables: ensure() runs at the start of every run.
+        listed = self._listed_tables()
+        for name in pending:
+            self._ensure_table(name, exists=name in listed)
 
     def _ensure_namespace(self) -> None:
         if self._namespace_ready:
@@ -50,30 +57,30 @@ class EvidenceStore:
             self.spark.sql(evidence_schema.spark_create_namespace_ddl(self.database, self.catalog))
         self._namespace_ready = True
 
-    def _existing_schema(self, name: str):
+    def _listed_tables(self) -> set[str]:
         # SHOW TABLES rather than catching a failed lookup: a JDBC catalog without view support
         # raises UnsupportedOperationException (not AnalysisException) for a missing table.
-        listed = self.spark.sql(f"SHOW TABLES IN {self.catalog}.`{self.database}` LIKE '{name}'").collect()
-        if not any(row.tableName == name for row in listed):
-            return None
-        return self.spark.table(self.identifier(name)).schema
+        rows = self.spark.sql(f"SHOW TABLES IN {self.catalog}.`{self.database}`").collect()
+        return {row.tableName for row in rows}
 
-    def _ensure_table(self, name: str):
+    def _ensure_table(self, name: str, exists: bool | None = None):
         if name in self._table_schemas:
             return self._table_schemas[name]
         table = evidence_schema.evidence_table(name)
         self._ensure_namespace()
-        existing = self._existing_schema(name)
-        if existing is None:
+        if exists is None:
+            exists = name in self._listed_tables()
+        if not exists:
             self.spark.sql(evidence_schema.spark_create_table_ddl(name, self.database, self.catalog))
         else:
+            existing = self.spark.table(self.identifier(name)).schema
             present = {field.name.lower() for field in existing.fields}
             missing = [c for c in table.columns if c.name.lower() not in present]
             if missing:
                 # Iceberg cannot add a required column to a table with data: added columns are nullable.
                 columns = ", ".join(f"`{c.name}` {c.type}" for c in missing)
                 self.spark.sql(f"ALTER TABLE {self.identifier(name)} ADD COLUMNS ({columns})")
-        self._table_schemas[name] = self._existing_schema(name)
+        self._table_schemas[name] = self.spark.table(self.identifier(name)).schema
         return self._table_schemas[name]
 
     # ---- writes ----------------------------------------------------------------------------------
