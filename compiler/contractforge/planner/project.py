@@ -7,6 +7,7 @@ its status is SUPPORTED or SUPPORTED_WITH_WARNINGS, and only then does it carry 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from contractforge import naming
@@ -66,8 +67,13 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
         naming.glue_job_name(loaded.name, s.name, _job_name_override(mappings[s.name])) for s in steps
     )
     planned: dict[str, StepPlan] = {}
+    refs_by_step: dict[str, list] = {}
+    for ref in loaded.refs:
+        refs_by_step.setdefault(ref.step, []).append(ref)
+    targets = {key: entry.identifier for key, entry in loaded.targets.items()}
     for step, job_name in zip(steps, job_names, strict=True):
-        planned[step.name] = _plan_step(loaded, settings, step, mappings[step.name], job_name, planned)
+        context = _StepContext(settings, refs_by_step.get(step.name, []), targets, planned)
+        planned[step.name] = _plan_step(loaded, context, step, mappings[step.name], job_name)
     return ProjectPlan(
         name=loaded.name,
         root=loaded.root,
@@ -90,11 +96,19 @@ def _job_name_override(mapping: dict[str, Any]) -> str | None:
     return glue_job.get("name")
 
 
-def _plan_step(loaded: LoadedProject, settings: ProjectSettings, step: LoadedStep, mapping: dict[str, Any],
-               job_name: str, planned: dict[str, StepPlan]) -> StepPlan:  # fmt: skip
+@dataclass(frozen=True)
+class _StepContext:
+    settings: ProjectSettings
+    refs: list  # the loader's ResolvedRef of this step
+    targets: dict[tuple[str, str], str]  # (layer, table) → identifier, every step of the project
+    planned: dict[str, StepPlan]  # steps planned so far (declaration order)
+
+
+def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, mapping: dict[str, Any],
+               job_name: str) -> StepPlan:  # fmt: skip
+    settings, refs, planned = context.settings, context.refs, context.planned
     where = _where(step)
     diagnostics: list[Diagnostic] = plan_contract(mapping, lambda path: where(path))
-    refs = [r for r in loaded.refs if r.step == step.name]
     for ref in refs:
         if ref.via == "layer_convention":
             file, line, _ = step.bundle.locate(ref.use.field)
@@ -124,8 +138,7 @@ def _plan_step(loaded: LoadedProject, settings: ProjectSettings, step: LoadedSte
     run_plan = None
     if status in RUNNABLE_STATUSES:
         substitution = RefSubstitution(
-            {(r.use.field, r.use.text): r.identifier for r in refs},
-            {key: entry.identifier for key, entry in loaded.targets.items()},
+            {(r.use.field, r.use.text): r.identifier for r in refs}, context.targets
         )
         inputs = StepInputs(
             project=loaded.name, environment_key=loaded.env_key, step=step.name, depends_on=step.depends_on,

@@ -83,7 +83,8 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
     }
     if plan["source"].get("family") == "incremental_files":
         plan["source"]["bookmarks"] = inputs.glue.job_bookmarks
-    plan["secrets"] = sorted({f"{scope}/{key}" for scope, key in placeholders_in(plan)})
+    # placeholders are only accepted in the source (validation refuses them in table properties)
+    plan["secrets"] = sorted({f"{scope}/{key}" for scope, key in placeholders_in(plan["source"])})
     return plan
 
 
