@@ -44,7 +44,10 @@ def load_contract(path: str | Path) -> LoadedBundle:
         validate(Project, document.data, SourceLocator.single(document.source_map))
         root = project_file.parent
         context = ProjectContext(
-            root=root, defaults=document.data.get("defaults"), adapter=_adapter_from_path(path, root)
+            root=root,
+            defaults=document.data.get("defaults"),
+            adapter=_adapter_from_path(path, root),
+            source_map=document.source_map,
         )
     return load_bundle(path, context)
 

@@ -19,7 +19,7 @@ from contractforge.errors import ContractForgeError, Problem
 from contractforge.loader.connections import deep_merge, resolve_connection
 from contractforge.loader.defaults import Decision, resolve_defaults
 from contractforge.loader.errors import SourceLocator, validate
-from contractforge.loader.yaml_source import YamlDocument, load_mapping
+from contractforge.loader.yaml_source import SourceMap, YamlDocument, load_mapping
 from contractforge.models import Access, Annotations, Environment, IngestionContract, Operations
 from contractforge.project_plan import Diagnostic
 
@@ -51,6 +51,11 @@ class LoadedBundle:
     locator: SourceLocator
     decisions: tuple[Decision, ...] = ()
     warnings: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def source_map(self) -> SourceMap:
+        """Positions inside the ingestion file (other files: use ``locate``/``where``)."""
+        return self.locator.layers[0][1]
 
     @property
     def annotations(self) -> Annotations | None:
@@ -88,6 +93,7 @@ class ProjectContext:
     root: Path
     defaults: dict[str, Any] | None
     adapter: str | None
+    source_map: SourceMap | None = None  # of project.yaml: values filled from defaults point there
 
 
 def find_ingestion_file(path: Path) -> Path:
@@ -252,6 +258,22 @@ def load_environment_file(path: Path) -> tuple[Environment, SourceLocator]:
     return validate(Environment, data, locator), locator
 
 
+def _split(dotted: str) -> tuple[str, ...]:
+    return tuple(dotted.split("."))
+
+
+def _locate_decisions(
+    decisions: list[Decision], locator: SourceLocator, contract_map: SourceMap, project: ProjectContext | None
+) -> None:
+    """Filled values are located where they came from: project.yaml defaults or the merge keys."""
+    for decision in decisions:
+        source = decision["source"]
+        if source.startswith("project.") and project and project.source_map:
+            locator.add(_split(decision["path"]), project.source_map, _split(source)[1:])
+        elif source == "inference.merge_keys":
+            locator.add(_split(decision["path"]), contract_map, ("merge_keys",))
+
+
 def load_bundle(path: str | Path, project: ProjectContext | None = None) -> LoadedBundle:
     """Load and validate one bundle. ``project`` gives defaults and the project root, if any."""
     ingestion = find_ingestion_file(Path(path))
@@ -289,6 +311,7 @@ def load_bundle(path: str | Path, project: ProjectContext | None = None) -> Load
     resolved, decisions = resolve_defaults(
         mapping, project.defaults if project else None, project.adapter if project else None
     )
+    _locate_decisions(decisions, locator, document.source_map, project)
     contract = validate(IngestionContract, resolved, locator)
     return LoadedBundle(
         path=ingestion,

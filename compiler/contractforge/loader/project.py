@@ -246,7 +246,9 @@ def load_project(path: str | Path, env: str = "aws") -> LoadedProject:
     _check_graph(project, locator)
     environment, environment_path = _load_environment(project, root, env, locator, warnings)
 
-    context = ProjectContext(root=root, defaults=document.data.get("defaults"), adapter=env)
+    context = ProjectContext(
+        root=root, defaults=document.data.get("defaults"), adapter=env, source_map=document.source_map
+    )
     problems: list[Problem] = []
     loaded: dict[str, LoadedBundle] = {}
     skipped: set[str] = set()

@@ -88,6 +88,17 @@ def scalar_or_model(scalar: Any, model: type[BaseModel]) -> Any:
     ]
 
 
+def value_or_layer_map(value_type: Any) -> Any:
+    """``value`` or ``{layer: value, default: value}`` (project defaults), chosen by shape."""
+    return Annotated[
+        Union[  # noqa: UP007
+            Annotated[value_type, Tag("<scalar>")],
+            Annotated[dict[str, value_type], Tag("<mapping>")],
+        ],
+        Discriminator(_by_shape),
+    ]
+
+
 # Loc parts pydantic inserts for union variants; never real keys (they start with '<').
 def is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and (part.startswith("<") or "[" in part)

@@ -9,9 +9,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
-from contractforge.models.base import NameList, OpenModel, OptStr, StrictModel
+from contractforge.models.base import NameList, OpenModel, OptStr, StrictModel, value_or_layer_map
+from contractforge.models.write_modes import validate_mode
 
-PolicyOrLayerMap = Union[str, dict[str, str]]  # noqa: UP007  value, or {bronze: x, default: y}
+SchemaPolicy = Literal["permissive", "additive_only", "strict"]
+OnQualityFail = Literal["fail", "warn", "quarantine"]
+ModeName = Annotated[str, BeforeValidator(validate_mode)]
 
 
 class DefaultsBlock(StrictModel):
@@ -23,9 +26,10 @@ class DefaultsBlock(StrictModel):
     schemas: dict[str, str] | None = None
     tmp_schema: OptStr = None
     layer: OptStr = None
-    mode: PolicyOrLayerMap | None = None
-    schema_policy: PolicyOrLayerMap | None = None
-    on_quality_fail: PolicyOrLayerMap | None = None
+    # a value or a layer map {bronze: x, default: y}; checked here so errors point at project.yaml
+    mode: value_or_layer_map(ModeName) | None = None
+    schema_policy: value_or_layer_map(SchemaPolicy) | None = None
+    on_quality_fail: value_or_layer_map(OnQualityFail) | None = None
     operations: dict[str, Any] | None = None
     annotations: dict[str, Any] | None = None
 

@@ -195,3 +195,18 @@ def test_load_project_from_a_contract_path(tmp_path):
         tmp_path, "name: p\n", {"contracts/aws/x/x.ingestion.yaml": "source: x\ntarget: {table: t}\n"}
     )
     assert load_project(tmp_path / "contracts/aws/x/x.ingestion.yaml").name == "p"
+
+
+def test_values_filled_from_defaults_are_located_in_project_yaml(tmp_path):
+    make_project(
+        tmp_path,
+        "name: p\ndefaults:\n  adapters:\n    aws:\n      schemas: {bronze: raw}\n",
+        {
+            "contracts/aws/x/x.ingestion.yaml": "source: x\ntarget: {table: t}\nmode: upsert\nmerge_keys: [id]\n"
+        },
+    )
+    loaded = load_contract(tmp_path / "contracts/aws/x")
+    file, line, _ = loaded.locate("target.schema")
+    assert file.endswith("project.yaml") and line == 5
+    file, line, _ = loaded.locate("quality_rules.unique_key")
+    assert file.endswith("x.ingestion.yaml") and line == 4
