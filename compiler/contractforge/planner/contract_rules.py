@@ -140,7 +140,11 @@ def _mode_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
     elif mode not in RUNNABLE_MODES:
         f.add("WRITE_MODE_UNSUPPORTED", ("mode",), f"write mode '{mode}' is not known")
     if mode in (UPSERT, HISTORICAL, SNAPSHOT) and not merge_keys:
-        f.add("MERGE_KEYS_REQUIRED", ("mode",), f"mode {PUBLIC_NAMES.get(mode, mode)} needs merge_keys (the MERGE row identity)")
+        f.add(
+            "MERGE_KEYS_REQUIRED",
+            ("mode",),
+            f"mode {PUBLIC_NAMES.get(mode, mode)} needs merge_keys (the MERGE row identity)",
+        )
     if mode == HASH_DIFF:
         if not merge_keys:
             f.add(

@@ -144,9 +144,8 @@ CODES: dict[str, Code] = _catalogue(
     Code("AWS_EXTENSION_SHAPE_IGNORED", WARNING, "extensions.aws key is not a mapping and is ignored"),
     Code("AWS_UNKNOWN_EXTENSION_FIELD", WARNING, "unknown field under an extensions.aws block"),
     # --- project (ref §1.22) ----------------------------------------------------------------
-    Code("PROJECT_DEPENDS_ON_UNKNOWN_STEP", INFO, "depends_on names a step outside this project; ignored"),
     Code("PROJECT_DEPENDENCY_NOT_RUNNABLE", INFO, "a step this one depends on is not runnable"),
-    Code("PROJECT_STEP_TARGET_SHARED", WARNING, "two steps write the same target table"),
+    Code("PROJECT_REGION_DEFAULTED", INFO, "parameters.aws.region is not set; us-east-1 is used"),
 )
 
 

@@ -128,10 +128,16 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
     warehouse = _dir_uri(contract_warehouse or settings.warehouse)
     bookmarks = bookmarks_enabled(kind.family, False, settings.env_aws, contract_aws)
     if kind.family == "incremental_files" and not bookmarks:
-        diagnostics.append(diagnostic("AWS_INCREMENTAL_FILES_BOOKMARKS_DISABLED", field="source.type"))
+        file, line, _ = step.bundle.locate("source.type")
+        diagnostics.append(
+            diagnostic("AWS_INCREMENTAL_FILES_BOOKMARKS_DISABLED", file=file, line=line, field="source.type")
+        )
     glue = glue_settings(
         job_name, settings.env_aws, contract_aws, bookmarks=bookmarks, tags=dict(settings.tags)
     )
+    if kind.family == "jdbc" and not (glue.extra_jars or glue.connections):
+        file, line, _ = step.bundle.locate("source.type")
+        diagnostics.append(diagnostic("AWS_JDBC_DRIVER_REQUIRED", file=file, line=line, field="source.type"))
     ordered = sort_diagnostics(diagnostics)
     status = status_of(ordered)
     target = _target(mapping)
@@ -162,6 +168,14 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
         decisions=tuple(step.bundle.decisions),
         mode=str(mapping.get("mode") or "scd0_append"),
     )
+
+
+def _project_diagnostic(loaded: LoadedProject, step: LoadedStep, code: str, message: str) -> Diagnostic:
+    """A diagnostic located on the step's ``depends_on`` in project.yaml."""
+    index = next(i for i, s in enumerate(loaded.steps) if s.name == step.name)
+    path = ("execution_order", index, "depends_on")
+    file, line, _, _ = loaded.locator.locate(path) if loaded.locator else (None, None, None, None)
+    return diagnostic(code, message, file=file, line=line, field=f"execution_order[{index}].depends_on")
 
 
 def _dir_uri(uri: str) -> str:

@@ -10,6 +10,7 @@ from contractforge import naming
 from contractforge.errors import Problem
 from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.project import LoadedProject
+from contractforge.planner.diagnostics import diagnostic
 from contractforge.project_plan import Diagnostic, ScheduleSettings
 from contractforge.validation.locate import Problems
 from contractforge.validation.project_checks import check_schedule
@@ -88,14 +89,16 @@ def project_settings(loaded: LoadedProject, problems: list[Problem]) -> ProjectS
     region = env_aws.get("region")
     if not region:
         region = DEFAULT_REGION
-        diagnostics.append(Diagnostic("PROJECT_REGION_DEFAULTED", "info",
-                                      f"parameters.aws.region is not set; using {DEFAULT_REGION}", env_file))  # fmt: skip
+        diagnostics.append(
+            diagnostic("PROJECT_REGION_DEFAULTED", file=env_file, field="parameters.aws.region")
+        )
     deployment = loaded.project.deployment.aws if loaded.project.deployment else None
     step_functions = env_aws.get("step_functions") or {}
     machine = naming.state_machine_name(
         loaded.name,
         (deployment.state_machine_name if deployment else None) or step_functions.get("state_machine_name"),
     )
+    declared_evidence = loaded.environment.evidence_database if loaded.environment else None
     fallback_warehouse = warehouse or next(
         (w.warehouse for w in contract_warehouses if w and w.warehouse), "s3://"
     )
@@ -104,7 +107,7 @@ def project_settings(loaded: LoadedProject, problems: list[Problem]) -> ProjectS
         artifacts_uri=_dir_uri(str(artifacts or "s3://")),
         warehouse=_dir_uri(str(fallback_warehouse)),
         evidence_database=naming.evidence_database(
-            loaded.environment.evidence_database if loaded.environment else None,
+            naming.glue_database(None, declared_evidence) if declared_evidence else None,
             naming.glue_database(None, loaded.name),
         ),
         schedule=_schedule(loaded),
