@@ -260,3 +260,10 @@ def test_dependency_on_unrunnable_step_is_noted(tmp_path):
     plan = plan_project(root)
     assert "PROJECT_DEPENDENCY_NOT_RUNNABLE" in [d.code for d in plan.step("b").diagnostics]
     assert plan.step("b").runnable and plan.has_blockers
+
+
+def test_every_code_is_documented():
+    from contractforge.planner.diagnostics import CODES
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "planning.md").read_text()
+    assert [code for code in CODES if f"`{code}`" not in doc] == []
