@@ -52,7 +52,7 @@ def build_preparation(contract: dict[str, Any]) -> dict[str, Any]:
     if contract.get("column_mapping"):
         steps["column_mapping"] = dict(contract["column_mapping"])
     if shape:
-        steps["shape"] = shape
+        steps["shape"] = _inline_schema_refs(shape, contract.get("schemas") or {})
     if transform.get("cast"):
         steps["cast"] = dict(transform["cast"])
     if transform.get("standardize"):
@@ -74,6 +74,20 @@ def build_preparation(contract: dict[str, Any]) -> dict[str, Any]:
             "order_by": parse_order_by(dedupe.get("order_by")),
         }
     return steps
+
+
+def _inline_schema_refs(shape: dict[str, Any], schemas: dict[str, str]) -> dict[str, Any]:
+    """``parse_json[].schema_ref`` → ``schema`` (validation guarantees the name exists)."""
+    if not any(item.get("schema_ref") for item in shape.get("parse_json") or ()):
+        return shape
+    parse_json = []
+    for item in shape["parse_json"]:
+        item = dict(item)
+        ref = item.pop("schema_ref", None)
+        if ref:
+            item["schema"] = schemas[ref]
+        parse_json.append(item)
+    return {**shape, "parse_json": parse_json}
 
 
 def build_quality(contract: dict[str, Any]) -> dict[str, Any]:

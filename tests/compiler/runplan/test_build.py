@@ -123,3 +123,14 @@ def test_parse_order_by():
         {"column": "updated_at", "direction": "desc", "nulls": "last"},
         {"column": "id", "direction": "desc", "nulls": None},
     ]
+
+
+def test_schema_refs_are_inlined(tmp_path):
+    contract = csv_contract(
+        layer="silver",
+        schemas={"payload": "STRUCT<id: BIGINT, items: ARRAY<STRING>>"},
+        shape={"parse_json": [{"column": "raw", "alias": "payload", "schema_ref": "payload"}]},
+    )
+    step = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s")
+    (item,) = step.run_plan["preparation"]["shape"]["parse_json"]
+    assert item["schema"] == "STRUCT<id: BIGINT, items: ARRAY<STRING>>" and "schema_ref" not in item
