@@ -182,10 +182,9 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _data_path(loc: tuple, data: Any, error_type: str) -> PathKey:
-    """The loc without union-variant tags, checked against the real data."""
-    parts = [p for p in loc if not is_union_tag(p)]
-    return tuple(parts)
+def _data_path(loc: tuple) -> PathKey:
+    """The loc without the tags pydantic inserts for union variants (never real keys)."""
+    return tuple(p for p in loc if not is_union_tag(p))
 
 
 def _message(error: dict[str, Any], root: Any, data: Any, path: PathKey) -> tuple[str, str | None]:
@@ -232,7 +231,7 @@ def translate(
     problems: list[Problem] = []
     seen: set[tuple] = set()
     for error in exc.errors(include_url=False):
-        path = _data_path(tuple(error["loc"]), data, error["type"])
+        path = _data_path(tuple(error["loc"]))
         message, suggestion = _message(error, root, data, path)
         prefer_key = error["type"] in ("extra_forbidden", "missing")
         file, line, column, inner = locator.locate((*field_prefix, *path), prefer_key=prefer_key)

@@ -163,7 +163,7 @@ def _dotted(path: PathKey) -> str:
     return text
 
 
-def parse_yaml_text(text: str, file: str) -> YamlDocument:
+def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocument:
     """Parse ``text`` (reported as ``file``); raises ContractForgeError on any problem."""
     smap = SourceMap(file=file)
     loader = _BaseLoader(text)
@@ -192,21 +192,21 @@ def parse_yaml_text(text: str, file: str) -> YamlDocument:
             raise ContractForgeError(walker.problems)
     finally:
         loader.dispose()
-    return YamlDocument(path=Path(file), data=data, source_map=smap)
+    return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
 
 
 def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     """Read and parse one YAML (or JSON) file. ``display`` is the name used in messages."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     shown = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         raise ContractForgeError.single("file not found", file=shown, code="FILE_NOT_FOUND") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractForgeError.single(f"cannot read file: {exc}", file=shown) from None
-    document = parse_yaml_text(text, shown)
-    return YamlDocument(path=path, data=document.data, source_map=document.source_map)
+    return parse_yaml_text(text, shown, path)
 
 
 def load_mapping(path: str | Path, display: str | None = None, what: str = "file") -> YamlDocument:
