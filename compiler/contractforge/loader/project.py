@@ -167,7 +167,7 @@ def _check_graph(project: Project, locator: SourceLocator) -> None:
                 )
 
 
-def _unknown_key_warnings(data: dict, project_file: str) -> list[Diagnostic]:
+def _unknown_key_warnings(data: dict, project_file: str, smap) -> list[Diagnostic]:
     known = [info.alias or name for name, info in Project.model_fields.items()]
     warnings = []
     for key in sorted(k for k in data if k not in known and k != "_metadata"):
@@ -179,7 +179,7 @@ def _unknown_key_warnings(data: dict, project_file: str) -> list[Diagnostic]:
                     "warning",
                     f"unknown key '{key}' is kept as description (did you mean '{close[0]}'?)",
                     project_file,
-                    None,
+                    (smap.locate((key,), prefer_key=True) or (None,))[0],
                     key,
                 )
             )
@@ -242,7 +242,7 @@ def load_project(path: str | Path, env: str = "aws") -> LoadedProject:
     document = load_mapping(project_file, display_path(project_file), what="project.yaml")
     locator = SourceLocator.single(document.source_map)
     project = validate(Project, document.data, locator)
-    warnings = _unknown_key_warnings(document.data, display_path(project_file))
+    warnings = _unknown_key_warnings(document.data, display_path(project_file), document.source_map)
     _check_graph(project, locator)
     environment, environment_path = _load_environment(project, root, env, locator, warnings)
 
@@ -263,7 +263,7 @@ def load_project(path: str | Path, env: str = "aws") -> LoadedProject:
                     "info",
                     f"step '{step.name}' has no contract for '{env}' and is skipped",
                     display_path(project_file),
-                    None,
+                    locator.locate(("execution_order", index), prefer_key=True)[1],
                     f"execution_order[{index}].contracts",
                 )
             )

@@ -97,17 +97,24 @@ class _Walker:
         self.smap = smap
         self.file = smap.file
         self.problems: list[Problem] = []
+        self.open_nodes: set[int] = set()
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         mark = node.start_mark
         self.smap.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if node.tag == _STR_TAG:  # fast path: most scalars are plain strings
             return node.value
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.open_nodes:  # an alias to one of its own ancestors
+            raise ContractForgeError([_problem("recursive YAML alias", self.file, mark, field=_dotted(path))])
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
             return [self.value(child, (*path, index)) for index, child in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        finally:
+            self.open_nodes.discard(id(node))
 
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         pairs = node.value
@@ -171,8 +178,13 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
         try:
             node = loader.get_single_node()
         except yaml.composer.ComposerError as exc:
+            message = (
+                "a contract file must hold exactly one YAML document"
+                if "single document" in str(exc.context)
+                else f"invalid YAML: {exc.problem or exc.context}"
+            )
             raise ContractForgeError(
-                [_problem("a contract file must hold exactly one YAML document", file, exc.problem_mark)]
+                [_problem(message, file, exc.problem_mark, code="YAML_SYNTAX")]
             ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

@@ -87,3 +87,17 @@ def test_scalars_keep_yaml_types_and_odd_keys_stay_text():
 def test_merge_keys_and_anchors_are_resolved():
     data = parse_yaml_text("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n", "m.yaml").data
     assert data["other"] == {"x": 1, "y": 3}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a: &x [*x]\n", "recursive YAML alias"),
+        ("a: *nope\n", "invalid YAML: found undefined alias"),
+    ],
+)
+def test_alias_problems_are_located_errors(text, message):
+    with pytest.raises(ContractForgeError) as info:
+        parse_yaml_text(text, "a.yaml")
+    problem = info.value.problems[0]
+    assert message in problem.message and (problem.line, problem.column) == (1, 4)
