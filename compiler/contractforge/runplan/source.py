@@ -118,20 +118,14 @@ def _jdbc(source: dict[str, Any], kind: ReadKind) -> dict[str, Any]:
     options = _options(raw_options, drop=("url", "dbtable", "query", "driver", "fetchsize"))
     auth = dict(source.get("auth") or {})
     auth_type = auth.get("type") or ("basic" if auth else "none")
-    if auth_type == "basic":
-        for key, option in (("username", "user"), ("password", "password")):
-            if auth.get(key) is not None:
-                options[option] = option_text(auth[key])
     dialect = jdbc_dialect(source)
     plan: dict[str, Any] = {
         "url": url,
         "dialect": dialect,
         "driver": raw_options.get("driver") or JDBC_DRIVERS.get(dialect),
         "options": dict(sorted(options.items())),
-        "auth": {
-            "type": auth_type,
-            **({k: v for k, v in sorted(auth.items()) if k != "type"} if auth_type == "rds_iam" else {}),
-        },
+        # credentials stay in auth as placeholders; the runtime resolves them (sources/jdbc.py)
+        "auth": {**{k: v for k, v in sorted(auth.items()) if v is not None}, "type": auth_type},
         "read": {
             **{
                 k: read[k]
@@ -216,6 +210,10 @@ def _stream(source: dict[str, Any], kind: ReadKind) -> dict[str, Any]:
     }
     if source.get("path"):
         plan["path"] = source["path"]
+    if source.get("auth"):
+        plan["auth"] = _plain(source["auth"])  # e.g. MSK IAM; placeholders resolved at run time
+    if source.get("read"):
+        plan["read"] = _plain(source["read"])  # e.g. max_files_per_trigger of file streams
     return plan
 
 

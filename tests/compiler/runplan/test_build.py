@@ -31,10 +31,10 @@ def test_jdbc_and_rest_sources_are_resolved():
     plan = plan_project(REPO / "examples" / "api-and-postgres")
     customers = plan.step("bronze_customers").run_plan
     assert customers["source"]["family"] == "jdbc" and customers["source"]["table"] == "public.customers"
-    assert customers["source"]["options"] == {
-        "password": "{{ secret:pg/password }}",
-        "user": "{{ secret:pg/user }}",
-    }
+    assert customers["source"]["options"] == {}
+    assert customers["source"]["auth"] == {
+        "type": "basic", "username": "{{ secret:pg/user }}", "password": "{{ secret:pg/password }}",
+    }  # fmt: skip
     assert customers["source"]["read"] == {
         "partition_column": "customer_id", "lower_bound": 1, "upper_bound": 1000, "num_partitions": 4, "fetchsize": 1000,
     }  # fmt: skip
