@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractforge import naming
-from contractforge.errors import ContractForgeError, Problem
+from contractforge.errors import ContractForgeError
 from contractforge.loader.project import LoadedProject, LoadedStep
 from contractforge.planner.contract_rules import plan_contract
 from contractforge.planner.diagnostics import diagnostic, sort_diagnostics, status_of
@@ -21,20 +21,7 @@ from contractforge.planner.read_kind import read_kind
 from contractforge.planner.table_refs import RefSubstitution, TargetInfo
 from contractforge.project_plan import RUNNABLE_STATUSES, Diagnostic, ProjectPlan, StepPlan
 from contractforge.runplan.build import StepInputs, build_run_plan
-from contractforge.validation.semantic import validate_contract
-
-
-def contract_mapping(step: LoadedStep) -> dict[str, Any]:
-    """The validated contract in YAML spelling with canonical values (mode, lists, lower-case types)."""
-    return step.bundle.contract.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-def _where(step: LoadedStep):
-    def where(path: tuple) -> dict[str, Any]:
-        file, line, column = step.bundle.locate(tuple(path))
-        return {"file": file, "line": line, "column": column}
-
-    return where
+from contractforge.validation.project_semantics import contract_mapping, step_where, validate_project
 
 
 def _target(mapping: dict[str, Any]) -> TargetInfo:
@@ -45,23 +32,12 @@ def _target(mapping: dict[str, Any]) -> TargetInfo:
 
 
 def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
-    problems: list[Problem] = []
-    settings = project_settings(loaded, problems)
-    steps = [s for s in loaded.steps if s.bundle is not None]
+    steps = list(loaded.loaded_steps)
     mappings = {s.name: contract_mapping(s) for s in steps}
-    for step in steps:
-        problems.extend(validate_contract(mappings[step.name], _where(step)))
-    layers = {entry.layer for entry in loaded.targets.values()}
-    for ref in loaded.refs:
-        if ref.via == "layer_convention" and ref.use.layer not in layers:
-            file, line, column = loaded.step(ref.step).bundle.locate(ref.use.field)
-            known = ", ".join(sorted(layers)) or "none"
-            problems.append(Problem(
-                f"table ref '{ref.use.layer}.{ref.use.table}' names layer '{ref.use.layer}', which no step of "
-                f"this project writes (layers: {known})", file, line, column, ref.use.field, code="TABLE_REF_UNKNOWN_LAYER",
-            ))  # fmt: skip
+    problems = validate_project(loaded, mappings)
     if problems:
-        raise ContractForgeError(list(dict.fromkeys(problems)))
+        raise ContractForgeError(problems)
+    settings = project_settings(loaded)
 
     job_names = naming.make_unique(
         naming.glue_job_name(loaded.name, s.name, _job_name_override(mappings[s.name])) for s in steps
@@ -107,7 +83,7 @@ class _StepContext:
 def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, mapping: dict[str, Any],
                job_name: str) -> StepPlan:  # fmt: skip
     settings, refs, planned = context.settings, context.refs, context.planned
-    where = _where(step)
+    where = step_where(step)
     diagnostics: list[Diagnostic] = plan_contract(mapping, lambda path: where(path))
     for ref in refs:
         if ref.via == "layer_convention":

@@ -1,20 +1,16 @@
 """Project-wide settings of a plan: region, artifacts, warehouse, evidence database, schedule,
-state machine name and tags, with the environment and project.yaml checks that go with them."""
+state machine name and tags (the checks live in validation/project_semantics.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from contractforge import naming
-from contractforge.errors import Problem
-from contractforge.loader.bundle import display_path, load_environment_file
+from contractforge.loader.bundle import display_path
 from contractforge.loader.project import LoadedProject
 from contractforge.planner.diagnostics import diagnostic
 from contractforge.project_plan import Diagnostic, ScheduleSettings
-from contractforge.validation.locate import Problems
-from contractforge.validation.project_checks import check_schedule
-from contractforge.validation.semantic import check_aws_parameters
 
 DEFAULT_REGION = "us-east-1"
 
@@ -34,17 +30,8 @@ class ProjectSettings:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def _locator_where(locator):
-    def where(path: tuple) -> dict[str, Any]:
-        if locator is None:
-            return {}
-        file, line, column, _ = locator.locate(tuple(path))
-        return {"file": file, "line": line, "column": column}
-
-    return where
-
-
-def project_settings(loaded: LoadedProject, problems: list[Problem]) -> ProjectSettings:
+def project_settings(loaded: LoadedProject) -> ProjectSettings:
+    """Settings of a project that ``validate_project`` found valid."""
     environment = (
         loaded.environment.model_dump(mode="json", by_alias=True, exclude_none=True)
         if loaded.environment
@@ -53,38 +40,9 @@ def project_settings(loaded: LoadedProject, problems: list[Problem]) -> ProjectS
     env_aws = (environment.get("parameters") or {}).get("aws") or {}
     env_iceberg = env_aws.get("iceberg") or {}
     env_file = display_path(loaded.environment_path) if loaded.environment_path else None
-    env_where = _locator_where(
-        load_environment_file(loaded.environment_path)[1] if loaded.environment_path else None
-    )
-    env_problems = Problems(env_where)
-    check_aws_parameters(env_problems, env_aws, ("parameters", "aws"))
-
     artifacts = loaded.environment.artifacts_uri if loaded.environment else None
-    if not artifacts or not str(artifacts).startswith("s3://"):
-        env_problems.add(("artifacts", "uri"), f"artifacts.uri must be an s3:// URI, got '{artifacts}'"
-                         if artifacts else "the environment needs artifacts.uri (s3://bucket/prefix/)",
-                         code="ARTIFACTS_URI_INVALID")  # fmt: skip
     warehouse = env_iceberg.get("warehouse")
-    contract_warehouses = [
-        ((s.bundle.contract.extensions.aws or None) and s.bundle.contract.extensions.aws.iceberg or None)
-        for s in loaded.loaded_steps
-    ]
-    if not warehouse and not all(w is not None and w.warehouse for w in contract_warehouses):
-        env_problems.add(("parameters", "aws", "iceberg", "warehouse"),
-                         "no Iceberg warehouse: set parameters.aws.iceberg.warehouse (s3://bucket/prefix/)",
-                         code="WAREHOUSE_MISSING")  # fmt: skip
-    for problem in env_problems.items:
-        problems.append(problem if problem.file else replace(problem, file=env_file))
-    project_problems = Problems(_locator_where(loaded.locator))
-    raw_schedule = (
-        loaded.project.schedule.model_dump(mode="json", exclude_none=True)
-        if loaded.project.schedule
-        else None
-    )
-    if raw_schedule is not None:
-        check_schedule(project_problems, raw_schedule)
-    problems.extend(project_problems.items)
-
+    contract_warehouses = [_contract_warehouse(s) for s in loaded.loaded_steps]
     diagnostics: list[Diagnostic] = []
     region = env_aws.get("region")
     if not region:
@@ -118,6 +76,11 @@ def project_settings(loaded: LoadedProject, problems: list[Problem]) -> ProjectS
         env_iceberg=env_iceberg,
         diagnostics=tuple(diagnostics),
     )
+
+
+def _contract_warehouse(step) -> str | None:
+    aws = step.bundle.contract.extensions.aws
+    return aws.iceberg.warehouse if aws and aws.iceberg else None
 
 
 def _dir_uri(uri: str) -> str:
