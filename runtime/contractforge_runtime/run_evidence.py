@@ -154,30 +154,6 @@ def error_row(plan: dict, ctx, spark, error: BaseException, stage: str, redact) 
     }
 
 
-def lineage_row(plan: dict, ctx, measured: dict, redact) -> dict:
-    source, target = plan.get("source") or {}, plan["target"]
-    inputs = source.get("inputs") or ([source["table"]] if source.get("table") else [])
-    event = {
-        "eventType": "COMPLETE" if measured["status"] != "FAILED" else "FAIL",
-        "run": {"runId": ctx.run_id},
-        "job": {"namespace": plan.get("project", {}).get("name"), "name": plan.get("step", {}).get("name")},
-        "inputs": inputs or [redact(source_table(source))],
-        "outputs": [target["identifier"]],
-        "rows_written": measured.get("rows_written"),
-    }
-    return {
-        "run_id": ctx.run_id,
-        "event_time_utc": measured["finished_at"],
-        "event_type": event["eventType"],
-        "target_table": target["identifier"],
-        "source_table": redact(source_table(source)),
-        "source_name": source.get("name") or source.get("system"),
-        "namespace": plan.get("project", {}).get("name"),
-        "producer": f"contractforge_runtime/{contractforge_runtime.__version__}",
-        "event_json": event,
-    }
-
-
 def metadata_row(plan: dict, ctx, measured: dict, redact) -> dict:
     return {
         "component": "contractforge_runtime",

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime import run_evidence, state, writes
+from contractforge_runtime import lineage, run_evidence, state, writes
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.iceberg_tables import ensure_namespace
@@ -155,6 +155,7 @@ def _execute(run: _Run) -> None:
         sctx = SourceContext(spark, ctx, run.previous_state, run.evidence, result.target_table, plan)
         source = read_source(spark, plan["source"], sctx)
         run.measured["source_metrics"] = source.metadata
+        run.measured["input_schema"] = source.df.schema if source.df is not None else None
         run.measured["watermark"] = source.watermark
     if source.df is None:
         _finish_skipped(run, "no_new_input", quality_status=SKIPPED)
@@ -189,6 +190,7 @@ def _execute(run: _Run) -> None:
             _append_schema_changes(run, refused.diff)
             raise
         run.measured["schema_changes"] = schema_policy.evidence_rows(diff)
+        run.measured["output_schema"] = ready.schema
         _append_schema_changes(run, diff)
 
     if (plan.get("run") or {}).get("dry_run"):
@@ -335,7 +337,7 @@ def _finish(run: _Run, status: str) -> None:
     run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
     _append_state(run, measured)
     run.evidence.append(
-        evidence_tables.LINEAGE, [run_evidence.lineage_row(run.plan, run.ctx, measured, run.redact)]
+        evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]
     )
     run.evidence.append(
         evidence_tables.METADATA, [run_evidence.metadata_row(run.plan, run.ctx, measured, run.redact)]
@@ -382,6 +384,9 @@ def _record_failure(run: _Run, error: BaseException) -> None:
         if run.lock is not None:  # only the lock holder may write the target's state
             _append_state(run, measured)
         run.evidence.append(evidence_tables.ERRORS, errors)
+        run.evidence.append(
+            evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]
+        )
         run.evidence.append(
             evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
         )
