@@ -1,0 +1,119 @@
+"""moto's server as the AWS that ``terraform apply`` and the ops commands talk to.
+
+Builds on ``tests/aws_fixtures.py`` (one in-process ``ThreadedMotoServer`` on 127.0.0.1 with
+``MOTO_PORT`` set and the appendix-B patches for ``glue:startJobRun.sync``) and adds what the
+hashicorp/aws provider needs on top:
+
+- ``states:ValidateStateMachineDefinition``, which the provider calls before creating a state
+  machine and moto 5.2.5 does not implement (the provider would retry HTTP 500 for minutes):
+  answered ``{"result": "OK", "diagnostics": []}``;
+- ``states:ListStateMachineVersions``, which the provider calls when reading a state machine
+  (also missing): answered from moto's own version records;
+- :func:`endpoints_override` / :func:`write_endpoints_override`: a root-level
+  ``endpoints_override.tf.json`` pointing provider "aws" at the server with dummy credentials.
+
+The patches change the fake AWS, never the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.aws_fixtures import ACCOUNT_ID, REGION, FakeAws, apply_fake_aws_patches
+
+# Provider endpoint keys (hashicorp/aws 5.x and 6.x both accept these names). "logs" is the
+# canonical key of CloudWatch Logs; its aliases "cloudwatchlogs"/"cloudwatchlog" may not be set too
+# (the provider warns "Only one of ... should be set"), and "sfn" likewise stands for "stepfunctions".
+ENDPOINT_SERVICES = (
+    "athena",
+    "glue",
+    "iam",
+    "kms",
+    "lakeformation",
+    "logs",
+    "s3",
+    "scheduler",
+    "secretsmanager",
+    "sfn",
+    "sts",
+)
+OVERRIDE_FILE_NAME = "endpoints_override.tf.json"
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+__all__ = [
+    "ACCOUNT_ID",
+    "REGION",
+    "FakeAws",
+    "endpoints_override",
+    "patch_moto_for_terraform",
+    "write_endpoints_override",
+]
+
+_PATCHED = False
+
+
+def _validate_state_machine_definition(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    return ActionResult({"result": "OK", "diagnostics": []})
+
+
+def _list_state_machine_versions(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+    versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.version, reverse=True)
+    return ActionResult(
+        {
+            "stateMachineVersions": [
+                {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions
+            ]
+        }
+    )
+
+
+def patch_moto_for_terraform() -> None:
+    """Apply tests/aws_fixtures' patches plus the ValidateStateMachineDefinition action (idempotent)."""
+    global _PATCHED
+    apply_fake_aws_patches()
+    if _PATCHED:
+        return
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    if not hasattr(StepFunctionResponse, "validate_state_machine_definition"):
+        StepFunctionResponse.validate_state_machine_definition = _validate_state_machine_definition
+    if not hasattr(StepFunctionResponse, "list_state_machine_versions"):
+        StepFunctionResponse.list_state_machine_versions = _list_state_machine_versions
+    _PATCHED = True
+
+
+def endpoints_override(endpoint_url: str, region: str = REGION) -> dict[str, Any]:
+    """Terraform JSON for a provider "aws" override pointing every service we use at endpoint_url."""
+    return {
+        "//": "test-only override: provider aws -> moto server; never commit next to a real root",
+        "provider": {
+            "aws": {
+                "region": region,
+                "access_key": DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                "secret_key": DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                "skip_credentials_validation": True,
+                "skip_metadata_api_check": True,
+                "skip_region_validation": True,
+                # The account ID is requested from moto's STS (123456789012): with
+                # skip_requesting_account_id the provider builds Glue ARNs without an account, so
+                # Glue tags are read back from the wrong ARN and every plan shows tag drift.
+                "skip_requesting_account_id": False,
+                "s3_use_path_style": True,
+                "endpoints": [{service: endpoint_url for service in ENDPOINT_SERVICES}],
+            }
+        },
+    }
+
+
+def write_endpoints_override(root: Path, endpoint_url: str, region: str = REGION) -> Path:
+    """Write ``endpoints_override.tf.json`` into a Terraform root (Terraform merges ``*_override`` files)."""
+    path = Path(root) / OVERRIDE_FILE_NAME
+    path.write_text(json.dumps(endpoints_override(endpoint_url, region), indent=2, sort_keys=True) + "\n")
+    return path
