@@ -30,6 +30,7 @@ MAIN_FILE = "main.tf.json"
 ENDPOINTS_FILE = "endpoints_override.tf.json"
 MODULES_DIR = "modules"
 MANIFEST_PATH = "artifacts/manifest.json"
+POLICY_FILE = "iam_policy.json"  # a templatefile() template: ${account_id}/${region}/${artifact_bucket}
 STATE_MACHINE_PATH = "artifacts/orchestration/state_machine.asl.json"
 MODULE_NAMES = ("artifacts", "catalog", "glue_job", "glue_role", "lakeformation", "orchestration", "schedule")
 VENDORED = "vendored"
@@ -99,7 +100,8 @@ def render_build(
         review = _review_artifacts(step, policy)
         files.update({f"artifacts/review/{stem}/{name}": content for name, content in review.items()})
         policy_sizes[step.name] = len(compact_json(policy))
-        deployments.append(StepDeployment(step, objects.plan_uri, policy, role_names.get(step.name)))
+        policy_path = f"artifacts/review/{stem}/{POLICY_FILE}"
+        deployments.append(StepDeployment(step, objects.plan_uri, policy_path, role_names.get(step.name)))
         manifest_steps.append(
             {
                 "name": step.name,
@@ -137,7 +139,7 @@ def render_build(
         runner_uri=artifacts.object_uri(runner_key),
         runtime_zip_uri=artifacts.object_uri(zip_key),
         steps=tuple(deployments),
-        state_machine=machine.definition,
+        state_machine_path=STATE_MACHINE_PATH,
         schedule=schedule,
         module_sources=sources,
         lake_formation=lake_formation,
@@ -166,7 +168,7 @@ def render_build(
 def _review_artifacts(step: StepPlan, policy: dict[str, Any]) -> dict[str, bytes]:
     run_plan = step.run_plan or {}
     review = {
-        "iam_policy.json": text_bytes(canonical_json(policy)),
+        POLICY_FILE: text_bytes(iam.policy_template(policy)),
         "target.spark.sql": text_bytes(ddl.target_spark_ddl(run_plan)),
         "target.athena.sql": text_bytes(ddl.target_athena_ddl(run_plan)),
     }

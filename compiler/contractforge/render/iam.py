@@ -36,9 +36,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractforge.project_plan import ProjectPlan, StepPlan
+from contractforge.render.canonical import canonical_json
 from contractforge.render.layout import split_s3_uri
+from contractforge.render.tf_json import escape
 
 ACCOUNT_TOKEN = "${account_id}"  # replaced by the caller identity in Terraform
+TEMPLATE_VARIABLES = ("account_id", "artifact_bucket", "region")  # placeholders a policy may hold
 POLICY_VERSION = "2012-10-17"
 GLOB_CHARS = re.compile(r"[*?\[{]")
 SECRET_PLACEHOLDER = re.compile(r"\{\{\s*secret:([^/}\s]+)/[^}]*\}\}", re.IGNORECASE)
@@ -149,6 +152,16 @@ def render_job_policy(plan: ProjectPlan, step: StepPlan, objects: JobObjects, co
         "Version": POLICY_VERSION,
         "Statement": sorted((s for s in statements if s), key=lambda s: s["Sid"]),
     }
+
+
+def policy_template(policy: dict) -> str:
+    """The policy as a Terraform ``templatefile`` template (canonical JSON): literal ``${``/``%{``
+    escaped, the placeholders ``${account_id}``, ``${region}``, ``${artifact_bucket}`` kept as
+    template variables. The reviewed file is exactly what Terraform applies."""
+    text = escape(canonical_json(policy))
+    for variable in TEMPLATE_VARIABLES:
+        text = text.replace(escape(f"${{{variable}}}"), f"${{{variable}}}")
+    return text
 
 
 def secret_scopes(run_plan: dict[str, Any]) -> list[str]:

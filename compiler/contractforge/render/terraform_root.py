@@ -22,7 +22,6 @@ from typing import Any
 
 from contractforge import __version__
 from contractforge.project_plan import ProjectPlan, StepPlan
-from contractforge.render.canonical import compact_json
 from contractforge.render.iam import ACCOUNT_TOKEN
 from contractforge.render.schedule import ScheduleDefinition
 from contractforge.render.tf_json import escape, literal, quoted_key, ref, resolve_tokens
@@ -42,7 +41,7 @@ TOKENS = {
 class StepDeployment:
     step: StepPlan
     plan_uri: str
-    policy: dict[str, Any]
+    policy_path: str  # build-tree path of the job's policy template (iam.policy_template)
     role_name: str | None  # None when the environment brings the role (step.glue.role_arn)
 
 
@@ -55,7 +54,7 @@ class RootInputs:
     runner_uri: str
     runtime_zip_uri: str
     steps: tuple[StepDeployment, ...]
-    state_machine: dict[str, Any]
+    state_machine_path: str  # build-tree path of the ASL definition (deployed as reviewed)
     schedule: ScheduleDefinition | None
     module_sources: dict[str, str]
     lake_formation: bool
@@ -81,6 +80,11 @@ def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
     }
     if any(s.role_name for s in inputs.steps):
         document["data"] = {"aws_caller_identity": {"current": {}}}  # account id inside the job policies
+        document["locals"]["policy_variables"] = {
+            "account_id": ref(TOKENS[ACCOUNT_TOKEN]),
+            "artifact_bucket": _value(inputs.artifact_bucket),
+            "region": _value(inputs.region),
+        }
     variables = _variables(inputs)
     if variables:
         document["variable"] = variables
@@ -206,13 +210,13 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
             "for_each": {
                 escape(name): {
                     "name": escape(s.role_name or ""),
-                    "policy_json": _tokens(compact_json(s.policy)),
+                    "policy_template": ref("path.root") + "/" + escape(s.policy_path),
                 }
                 for name, s in sorted(roles.items())
             },
             "name": ref("each.value.name"),
             "description": escape(f"ContractForge Glue runner role of one job of project {plan.name}"),
-            "policy_json": ref("each.value.policy_json"),
+            "policy_json": ref("templatefile(each.value.policy_template, local.policy_variables)"),
         }
     if inputs.steps:
         job_module: dict[str, Any] = {"source": sources["glue_job"], "for_each": ref("local.glue_jobs")}
@@ -222,7 +226,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         modules["orchestration"] = {
             "source": sources["orchestration"],
             "name": escape(plan.state_machine_name),
-            "definition": escape(compact_json(inputs.state_machine)),
+            "definition": ref(f'file("${{path.root}}/{escape(inputs.state_machine_path)}")'),
             "type": escape(inputs.step_functions_type),
             "glue_job_arns": ref("[for job in module.glue_jobs : job.job_arn]"),
         }

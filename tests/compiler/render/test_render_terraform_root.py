@@ -89,9 +89,20 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
         root["locals"]["glue_jobs"]["bronze_rates"]["role_arn"] == "arn:aws:iam::111122223333:role/Existing"
     )
     assert root["locals"]["glue_jobs"]["gold"]["role_arn"] == '${module.glue_roles["gold"].role_arn}'
-    policy = root["module"]["glue_roles"]["for_each"]["gold"]["policy_json"]
-    assert "${data.aws_caller_identity.current.account_id}" in policy and "${var.region}" in policy
-    assert "$${" not in policy
+    roles = root["module"]["glue_roles"]
+    assert roles["policy_json"] == "${templatefile(each.value.policy_template, local.policy_variables)}"
+    template_path = roles["for_each"]["gold"]["policy_template"]
+    assert template_path == "${path.root}/artifacts/review/gold/iam_policy.json"
+    assert root["locals"]["policy_variables"] == {
+        "account_id": "${data.aws_caller_identity.current.account_id}",
+        "artifact_bucket": "${var.artifact_bucket}",
+        "region": "${var.region}",
+    }
+    template = _full_feature_tree()["artifacts/review/gold/iam_policy.json"].decode()
+    assert "${account_id}" in template and "${region}" in template and "$${" not in template
+    assert json.loads(template)["Version"] == "2012-10-17"  # still plain JSON for reviewers
+    definition = root["module"]["orchestration"]["definition"]
+    assert definition == '${file("${path.root}/artifacts/orchestration/state_machine.asl.json")}'
     schedule = root["module"]["schedule"]
     assert (schedule["schedule_expression"], schedule["maximum_window_in_minutes"]) == (
         "cron(0 7 ? * 2-6 *)",
