@@ -16,7 +16,7 @@ from contractforge.validation.locate import PathKey, Problems
 RDS_IAM_TOKEN = re.compile(r"^\{\{\s*rds_iam_token\s*\}\}$", re.IGNORECASE)
 URL_CREDENTIALS = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://([^/\s:@]+):([^/\s@]+)@")
 INLINE_KV_SECRET = re.compile(
-    r"(?i)\b(password|passwd|pwd|secret|token|sharedaccesskey|accountkey)\s*=\s*(\"[^\"]*\"|'[^']*'|[^;\s]+)"
+    r"(?i)\b(password|passwd|pwd|secret|token|sharedaccesskey|accountkey)\s*=\s*(\{\{[^}]*\}\}|\"[^\"]*\"|'[^']*'|[^;\s]+)"
 )
 SENSITIVE_HEADERS = {
     "authorization",

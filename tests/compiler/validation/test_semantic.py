@@ -123,3 +123,36 @@ def test_timezones():
 def test_cycle_detection_ignores_unknown_steps():
     assert find_cycle({"a": ["b"], "b": ["a"]}) == ["a", "b", "a"]
     assert find_cycle({"a": ["outside"], "b": ["a"]}) is None
+
+
+EH = {"type": "eventhubs_available_now", "event_hub_name": "orders", "checkpoint_location": "s3://b/cp/"}
+JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="$ConnectionString" password="{}";'
+
+
+@pytest.mark.parametrize(
+    ("source", "refused"),
+    [
+        ({**EH, "connection_string": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=abc"}, True),
+        ({**EH, "connection_string": "{{ secret:eh/connection }}"}, False),
+        ({**EH, "connection_string": "Endpoint=sb://ns/;SharedAccessKey={{ secret:eh/key }}"}, False),
+        (
+            {"type": "kafka_available_now", "bootstrap_servers": "ns:9093", "topic": "t",
+             "options": {"kafka.sasl.jaas.config": JAAS.format("Endpoint=sb://x/;SharedAccessKey=abc")}},
+            True,
+        ),
+        (
+            {"type": "kafka_available_now", "bootstrap_servers": "ns:9093", "topic": "t",
+             "options": {"kafka.sasl.jaas.config": JAAS.format("{{ secret:eh/connection }}")}},
+            False,
+        ),
+        ({"type": "rest_api", "request": {"url": "https://x", "headers": {"Authorization": "Bearer {{ secret:a/t }}"}}}, False),
+        ({"type": "rest_api", "request": {"url": "https://x"}, "auth": {"type": "api_key", "value": "k-123"}}, True),
+        ({"type": "rest_api", "request": {"url": "https://x"}, "auth": {"type": "oauth_client_credentials",
+          "token_url": "https://login/x", "client_id": "id", "client_secret": "{{ secret:a/cs }}"}}, False),
+        ({**PG, "auth": {"type": "rds_iam", "username": "app"}}, False),
+        ({**PG, "options": {"password": 1234}}, True),
+    ],
+)  # fmt: skip
+def test_inline_credentials(source, refused):
+    codes = [p.code for p in problems_of(source)]
+    assert ("INLINE_CREDENTIAL" in codes) == refused, problems_of(source)
