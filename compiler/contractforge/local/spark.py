@@ -71,6 +71,10 @@ def local_spark_conf(
         db_path.parent.mkdir(parents=True, exist_ok=True)
         conf[f"{prefix}.type"] = "jdbc"
         conf[f"{prefix}.uri"] = f"jdbc:sqlite:{db_path.resolve()}"
+        # foreachBatch writes through a cloned session with its own catalog connection pool; in
+        # SQLite's default rollback journal the two pools lock each other out (SQLITE_BUSY). WAL
+        # lets readers and the single writer coexist.
+        conf[f"{prefix}.jdbc.journal_mode"] = "WAL"
     else:
         conf[f"{prefix}.type"] = "hadoop"
     return conf
