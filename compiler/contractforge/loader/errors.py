@@ -173,6 +173,15 @@ _TYPE_WORDS = {
 }
 
 
+_CODES = {"extra_forbidden": "UNKNOWN_FIELD", "missing": "REQUIRED_FIELD", "literal_error": "INVALID_CHOICE"}
+
+
+def _code(kind: str) -> str:
+    if kind in _CODES:
+        return _CODES[kind]
+    return "INVALID_TYPE" if kind in _TYPE_WORDS else kind.upper()
+
+
 def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -242,7 +251,7 @@ def translate(
             column=column,
             field=dotted(inner) or None,
             suggestion=suggestion,
-            code=error["type"].upper(),
+            code=_code(error["type"]),
         )
         identity = (problem.file, problem.line, problem.column, problem.field, problem.message)
         if identity not in seen:

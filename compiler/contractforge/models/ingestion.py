@@ -16,7 +16,7 @@ from contractforge.models.governance import Access, Annotations, Operations
 from contractforge.models.quality import QualityRules
 from contractforge.models.source import Source
 from contractforge.models.transform import Shape, Transform
-from contractforge.models.write_modes import APPEND, PUBLIC_MODES, validate_mode
+from contractforge.models.write_modes import APPEND, CANONICAL_MODES, PUBLIC_MODES, validate_mode
 
 LAYER_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 CONTROL_COLUMNS = (
@@ -53,7 +53,7 @@ WriteMode = Annotated[
         {
             "type": "string",
             "description": "write mode",
-            "anyOf": [{"enum": list(PUBLIC_MODES)}, {"pattern": "^custom:.+$"}],
+            "anyOf": [{"enum": [*PUBLIC_MODES, *CANONICAL_MODES]}, {"pattern": "^custom:.+$"}],
         }
     ),
 ]

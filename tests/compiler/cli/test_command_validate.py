@@ -40,7 +40,7 @@ def test_json_report(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["kind"] == "contract"
     assert report["problems"][0] == {
-        "code": "EXTRA_FORBIDDEN",
+        "code": "UNKNOWN_FIELD",
         "column": 1,
         "field": "layr",
         "file": str(path),
