@@ -7,7 +7,7 @@ its status is SUPPORTED or SUPPORTED_WITH_WARNINGS, and only then does it carry 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from contractforge import naming
@@ -48,7 +48,7 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
         refs_by_step.setdefault(ref.step, []).append(ref)
     targets = {key: entry.identifier for key, entry in loaded.targets.items()}
     for step, job_name in zip(steps, job_names, strict=True):
-        context = _StepContext(settings, refs_by_step.get(step.name, []), targets, planned)
+        context = _StepContext(settings, refs_by_step.get(step.name, []), targets)
         planned[step.name] = _plan_step(loaded, context, step, mappings[step.name], job_name)
     return ProjectPlan(
         name=loaded.name,
@@ -58,7 +58,7 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
         artifacts_uri=settings.artifacts_uri,
         warehouse=settings.warehouse,
         evidence_database=settings.evidence_database,
-        steps=tuple(planned[s.name] for s in steps),
+        steps=tuple(_note_blocked_dependencies(loaded, planned[s.name], planned) for s in steps),
         schedule=settings.schedule,
         state_machine_name=settings.state_machine_name,
         tags=settings.tags,
@@ -77,12 +77,11 @@ class _StepContext:
     settings: ProjectSettings
     refs: list  # the loader's ResolvedRef of this step
     targets: dict[tuple[str, str], str]  # (layer, table) → identifier, every step of the project
-    planned: dict[str, StepPlan]  # steps planned so far (declaration order)
 
 
 def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, mapping: dict[str, Any],
                job_name: str) -> StepPlan:  # fmt: skip
-    settings, refs, planned = context.settings, context.refs, context.planned
+    settings, refs = context.settings, context.refs
     where = step_where(step)
     diagnostics: list[Diagnostic] = plan_contract(mapping, lambda path: where(path))
     for ref in refs:
@@ -93,11 +92,6 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
                 f"no step of this project writes {ref.use.layer}.{ref.use.table}; reading {ref.identifier}",
                 file=file, line=line, field=ref.use.field,
             ))  # fmt: skip
-    for dep in step.depends_on:
-        if dep in planned and not planned[dep].runnable:
-            diagnostics.append(
-                diagnostic("PROJECT_DEPENDENCY_NOT_RUNNABLE", f"depends on '{dep}', which is not runnable")
-            )
     kind = read_kind(mapping)
     contract_aws = (mapping.get("extensions") or {}).get("aws") or {}
     contract_warehouse = (contract_aws.get("iceberg") or {}).get("warehouse")
@@ -144,6 +138,25 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
         decisions=tuple(step.bundle.decisions),
         mode=str(mapping.get("mode") or "scd0_append"),
     )
+
+
+def _note_blocked_dependencies(
+    loaded: LoadedProject, step: StepPlan, planned: dict[str, StepPlan]
+) -> StepPlan:
+    """Info diagnostics for dependencies that will not run (whatever their declaration order)."""
+    blocked = [dep for dep in step.depends_on if dep in planned and not planned[dep].runnable]
+    if not blocked:
+        return step
+    notes = [
+        _project_diagnostic(
+            loaded,
+            loaded.step(step.name),
+            "PROJECT_DEPENDENCY_NOT_RUNNABLE",
+            f"depends on '{dep}', which is not runnable",
+        )  # fmt: skip
+        for dep in blocked
+    ]
+    return replace(step, diagnostics=sort_diagnostics([*step.diagnostics, *notes]))
 
 
 def _project_diagnostic(loaded: LoadedProject, step: LoadedStep, code: str, message: str) -> Diagnostic:

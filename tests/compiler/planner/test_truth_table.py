@@ -258,7 +258,8 @@ def test_dependency_on_unrunnable_step_is_noted(tmp_path):
     text = (root / "project.yaml").read_text().replace("- name: b\n", "- name: b\n  depends_on: [a]\n")
     (root / "project.yaml").write_text(text)
     plan = plan_project(root)
-    assert "PROJECT_DEPENDENCY_NOT_RUNNABLE" in [d.code for d in plan.step("b").diagnostics]
+    (note,) = [d for d in plan.step("b").diagnostics if d.code == "PROJECT_DEPENDENCY_NOT_RUNNABLE"]
+    assert note.file.endswith("project.yaml") and note.line and note.severity == "info"
     assert plan.step("b").runnable and plan.has_blockers
 
 
