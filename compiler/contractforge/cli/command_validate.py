@@ -26,6 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--env", default="aws", help="environment key of project.yaml (default: aws)")
     parser.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+    parser.add_argument(
+        "--kind",
+        choices=("contract", "environment", "connection"),
+        help="file kind of a single file (default: guessed from the name and folder)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -35,7 +40,7 @@ def _problem_json(problem: Problem) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = validate_path(Path(args.path), args.env)
+        report = validate_path(Path(args.path), args.env, args.kind)
     except ContractForgeError as exc:
         report = ValidationReport(kind="unknown", problems=list(exc.problems))
     if args.json:

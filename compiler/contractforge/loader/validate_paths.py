@@ -11,10 +11,8 @@ from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.errors import SourceLocator, validate
 from contractforge.loader.project import find_project_file, load_project
 from contractforge.loader.yaml_source import load_mapping
-from contractforge.models import Access, Annotations, ConnectionFile, Operations
+from contractforge.models import ConnectionFile
 from contractforge.project_plan import Diagnostic
-
-_SECTION_MODELS = {".annotations.": Annotations, ".operations.": Operations, ".access.": Access}
 
 
 @dataclass
@@ -42,12 +40,14 @@ def _collect(report: ValidationReport, action) -> None:
         report.problems.extend(exc.problems)
 
 
-def validate_path(path: Path, env: str = "aws") -> ValidationReport:
+def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> ValidationReport:
+    """Validate what ``path`` is; ``kind`` (contract | environment | connection) overrides the guess
+    for a single file."""
     from contractforge.api import load_contract  # api imports this package
 
     if not path.exists() and not any(path.parent.glob(f"{path.name}.ingestion.*")):
         raise ContractForgeError.single("file not found", file=display_path(path), code="FILE_NOT_FOUND")
-    if find_project_file(path) is not None:
+    if kind is None and find_project_file(path) is not None:
         report = ValidationReport(kind="project")
 
         def project() -> None:
@@ -60,7 +60,7 @@ def validate_path(path: Path, env: str = "aws") -> ValidationReport:
 
         _collect(report, project)
         return report
-    if path.is_dir():
+    if kind is None and path.is_dir():
         contracts = sorted(path.rglob("*.ingestion.yaml")) + sorted(path.rglob("*.ingestion.yml"))
         report = ValidationReport(kind="contracts")
         if not contracts:
@@ -73,11 +73,11 @@ def validate_path(path: Path, env: str = "aws") -> ValidationReport:
             _collect(report, lambda c=contract: _contract(report, c, load_contract))
         return report
     name = path.name
-    if ".environment." in name:
+    if kind == "environment" or (kind is None and ".environment." in name):
         report = ValidationReport(kind="environment", checked=[display_path(path)])
         _collect(report, lambda: load_environment_file(path))
         return report
-    if path.parent.name == "connections":
+    if kind == "connection" or (kind is None and path.parent.name == "connections"):
         report = ValidationReport(kind="connection", checked=[display_path(path)])
         _collect(report, lambda: _single(path, ConnectionFile))
         return report
@@ -96,4 +96,7 @@ def _contract(report: ValidationReport, path: Path, load_contract) -> None:
 def _single(path: Path, model) -> None:
     document = load_mapping(path, display_path(path))
     data = {k: v for k, v in document.data.items() if k != "_metadata"}
-    validate(model, data, SourceLocator.single(document.source_map))
+    inner: tuple = ()
+    if set(data) == {"source"} and isinstance(data["source"], dict):  # connection wrapped under source:
+        data, inner = data["source"], ("source",)
+    validate(model, data, SourceLocator.single(document.source_map, inner))

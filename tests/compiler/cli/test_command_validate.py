@@ -68,3 +68,11 @@ def test_project_env_selection(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 0
     assert main(["validate", str(tmp_path), "--env", "gcp"]) == 2
     assert "no environment 'gcp'" in capsys.readouterr().err
+
+
+def test_kind_override_for_a_connection_file(tmp_path, capsys):
+    path = tmp_path / "pg.yaml"
+    path.write_text("source:\n  type: connector\n  conector: postgres\n")
+    assert main(["validate", str(path), "--kind", "connection"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:3:3: source.conector: unknown field 'conector' (did you mean 'connector'?)" in err
