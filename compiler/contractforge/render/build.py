@@ -85,6 +85,7 @@ def render_build(
     context = iam.PolicyContext(partition=partition, region=region, lake_formation=lake_formation)
     deployments, manifest_steps, policy_sizes = [], [], {}
     role_names = _role_names(plan)
+    tables = iam.project_tables(plan)
     for step in plan.steps:
         stem = layout.step_file_stem(step.name)
         plan_key = layout.ArtifactKeys.plan_key(step.name)
@@ -96,7 +97,7 @@ def render_build(
             script_uri=artifacts.object_uri(runner_key),
             runtime_zip_uri=artifacts.object_uri(zip_key),
         )
-        policy = iam.render_job_policy(plan, step, objects, context)
+        policy = iam.render_job_policy(plan, step, objects, context, tables)
         review = _review_artifacts(step, policy)
         files.update({f"artifacts/review/{stem}/{name}": content for name, content in review.items()})
         policy_sizes[step.name] = len(compact_json(policy))

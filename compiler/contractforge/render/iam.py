@@ -92,11 +92,19 @@ class PolicyContext:
     lake_formation: bool = False
 
 
-def render_job_policy(plan: ProjectPlan, step: StepPlan, objects: JobObjects, context: PolicyContext) -> dict:
-    """The IAM policy document (a dict) of ``step``'s Glue job."""
+def render_job_policy(
+    plan: ProjectPlan,
+    step: StepPlan,
+    objects: JobObjects,
+    context: PolicyContext,
+    tables: dict[str, str] | None = None,
+) -> dict:
+    """The IAM policy document (a dict) of ``step``'s Glue job (``tables``: ``project_tables(plan)``,
+    computed once per project by callers rendering many steps)."""
     run_plan = step.run_plan or {}
     arns = _Arns(context)
-    reads = _source_read_prefixes(run_plan) + _upstream_read_prefixes(plan, step)
+    tables = project_tables(plan) if tables is None else tables
+    reads = _source_read_prefixes(run_plan) + _upstream_read_prefixes(tables, step)
     writes = _write_prefixes(run_plan)
     artifact_objects = [objects.plan_uri, objects.script_uri, objects.runtime_zip_uri]
     artifact_objects += [
@@ -269,7 +277,7 @@ def _read_identifiers(run_plan: dict[str, Any]) -> list[str]:
     return sorted({i for i in identifiers if isinstance(i, str) and i.count(".") == 2})
 
 
-def _project_tables(plan: ProjectPlan) -> dict[str, str]:
+def project_tables(plan: ProjectPlan) -> dict[str, str]:
     """Iceberg identifier → S3 table location, for every target of the project."""
     tables = {}
     for other in plan.steps:
@@ -279,9 +287,8 @@ def _project_tables(plan: ProjectPlan) -> dict[str, str]:
     return tables
 
 
-def _upstream_read_prefixes(plan: ProjectPlan, step: StepPlan) -> list[str]:
+def _upstream_read_prefixes(tables: dict[str, str], step: StepPlan) -> list[str]:
     """Locations of project tables this step reads; tables outside the project get catalog access only."""
-    tables = _project_tables(plan)
     own = ((step.run_plan or {}).get("target") or {}).get("identifier")
     return sorted({tables[i] for i in _read_identifiers(step.run_plan or {}) if i in tables and i != own})
 
