@@ -65,7 +65,20 @@ def plan_contract(contract: dict[str, Any], at: At) -> list[Diagnostic]:
     _quality_rules(findings, contract)
     _access_rules(findings, contract)
     _extension_rules(findings, contract)
+    _execution_rules(findings, contract)
     return findings.items
+
+
+def _execution_rules(f: _Findings, contract: dict[str, Any]) -> None:
+    execution = contract.get("execution") or {}
+    for key in ("window", "catchup"):
+        block = execution.get(key)
+        if block and (key == "window" or block.get("enabled")):
+            f.add("AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED", ("execution", key))
+    operations = contract.get("operations") or {}
+    flags = {**operations, **(operations.get("operations") or {})}
+    if flags.get("alert_on_failure") or flags.get("alert_on_quality_fail"):
+        f.add("AWS_ALERTS_NOT_WIRED", ("operations",))
 
 
 def _source_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:

@@ -136,6 +136,17 @@ CODES: dict[str, Code] = _catalogue(
     Code(
         "AWS_EXPRESSION_QUALITY_SPARK_SQL", WARNING, "expression rules are evaluated as Spark SQL, not DQDL"
     ),
+    # --- execution and operations (ref §1.16, §1.19) -----------------------------------------
+    Code(
+        "AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED",
+        WARNING,
+        "execution.window / execution.catchup are recorded, not executed: each run reads the source once",
+    ),
+    Code(
+        "AWS_ALERTS_NOT_WIRED",
+        INFO,
+        "alert_on_failure / alert_on_quality_fail are recorded; no alarm is created",
+    ),
     # --- governance (ref §1.20) -------------------------------------------------------------
     Code("AWS_ROW_FILTERS_REVIEW", REVIEW, "row filters become fail-closed Lake Formation scaffolds"),
     Code("AWS_COLUMN_MASKS_REVIEW", REVIEW, "column masks become Lake Formation column exclusions"),

@@ -268,3 +268,14 @@ def test_every_code_is_documented():
 
     doc = (Path(__file__).resolve().parents[3] / "docs" / "planning.md").read_text()
     assert [code for code in CODES if f"`{code}`" not in doc] == []
+
+
+def test_recorded_only_features_are_disclosed(tmp_path):
+    contract = csv_contract(
+        execution={"window": {"column": "ts", "start": "2026-01-01", "end": "2026-02-01", "every": "1 day"}},
+        operations={"alert_on_failure": True},
+    )
+    step = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s")
+    codes = {d.code: d.severity for d in step.diagnostics}
+    assert codes == {"AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED": "warning", "AWS_ALERTS_NOT_WIRED": "info"}
+    assert step.status == "SUPPORTED_WITH_WARNINGS"
