@@ -142,3 +142,17 @@ def test_compiled_runner_key_carries_the_script_hash(compiled: Path) -> None:
     )
     assert manifest["size_budget"]["status"] == "OK"
     assert "artifacts/manifest.json" not in listed
+
+
+def test_pre_commit_hook_runs_compile_check(compiled: Path) -> None:
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "contractforge-compile-check")
+    assert hook["pass_filenames"] is False and hook["language"] == "python"
+    command = shlex.split(hook["entry"])
+    assert command[:3] == ["contractforge", "compile", "--check"]
+    args = [str(EXAMPLE), "--env", "aws", "--out", str(compiled)]
+    assert main([*command[1:], *args]) == 0
