@@ -49,6 +49,7 @@ class GlueJobSettings:
     additional_python_modules: tuple[str, ...] = ()
     extra_arguments: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
     tags: tuple[tuple[str, str], ...] = ()
+    spark_conf: tuple[tuple[str, str], ...] = ()  # sorted glue_job.spark_conf pairs (chained into --conf)
 
 
 @dataclass(frozen=True)
