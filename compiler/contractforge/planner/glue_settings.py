@@ -67,7 +67,18 @@ def glue_settings(name: str, env_aws: dict[str, Any], contract_aws: dict[str, An
         additional_python_modules=_names(deps.get("additional_python_modules"), deps.get("python_modules")),
         extra_arguments=tuple(sorted((str(k), _text(v)) for k, v in arguments.items())),
         tags=tuple(sorted(job_tags.items())),
+        spark_conf=_spark_conf(job.get("spark_conf")),
     )
+
+
+def _spark_conf(value: Any) -> tuple[tuple[str, str], ...]:
+    """A mapping, or the Glue string form ``k=v --conf k2=v2``, as sorted pairs."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _text(v)) for k, v in value.items()))
+    if isinstance(value, str) and value.strip():
+        pairs = (part.strip().removeprefix("--conf").strip() for part in value.split(" --conf "))
+        return tuple(sorted(tuple(p.split("=", 1)) for p in pairs if "=" in p))  # type: ignore[misc]
+    return ()
 
 
 def _text(value: Any) -> str:

@@ -134,3 +134,11 @@ def test_schema_refs_are_inlined(tmp_path):
     step = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s")
     (item,) = step.run_plan["preparation"]["shape"]["parse_json"]
     assert item["schema"] == "STRUCT<id: BIGINT, items: ARRAY<STRING>>" and "schema_ref" not in item
+
+
+def test_spark_conf_reaches_glue_settings(tmp_path):
+    contract = csv_contract(
+        extensions={"aws": {"glue_job": {"spark_conf": {"spark.sql.shuffle.partitions": 8}}}}
+    )
+    step = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s")
+    assert step.glue.spark_conf == (("spark.sql.shuffle.partitions", "8"),)
