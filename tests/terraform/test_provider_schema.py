@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform.conftest import FIXTURES_DIR, MODULE_NAMES, MODULES_DIR
+from tests.terraform.layout import FIXTURES_DIR, MODULE_NAMES, MODULES_DIR
 from tests.terraform.provider_schema import (
     FULL_SCHEMA_PATH,
     SUBSET_PATH,
