@@ -66,7 +66,7 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         warehouse=_dir_uri(str(fallback_warehouse)),
         evidence_database=naming.evidence_database(
             naming.glue_database(None, declared_evidence) if declared_evidence else None,
-            naming.glue_database(None, loaded.name),
+            _first_target_database(loaded),
         ),
         schedule=_schedule(loaded),
         state_machine_name=machine,
@@ -76,6 +76,14 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         env_iceberg=env_iceberg,
         diagnostics=tuple(diagnostics),
     )
+
+
+def _first_target_database(loaded: LoadedProject) -> str:
+    """Ref §1.10's ``<glue db>_ops`` fallback, applied once so every step shares one evidence database."""
+    for step in loaded.loaded_steps:
+        target = step.bundle.contract.target
+        return naming.glue_database(target.catalog, target.schema_name)
+    return naming.glue_database(None, loaded.name)
 
 
 def _contract_warehouse(step) -> str | None:

@@ -88,7 +88,7 @@ def test_defaults_of_glue_settings_and_evidence_fallback(tmp_path):
     )  # fmt: skip
     assert not glue.job_bookmarks
     assert (
-        plan.evidence_database == "cf_test_ops"
+        plan.evidence_database == "cf_test_bronze_ops"
         and plan.artifacts_uri == "s3://a/p/"
         and plan.warehouse == "s3://w/h/"
     )
@@ -142,3 +142,15 @@ def test_spark_conf_reaches_glue_settings(tmp_path):
     )
     step = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s")
     assert step.glue.spark_conf == (("spark.sql.shuffle.partitions", "8"),)
+
+
+def test_evidence_database_fallback_is_shared(tmp_path):
+    environment = {"name": "t", "adapter": "aws", "artifacts": {"uri": "s3://a/p/"},
+                   "parameters": {"aws": {"iceberg": {"warehouse": "s3://w/h/"}}}}  # fmt: skip
+    contracts = {
+        "b": csv_contract(),
+        "s": csv_contract(layer="silver", target={"catalog": "cf", "schema": "x_silver", "table": "s"}),
+    }
+    plan = plan_project(write_project(tmp_path / "p", contracts, environment=environment))
+    assert plan.evidence_database == "cf_test_bronze_ops"
+    assert {s.run_plan["evidence"]["database"] for s in plan.steps} == {"cf_test_bronze_ops"}
