@@ -90,6 +90,10 @@ class _Run:
 def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
     """Execute one run plan. Raises the original error on failure unless ``raise_on_failure`` is False
     (the FAILED result then carries it in ``.error``)."""
+    if (plan.get("source") or {}).get("family") == "stream":  # available-now micro-batches
+        from contractforge_runtime.stream_runner import run_stream_plan
+
+        return run_stream_plan(spark, plan, ctx, raise_on_failure=raise_on_failure)
     run = _Run(spark, plan, ctx)
     try:
         _execute(run)
