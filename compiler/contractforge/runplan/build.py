@@ -71,7 +71,7 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         "contract": {"path": inputs.contract_path, "sha256": contract_sha256(contract)},
         "target": _target(inputs),
         "write": _write(contract),
-        "source": build_source(source, inputs.kind, resolve_ref, substitute_sql),
+        "source": build_source(source, inputs.kind, resolve_ref, substitute_sql, inputs.target.database),
         "preparation": build_preparation(contract),
         "quality": build_quality(contract),
         "evidence": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from contractforge import naming
 from contractforge.planner.read_kind import ReadKind
 from contractforge.validation import source_catalogue as cat
 
@@ -47,7 +48,8 @@ def _plain(mapping: Any) -> dict[str, Any]:
 
 
 def build_source(source: dict[str, Any], kind: ReadKind, resolve_ref: RefResolver,
-                 substitute_sql: Callable[[str, tuple], tuple[str, list[str]]]) -> dict[str, Any]:  # fmt: skip
+                 substitute_sql: Callable[[str, tuple], tuple[str, list[str]]],
+                 default_database: str | None = None) -> dict[str, Any]:  # fmt: skip
     plan: dict[str, Any] = {
         "type": kind.type,
         "family": kind.family,
@@ -66,11 +68,30 @@ def build_source(source: dict[str, Any], kind: ReadKind, resolve_ref: RefResolve
     if builder:
         plan.update(builder(source, kind))
     elif kind.family == "catalog":
-        plan["table"] = _catalog_table(source, resolve_ref)
+        plan["table"] = _catalog_table(source, resolve_ref, default_database)
+        if source.get("path"):
+            plan["path"] = source["path"]
     elif kind.family == "sql":
         query = source.get("query") or (source.get("options") or {}).get("query") or ""
         plan["query"], plan["inputs"] = substitute_sql(str(query), ("source", "query"))
     return plan
+
+
+SPARK_CATALOGS = ("glue_catalog", "spark_catalog")
+
+
+def qualify_table(table: str, default_database: str | None) -> str:
+    """A catalog table name as the Iceberg identifier the runtime reads (ref §1.10 database rule):
+    ``t`` → target database, ``db.t`` → ``glue_catalog.db.t``, ``catalog.schema.t`` →
+    ``glue_catalog.<catalog>_<schema>.t``; Spark catalog names and paths are kept."""
+    parts = table.split(".")
+    if "/" in table or not table or parts[0] in SPARK_CATALOGS or len(parts) > 3:
+        return table
+    if len(parts) == 1:
+        return naming.iceberg_identifier(default_database or "default", table) if default_database else table
+    if len(parts) == 2:
+        return f"{naming.SPARK_CATALOG}.{table}"
+    return naming.iceberg_identifier(naming.glue_database(parts[0], parts[1]), parts[2])
 
 
 def _files(source: dict[str, Any], kind: ReadKind) -> dict[str, Any]:
@@ -82,7 +103,7 @@ def _files(source: dict[str, Any], kind: ReadKind) -> dict[str, Any]:
     }
 
 
-def _catalog_table(source: dict[str, Any], resolve_ref: RefResolver) -> str:
+def _catalog_table(source: dict[str, Any], resolve_ref: RefResolver, default_database: str | None) -> str:
     for key in ("table_ref", "ref"):
         value = source.get(key)
         if isinstance(value, dict) and value.get("layer"):
@@ -92,11 +113,7 @@ def _catalog_table(source: dict[str, Any], resolve_ref: RefResolver) -> str:
         if isinstance(value, str) and "." in value:
             layer, _, table = value.partition(".")
             return resolve_ref(layer.strip(), table.strip(), None, None, ("source", key))
-    table = str(source.get("table") or source.get("path") or "")
-    parts = table.split(".")
-    if len(parts) == 2 and "/" not in table:
-        return f"glue_catalog.{table}"
-    return table
+    return qualify_table(str(source.get("table") or source.get("path") or ""), default_database)
 
 
 def jdbc_dialect(source: dict[str, Any]) -> str:

@@ -154,3 +154,25 @@ def test_evidence_database_fallback_is_shared(tmp_path):
     plan = plan_project(write_project(tmp_path / "p", contracts, environment=environment))
     assert plan.evidence_database == "cf_test_bronze_ops"
     assert {s.run_plan["evidence"]["database"] for s in plan.steps} == {"cf_test_bronze_ops"}
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("orders", "glue_catalog.cf_test_bronze.orders"),
+        ("sales.orders", "glue_catalog.sales.orders"),
+        ("acme.sales_bronze.orders", "glue_catalog.acme_sales_bronze.orders"),
+        ("glue_catalog.db.orders", "glue_catalog.db.orders"),
+        ("spark_catalog.db.orders", "spark_catalog.db.orders"),
+    ],
+)
+def test_catalog_tables_are_qualified(table, expected):
+    from contractforge.runplan.source import qualify_table
+
+    assert qualify_table(table, "cf_test_bronze") == expected
+
+
+def test_string_source_reads_a_qualified_table(tmp_path):
+    step = plan_project(write_project(tmp_path / "p", {"s": csv_contract(source="raw_orders")})).step("s")
+    assert step.run_plan["source"]["family"] == "catalog"
+    assert step.run_plan["source"]["table"] == "glue_catalog.cf_test_bronze.raw_orders"
