@@ -59,6 +59,9 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
     env_aws = environment.aws.model_dump(mode="json", by_alias=True, exclude_none=True) if environment else {}
     locator = load_environment_file(loaded.environment_path)[1] if loaded.environment_path else None
     found = Problems(locator_where(locator))
+    if environment is not None and environment.adapter.strip().lower() != "aws":
+        found.add(("adapter",), f"adapter must be 'aws' for ContractForge for AWS, got '{environment.adapter}'",
+                  code="ENVIRONMENT_ADAPTER_INVALID")  # fmt: skip
     check_aws_parameters(found, env_aws, ("parameters", "aws"))
     artifacts = environment.artifacts_uri if environment else None
     if not artifacts:
