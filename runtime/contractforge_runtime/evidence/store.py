@@ -119,8 +119,13 @@ class EvidenceStore:
         self._write(table, df.select(*columns))
 
     def read(self, table: str):
-        """The evidence table as a DataFrame (created first when missing, so readers never fail)."""
+        """The evidence table as a DataFrame (created first when missing, so readers never fail).
+
+        Refreshed first: lock, idempotency and state decisions must see rows other jobs appended
+        moments ago, and Iceberg's catalog cache (on by default in Glue) would hide them for ~30 s.
+        """
         self._ensure_table(table)
+        self.spark.sql(f"REFRESH TABLE {self.identifier(table)}")
         return self.spark.table(self.identifier(table))
 
     def _write(self, table: str, df) -> None:

@@ -133,3 +133,23 @@ def test_state_advances_only_after_a_committed_write(store):
     latest = state.latest_state(store, TARGET)
     assert latest["last_run_id"] == "r2" and latest["last_status"] == "FAILED"
     assert latest["last_success_at_utc"] == T0
+
+
+def test_writers_that_append_at_the_same_instant_agree_on_the_oldest(store):
+    # run-b appended its ACQUIRED row at the same instant but has not re-read yet.
+    store.append(
+        "ctrl_ingestion_locks",
+        [
+            {
+                "target_table": TARGET,
+                "run_id": "run-b",
+                "acquired_at_utc": T0,
+                "expires_at_utc": T0 + timedelta(minutes=5),
+                "ttl_minutes": 5,
+                "status": "ACQUIRED",
+            }
+        ],
+    )
+    winner = locks.acquire(store, TARGET, "run-a", ttl_minutes=5, now=T0)  # ties go to the smaller run_id
+    assert winner.run_id == "run-a"
+    assert locks.current_holder(store, TARGET, now=T0)["run_id"] == "run-a"
