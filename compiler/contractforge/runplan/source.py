@@ -68,8 +68,10 @@ def build_source(source: dict[str, Any], kind: ReadKind, resolve_ref: RefResolve
     if builder:
         plan.update(builder(source, kind))
     elif kind.family == "catalog":
-        plan["table"] = _catalog_table(source, resolve_ref, default_database)
-        if source.get("path"):
+        table = _catalog_table(source, resolve_ref, default_database)
+        if table:
+            plan["table"] = table
+        elif source.get("path"):  # a table location read by format (iceberg), not by name
             plan["path"] = source["path"]
     elif kind.family == "sql":
         query = source.get("query") or (source.get("options") or {}).get("query") or ""
@@ -113,7 +115,7 @@ def _catalog_table(source: dict[str, Any], resolve_ref: RefResolver, default_dat
         if isinstance(value, str) and "." in value:
             layer, _, table = value.partition(".")
             return resolve_ref(layer.strip(), table.strip(), None, None, ("source", key))
-    return qualify_table(str(source.get("table") or source.get("path") or ""), default_database)
+    return qualify_table(str(source.get("table") or ""), default_database)
 
 
 def jdbc_dialect(source: dict[str, Any]) -> str:

@@ -176,3 +176,11 @@ def test_string_source_reads_a_qualified_table(tmp_path):
     step = plan_project(write_project(tmp_path / "p", {"s": csv_contract(source="raw_orders")})).step("s")
     assert step.run_plan["source"]["family"] == "catalog"
     assert step.run_plan["source"]["table"] == "glue_catalog.cf_test_bronze.raw_orders"
+
+
+def test_iceberg_table_by_location(
+    tmp_path,
+):
+    contract = csv_contract(source={"type": "iceberg_table", "path": "s3://lake/wh/db.db/orders/"})
+    source = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s").run_plan["source"]
+    assert source["path"] == "s3://lake/wh/db.db/orders/" and "table" not in source
