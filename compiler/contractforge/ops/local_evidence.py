@@ -17,7 +17,7 @@ def local_spark(home: str | Path = DEFAULT_HOME):
     """The embedded Spark session over the home's catalog (the one ``run --local`` writes to)."""
     from contractforge.local.spark import get_local_spark
 
-    return get_local_spark(warehouse_dir=local_warehouse(home))
+    return get_local_spark(local_warehouse(home), Path(home) / "iceberg_catalog.sqlite")
 
 
 def local_backend(spark, database: str, *, ensure: bool = True) -> SparkBackend:

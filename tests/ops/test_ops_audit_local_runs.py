@@ -1,0 +1,80 @@
+"""audit --local on evidence produced by real local runs of the runtime (success, quarantine, failure)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from contractforge.api import plan_project
+from contractforge.local.runner import run_project_locally
+from contractforge.local.staging import put
+from contractforge.ops.audit import AuditThresholds, run_audit
+from contractforge.ops.local_evidence import local_backend
+
+pytestmark = pytest.mark.slow
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "orders-medallion"
+LANDING = "s3://orders-medallion-lake-us-east-1/landing/orders/"
+
+
+def _reset(spark, plan) -> None:
+    for database in sorted({s.target_database for s in plan.steps} | {plan.evidence_database}):
+        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.`{database}` CASCADE")
+
+
+def _run(spark, project, s3_root) -> dict:
+    outcomes = run_project_locally(project, s3_root=s3_root, spark=spark, out=io.StringIO())
+    return {o.name: o.status for o in outcomes}
+
+
+def test_audit_local_after_two_waves_flags_the_quarantine_ratio(spark, tmp_path):
+    plan = plan_project(EXAMPLE)
+    _reset(spark, plan)
+    s3_root = tmp_path / "s3"
+    put(EXAMPLE / "data" / "orders" / "wave1", LANDING, s3_root)
+    assert set(_run(spark, EXAMPLE, s3_root).values()) == {"SUCCESS"}
+    put(EXAMPLE / "data" / "orders" / "wave2", LANDING, s3_root)
+    assert set(_run(spark, EXAMPLE, s3_root).values()) == {"SUCCESS"}
+    backend = local_backend(spark, plan.evidence_database)
+
+    strict = run_audit(backend, plan)
+    lenient = run_audit(backend, plan, thresholds=AuditThresholds(max_quarantine_ratio=0.5))
+
+    bronze = plan.step("bronze_orders").target_identifier
+    assert [(v["check"], v["target_table"]) for v in strict.violations] == [("quarantine_ratio", bronze)]
+    assert strict.exit_code == 1
+    assert lenient.violations == [] and lenient.exit_code == 0
+    quarantine = {
+        (r["target_table"], r["rule_name"]): r["quarantined_rows"]
+        for r in strict.checks["quarantine_by_rule"]
+    }
+    assert sum(v for (target, _), v in quarantine.items() if target == bronze) == 2
+    statuses = {(r["target_table"], r["status"]): r["runs"] for r in strict.checks["runs_by_status"]}
+    assert statuses[(bronze, "SUCCESS")] == 2
+    assert {r["target_table"] for r in strict.checks["freshness"] if r["last_success_at_utc"]} == {
+        s.target_identifier for s in plan.steps
+    }
+
+
+def test_audit_local_on_expected_failures_reports_errors_without_violations(
+    spark, reference_projects, tmp_path
+):
+    project = reference_projects / "aws-failure-paths"
+    plan = plan_project(project)
+    _reset(spark, plan)
+    s3_root = tmp_path / "s3"
+    put(
+        project / "data" / "orders",
+        "s3://contractforge-aws-smoke-000000000000-us-east-1/data/aws-failure-paths/orders/",
+        s3_root,
+    )
+    assert set(_run(spark, project, s3_root).values()) == {"EXPECTED_FAILURE"}
+
+    report = run_audit(local_backend(spark, plan.evidence_database), plan)
+
+    assert report.violations == []  # both steps declare expected_result: failed
+    assert len(report.checks["failed_runs"]) == 2
+    assert {r["target_table"] for r in report.checks["errors"]} == {s.target_identifier for s in plan.steps}
+    assert all(r["stack_trace"] for r in report.checks["errors"])
+    assert any(r["status"] == "FAILED" for r in report.checks["quality_failures"])
