@@ -56,6 +56,11 @@ def validate_project(
 
 def _environment_problems(loaded: LoadedProject) -> list[Problem]:
     environment = loaded.environment
+    if environment is None:
+        found = Problems(locator_where(loaded.locator))
+        found.add(("environments",), f"no environment file for '{loaded.env_key}': ContractForge for AWS needs one "
+                  "with artifacts.uri and parameters.aws.iceberg.warehouse", code="ENVIRONMENT_MISSING")  # fmt: skip
+        return found.items
     env_aws = environment.aws.model_dump(mode="json", by_alias=True, exclude_none=True) if environment else {}
     locator = load_environment_file(loaded.environment_path)[1] if loaded.environment_path else None
     found = Problems(locator_where(locator))
