@@ -101,9 +101,13 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
         any_quarantine = any_quarantine | F.col(_flag_name(i))
     original = list(df.columns)
     flagged = df.select("*", *flag_columns, any_quarantine.alias(_QUARANTINE_FLAG))
-    # Cached so the counts, the quarantine rows and the write see the same rows (derived columns
-    # such as CURRENT_TIMESTAMP() are computed once) and the source is read once.
-    flagged = flagged.cache()
+    cached = []
+    if quarantining:
+        # Rows will be split: cache so the counts, the quarantine rows and the write see the same
+        # rows (CURRENT_TIMESTAMP() computed once, the unique_key window shuffled once). Without a
+        # split the write uses ``df`` itself and the flags are only aggregated once: no copy kept.
+        flagged = flagged.cache()
+        cached.append(flagged)
 
     aggregates = [F.count(F.lit(1)).alias("rows")]
     aggregates += [F.sum(F.col(_flag_name(i)).cast("long")).alias(_flag_name(i)) for i in flags]
@@ -129,10 +133,11 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
     failed_rules = [rules[i] for i, r in enumerate(results) if r["status"] == "FAILED"]
     rows_quarantined = int(counts[_QUARANTINE_FLAG] or 0)
     status = worst_status(["PASSED"] + [r["status"] for r in results])
-    outcome = QualityOutcome(flagged, None, results, status, 0, None, total, [flagged])
+    outcome = QualityOutcome(df, None, results, status, 0, None, total, cached)
     if failed_rules:
         outcome.abort_message = abort_message(failed_rules)
-        outcome.valid_df = flagged.select(*[_col(c) for c in original])
+        return outcome
+    if not quarantining:
         return outcome
     outcome.valid_df = flagged.filter(~F.col(_QUARANTINE_FLAG)).select(*[_col(c) for c in original])
     outcome.rows_quarantined = rows_quarantined
