@@ -5,8 +5,8 @@ Import it from any conftest::
     from tests.aws_fixtures import moto_server_fixtures
     moto_server, moto = moto_server_fixtures()
 
-``moto_server`` (session) starts one ``ThreadedMotoServer`` on 127.0.0.1 with ``MOTO_PORT`` set and
-the patches below applied; ``moto`` (function) resets every backend, points the AWS environment
+``moto_server`` (session) is the process's one ``ThreadedMotoServer`` on 127.0.0.1 (``MOTO_PORT`` set,
+the patches below applied; shared by every conftest that binds these fixtures); ``moto`` (function) resets every backend, points the AWS environment
 variables at dummy credentials and returns a :class:`FakeAws` handle.
 
 The patches change *the fake AWS*, never the code under test:
@@ -19,6 +19,7 @@ The patches change *the fake AWS*, never the code under test:
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import json
 import os
@@ -34,9 +35,17 @@ import pytest
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 
-_PATCHED = False
-_rejections: dict[str, list[str]] = {}
-_rejections_lock = threading.Lock()
+
+def _shared() -> dict[str, Any]:
+    """Process-wide state kept on the moto package itself, so that importing this file under two
+    module names (``aws_fixtures`` and ``tests.aws_fixtures``) still means one server, one set of
+    patches and one queue of injected rejections."""
+    import moto
+
+    return moto.__dict__.setdefault(
+        "_contractforge_fake_aws",
+        {"patched": False, "rejections": {}, "lock": threading.Lock(), "server": None, "fake": None},
+    )
 
 
 def _free_port() -> int:
@@ -99,8 +108,9 @@ def _patch_glue_failures_and_rejections() -> None:
     original_start = models.FakeJob.start_job_run
 
     def start_job_run(self: Any, *args: Any, **kwargs: Any) -> str:
-        with _rejections_lock:
-            pending = _rejections.get(self.name) or []
+        state = _shared()
+        with state["lock"]:
+            pending = state["rejections"].get(self.name) or []
             code = pending.pop(0) if pending else None
         if code == "ConcurrentRunsExceededException":
             raise ConcurrentRunsExceededException(f"Job with name {self.name} already running")
@@ -114,13 +124,14 @@ def _patch_glue_failures_and_rejections() -> None:
 
 
 def apply_fake_aws_patches() -> None:
-    global _PATCHED
-    if _PATCHED:
-        return
-    _patch_sfn_sync_callback()
-    _patch_sfn_datetime_output()
-    _patch_glue_failures_and_rejections()
-    _PATCHED = True
+    state = _shared()
+    with state["lock"]:
+        if state["patched"]:
+            return
+        _patch_sfn_sync_callback()
+        _patch_sfn_datetime_output()
+        _patch_glue_failures_and_rejections()
+        state["patched"] = True
 
 
 class FakeAws:
@@ -143,8 +154,9 @@ class FakeAws:
 
     def reset(self) -> None:
         self.post("/moto-api/reset")
-        with _rejections_lock:
-            _rejections.clear()
+        state = _shared()
+        with state["lock"]:
+            state["rejections"].clear()
         self.set_glue_transition("immediate")
         self.post("/moto-api/config", {"stepfunctions": {"execute_state_machine": False}})
 
@@ -188,8 +200,9 @@ class FakeAws:
 
     def reject_job_starts(self, job_name: str, *codes: str) -> None:
         """The next len(codes) StartJobRun calls for job_name fail with these error codes."""
-        with _rejections_lock:
-            _rejections.setdefault(job_name, []).extend(codes)
+        state = _shared()
+        with state["lock"]:
+            state["rejections"].setdefault(job_name, []).extend(codes)
 
     def athena_queries(self, client: Any) -> list[str]:
         """Every query text Athena received, oldest first."""
@@ -203,29 +216,38 @@ class FakeAws:
         return [text for _, text in sorted(texts, key=lambda item: str(item[0]))]
 
 
+def shared_fake_aws() -> FakeAws:
+    """The one in-process moto server of this test process (started on first use, stopped at exit).
+
+    ``MOTO_PORT`` is set for the whole process: Step Functions' interpreter calls Glue through it.
+    """
+    state = _shared()
+    with state["lock"]:
+        if state["fake"] is not None:
+            return state["fake"]
+    from moto.server import ThreadedMotoServer
+
+    apply_fake_aws_patches()
+    port = _free_port()
+    os.environ["MOTO_PORT"] = str(port)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    atexit.register(server.stop)
+    with state["lock"]:
+        state["server"], state["fake"] = server, FakeAws(port)
+        return state["fake"]
+
+
 def moto_server_fixtures() -> tuple[Callable[..., Any], Callable[..., Any]]:
     """Return the (session) ``moto_server`` and (function) ``moto`` fixtures to bind in a conftest."""
 
     @pytest.fixture(scope="session")
     def moto_server():
         try:
-            from moto.server import ThreadedMotoServer
+            import moto.server  # noqa: F401
         except ImportError:  # pragma: no cover
             pytest.skip("moto[server] is not installed")
-        port = _free_port()
-        previous = os.environ.get("MOTO_PORT")
-        os.environ["MOTO_PORT"] = str(port)
-        apply_fake_aws_patches()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        server.start()
-        try:
-            yield FakeAws(port)
-        finally:
-            server.stop()
-            if previous is None:
-                os.environ.pop("MOTO_PORT", None)
-            else:
-                os.environ["MOTO_PORT"] = previous
+        return shared_fake_aws()
 
     @pytest.fixture
     def moto(moto_server, monkeypatch):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from aws_fixtures import moto_server_fixtures
+
+from tests.aws_fixtures import moto_server_fixtures
 
 moto_server, moto = moto_server_fixtures()
 
