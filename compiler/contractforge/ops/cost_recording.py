@@ -21,6 +21,7 @@ RECORDED = "RECORDED"
 ALREADY_RECORDED = "ALREADY_RECORDED"
 NOT_TERMINAL = "NOT_TERMINAL"
 NO_COST_SIGNAL = "NO_COST_SIGNAL"
+BATCH = 200  # run ids per idempotency query / rows per INSERT (Athena limits statement size)
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,20 @@ def record_cost(backend: SqlBackend, runs: list[FinishedRun], *, now: datetime |
         missing.extend(new)
         status = RECORDED if new else ALREADY_RECORDED
         results.append(_result(run, status, [r["signal_name"] for r in new], rows))
-    if missing:
-        backend.execute(insert_statement(missing))
+    for start in range(0, len(missing), BATCH):
+        backend.execute(insert_statement(missing[start : start + BATCH]))
     return results
 
 
 def _recorded_signals(backend: SqlBackend, run_ids: list[str]) -> set[tuple[str, str, str]]:
-    in_list = ", ".join(sql_literal(run_id) for run_id in run_ids)
-    rows = backend.query(
-        f"SELECT run_id, target_table, signal_name FROM {{db}}.{COST} WHERE run_id IN ({in_list})"
-    )
-    return {(r["run_id"], r["target_table"], r["signal_name"]) for r in rows}
+    found: set[tuple[str, str, str]] = set()
+    for start in range(0, len(run_ids), BATCH):
+        in_list = ", ".join(sql_literal(run_id) for run_id in run_ids[start : start + BATCH])
+        rows = backend.query(
+            f"SELECT run_id, target_table, signal_name FROM {{db}}.{COST} WHERE run_id IN ({in_list})"
+        )
+        found |= {(r["run_id"], r["target_table"], r["signal_name"]) for r in rows}
+    return found
 
 
 def insert_statement(rows: list[dict[str, Any]]) -> str:

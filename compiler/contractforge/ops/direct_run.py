@@ -30,6 +30,7 @@ from contractforge.ops.step_outcome import RunSummary, StepOutcome
 from contractforge.project_plan import ProjectPlan, StepPlan
 
 WAITING_TO_START = "WAITING_TO_START"
+HEARTBEAT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class DirectRun:
         self.run_group_id = options.run_group_id or f"cf-{uuid.uuid4().hex[:16]}"
 
     def execute(self) -> RunSummary:
-        self.started = self.clock()
+        self.started = self._last_report = self.clock()
         self.deadline = self.started + self.options.max_wait_seconds
         if not self.options.wait:
             self._start_roots_only()
@@ -118,6 +119,18 @@ class DirectRun:
             for outcome in active:
                 if outcome.glue_run_id:
                     self._poll(outcome)
+            self._heartbeat()
+
+    def _heartbeat(self) -> None:
+        """Every HEARTBEAT_SECONDS without a state change: one line with each active step's elapsed time."""
+        now = self.clock()
+        if now - self._last_report < HEARTBEAT_SECONDS:
+            return
+        active = [o for o in self.outcomes if not o.done and o.glue_run_id]
+        if active:
+            parts = [f"{o.step} {o.state} {o.elapsed(now):.0f}s" for o in active]
+            self.progress(f"[{now - self.started:6.0f}s] still running: " + ", ".join(parts))
+        self._last_report = now
 
     def _startable(self) -> list[StepOutcome]:
         return [
@@ -187,7 +200,7 @@ class DirectRun:
         self._report(outcome)
 
     def _report(self, outcome: StepOutcome) -> None:
-        now = self.clock()
+        now = self._last_report = self.clock()
         elapsed = outcome.elapsed(now)
         shown = "" if elapsed is None else f" {elapsed:5.0f}s"
         suffix = f" -> {outcome.result}" if outcome.result else ""
