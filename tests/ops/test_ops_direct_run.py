@@ -124,15 +124,17 @@ def test_concurrency_that_outlasts_the_wait_is_reported_not_raised(moto, aws_ses
     assert summary.exit_code == 1
 
 
-def test_missing_job_is_an_operator_error(moto, aws_session):
-    plan = make_plan(make_step("never_applied"))
+def test_missing_jobs_are_refused_before_anything_starts(moto, aws_session):
+    plan = make_plan(make_step("applied"), make_step("never_applied"))
+    create_jobs(_glue(moto), make_plan(plan.steps[0]))
 
     with pytest.raises(ContractForgeError) as caught:
         _run(aws_session, plan)
 
     assert caught.value.exit_code == 2
     assert "terraform apply" in caught.value.render()
-    assert "glue.StartJobRun" in caught.value.render()
+    assert "cf-ops-test-never-applied" in caught.value.render()
+    assert _glue(moto).get_job_runs(JobName=plan.steps[0].glue.name)["JobRuns"] == []
 
 
 def test_step_selection_treats_unselected_dependencies_as_satisfied(moto, aws_session):

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from contractforge.ops.aws import AwsCallError, AwsSession
+from contractforge.ops.aws import AwsCallError, AwsSession, aws_error
 from contractforge.ops.glue_runs import (
     BLOCKED,
     CONCURRENT_RUNS_EXCEEDED,
@@ -74,6 +74,7 @@ class DirectRun:
         self.run_group_id = options.run_group_id or f"cf-{uuid.uuid4().hex[:16]}"
 
     def execute(self) -> RunSummary:
+        self._preflight()
         self.started = self._last_report = self.clock()
         self.deadline = self.started + self.options.max_wait_seconds
         if not self.options.wait:
@@ -83,6 +84,17 @@ class DirectRun:
         return RunSummary(
             mode="direct", project=self.plan.name, outcomes=self.outcomes, waited=self.options.wait
         )
+
+    def _preflight(self) -> None:
+        """Refuse before starting anything when a job is missing (nothing half-started to chase)."""
+        missing = [o.job_name for o in self.outcomes if not self.glue.exists(o.job_name)]
+        if missing:
+            raise aws_error(
+                f"Glue job(s) not found in {self.glue.session.region}: {', '.join(missing)}",
+                where="glue.GetJob",
+                exit_code=2,
+                suggestion="run `terraform apply` on the compiled build first, or check --region/--env",
+            )
 
     # -- no --wait: dependants cannot be gated without waiting, so only roots start
     def _start_roots_only(self) -> None:
