@@ -1,0 +1,304 @@
+"""run_stream_plan: a run plan whose source family is ``stream`` (available-now micro-batches).
+
+The runner dispatches here (``runner.run_plan`` → family "stream"). Per micro-batch (re-bound to the
+job's session by ``streaming.run_stream``): preparation → key guards → quality (quality rows; quarantine rows before the
+target write; an abort fails the stream) → schema policy → write → one ``ctrl_ingestion_streams``
+row. After the query stops: one run row (totals in ``operation_metrics_json``: stream_batches,
+stream_rows_read/written/quarantined, contractforge_rows_written), lineage, metadata and a state row.
+
+A rerun with no new input processes zero batches and is recorded as SKIPPED / ``no_new_input``
+(the reference records SUCCESS with zero rows; SKIPPED is what batch runs say for the same fact).
+Overwrite is refused (the planner refuses it too): every micro-batch would replace the table.
+Failures: FAILED run row + errors row, then the original exception is re-raised.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from contractforge_runtime import lineage, run_evidence, streaming, writes
+from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.store import EvidenceStore
+from contractforge_runtime.iceberg_tables import ensure_namespace
+from contractforge_runtime.runner import FAILED, SKIPPED, SUCCESS, QualityAbort, RunResult
+
+STREAM_MODES = (writes.APPEND, writes.UPSERT, writes.HASH_DIFF)
+
+
+class StreamPlanError(ValueError):
+    """The plan cannot run as a stream (e.g. overwrite)."""
+
+
+class _StreamStep:
+    """One stream step: the plan, the evidence store and what the batches have measured so far."""
+
+    def __init__(self, spark, plan: dict, ctx) -> None:
+        self.spark, self.plan, self.ctx = spark, plan, ctx
+        self.target = plan["target"]
+        self.write = plan.get("write") or {}
+        self.source = plan["source"]
+        self.redact = ctx.secret_resolver().redact
+        self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
+        self.measured: dict[str, Any] = {
+            "started_at": run_evidence.utc_now(),
+            "metrics_source": "spark_streaming",
+        }
+        self.schema_changes: list[dict] = []
+        self.evidence: EvidenceStore | None = None
+        self.stage = "setup"
+
+    # -------------------------------------------------------------------------------- per batch
+    def process_batch(self, batch_df, batch_id: int) -> streaming.BatchOutcome:
+        from pyspark import StorageLevel
+
+        from contractforge_runtime import quality, schema_policy
+        from contractforge_runtime.prepare import prepare
+
+        started = run_evidence.utc_now()
+        spark = self.spark  # run_stream re-bound the micro-batch to the job's session
+        self.stage = f"batch {batch_id}: prepare"
+        df = prepare(batch_df, self.plan.get("preparation"), self.target.get("layer"))
+        df = df.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            rows_read = df.count()
+            self.stage = f"batch {batch_id}: key_guards"
+            writes.check_merge_keys(df, self.write)
+            self.stage = f"batch {batch_id}: quality"
+            quality_plan = self.plan.get("quality") or {}
+            outcome = quality.evaluate(
+                df,
+                quality_plan.get("rules") or [],
+                quality_plan.get("on_quality_fail", "fail"),
+                list(self.write.get("merge_keys") or []),
+            )
+            try:
+                self._record_quality(outcome)
+                self.stage = f"batch {batch_id}: schema_policy"
+                ready, hash_columns = writes.prepare_for_write(
+                    outcome.valid_df, self.write, self.plan.get("preparation")
+                )
+                ready, diff = schema_policy.enforce(
+                    spark, ready, self.result.target_table, self.write.get("schema_policy", "permissive")
+                )
+                self.schema_changes.extend(schema_policy.evidence_rows(diff))
+                self.stage = f"batch {batch_id}: write"
+                writes.ensure_target(spark, self.result.target_table, ready.schema, self.target)
+                written = writes.write(ready, self.write, self.target, hash_columns)
+            finally:
+                outcome.release()
+        finally:
+            df.unpersist()
+        self._take_write(written)
+        batch = streaming.BatchOutcome(
+            rows_read, written.rows_written, outcome.rows_quarantined, outcome.status
+        )
+        self.evidence.append(evidence_tables.STREAMS, [self._stream_row(batch_id, batch, started)])
+        return batch
+
+    def _record_quality(self, outcome) -> None:
+        now = run_evidence.utc_now()
+        common = {"run_id": self.result.run_id, "target_table": self.result.target_table}
+        self.evidence.append(
+            evidence_tables.QUALITY, [{**common, "checked_at_utc": now, **r} for r in outcome.results]
+        )
+        if outcome.abort_message:
+            raise QualityAbort(outcome.abort_message)
+        if outcome.quarantine_df is not None and outcome.rows_quarantined:
+            from pyspark.sql import functions as F
+
+            quarantine = outcome.quarantine_df.select(
+                "*",
+                F.lit(self.result.run_id).alias("run_id"),
+                F.lit(self.result.target_table).alias("target_table"),
+                F.current_timestamp().alias("quarantined_at_utc"),
+            )
+            self.evidence.append_df(evidence_tables.QUARANTINE, quarantine)
+
+    def _take_write(self, written) -> None:
+        result = self.result
+        for name in ("rows_inserted", "rows_updated", "rows_deleted"):
+            setattr(result, name, getattr(result, name) + getattr(written, name))
+        if result.table_version_before is None and written.table_version_before is not None:
+            result.table_version_before = written.table_version_before
+        if written.committed:
+            result.table_version_after = written.table_version_after
+            result.write_committed = True
+
+    def _stream_row(self, batch_id: int, batch: streaming.BatchOutcome, started) -> dict:
+        ended = run_evidence.utc_now()
+        run = self.plan.get("run") or {}
+        return {
+            "stream_run_id": f"{self.result.run_id}:{batch_id}",
+            "run_id": self.result.run_id,
+            "idempotency_key": run.get("idempotency_key"),
+            "idempotency_policy": run.get("idempotency_policy"),
+            "target_table": self.result.target_table,
+            "target_catalog": self.target.get("catalog"),
+            "target_layer": self.target.get("layer"),
+            "runtime_entrypoint": self.ctx.runtime_entrypoint,
+            "source_type": self.source.get("type"),
+            "source_path": self.redact(streaming.stream_label(self.source)),
+            "trigger": streaming.TRIGGER,
+            "checkpoint_location": self.redact(self.source.get("checkpoint_location")),
+            "status": SUCCESS,
+            "started_at_utc": started,
+            "ended_at_utc": ended,
+            "duration_seconds": round((ended - started).total_seconds(), 3),
+            "batches_processed": 1,
+            "total_rows_read": batch.rows_read,
+            "total_rows_written": batch.rows_written,
+            "total_rows_quarantined": batch.rows_quarantined,
+            "batch_id": str(batch_id),
+            "batch_metrics_json": {
+                "rows_read": batch.rows_read,
+                "rows_written": batch.rows_written,
+                "rows_quarantined": batch.rows_quarantined,
+                "quality_status": batch.quality_status,
+            },
+            "captured_at_utc": ended,
+            **run_evidence.runtime_columns(self.spark, self.ctx),
+            **self.ctx.static_ids(run.get("static_ids")),
+        }
+
+    # --------------------------------------------------------------------------------- run level
+    def measured_for(self, status: str, summary: streaming.StreamSummary | None) -> dict:
+        from contractforge_runtime.quality import worst_status
+
+        result = self.result
+        metrics = summary.metrics() if summary is not None else {}
+        result.operation_metrics = {
+            **metrics,
+            "checkpoint_location": self.redact(self.source.get("checkpoint_location")),
+        }
+        if summary is not None:
+            result.rows_read = summary.rows_read
+            result.rows_written = summary.rows_written
+            result.rows_quarantined = summary.rows_quarantined
+            result.quality_status = (
+                worst_status(summary.quality_statuses) if summary.quality_statuses else SKIPPED
+            )
+        measured = dict(self.measured)
+        measured.update(
+            status=status,
+            finished_at=run_evidence.utc_now(),
+            quality_status=result.quality_status,
+            skip_reason=result.skip_reason,
+            schema_changes=self.schema_changes,
+            operation_metrics=result.operation_metrics,
+            table_version_before=result.table_version_before,
+            table_version_after=result.table_version_after,
+            write_committed=result.write_committed,
+            rows_read=result.rows_read,
+            rows_written=result.rows_written,
+            rows_inserted=result.rows_inserted,
+            rows_updated=result.rows_updated,
+            rows_deleted=result.rows_deleted,
+            rows_quarantined=result.rows_quarantined,
+            rows_expired=0,
+        )
+        return measured
+
+    def finish(self, status: str, summary: streaming.StreamSummary) -> None:
+        from contractforge_runtime import state
+
+        self.stage = "evidence"
+        measured = self.measured_for(status, summary)
+        self.result.duration_seconds = round(
+            (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
+        )
+        plan, ctx, redact = self.plan, self.ctx, self.redact
+        self.evidence.append(evidence_tables.LINEAGE, [lineage.lineage_row(plan, ctx, measured, redact)])
+        self.evidence.append(
+            evidence_tables.METADATA, [run_evidence.metadata_row(plan, ctx, measured, redact)]
+        )
+        self.evidence.append(
+            evidence_tables.RUNS, [run_evidence.run_row(plan, ctx, self.spark, measured, redact)]
+        )
+        previous = state.latest_state(self.evidence, self.result.target_table)
+        row = state.build_state_row(
+            self.result.target_table,
+            self.result.run_id,
+            status,
+            previous=previous,
+            rows_written=self.result.rows_written,
+            write_committed=self.result.write_committed,
+            table_version=self.result.table_version_after,
+            ids=ctx.static_ids((plan.get("run") or {}).get("static_ids")),
+        )
+        self.evidence.append(evidence_tables.STATE, [row])
+
+
+def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
+    """Execute one stream step; same contract as ``runner.run_plan``."""
+    step = _StreamStep(spark, plan, ctx)
+    try:
+        _execute(step)
+    except Exception as error:  # noqa: BLE001 - recorded, then re-raised (or returned) unchanged
+        step.result.status, step.result.error, step.result.error_stage = FAILED, error, step.stage
+        _record_failure(step, error)
+        if raise_on_failure:
+            raise
+    return step.result
+
+
+def _execute(step: _StreamStep) -> None:
+    mode = step.write.get("mode")
+    if mode not in STREAM_MODES:
+        raise StreamPlanError(
+            f"write mode {writes.PUBLIC_NAMES.get(mode, mode)!r} cannot run as a stream; use append, upsert or "
+            "hash_diff_upsert (overwrite would replace the table on every micro-batch)"
+        )
+    evidence_plan = step.plan.get("evidence") or {}
+    location = evidence_plan.get("location")
+    step.evidence = EvidenceStore(
+        step.spark, evidence_plan["database"], step.ctx.paths.resolve(location) if location else None
+    )
+    step.evidence.ensure()
+    target_location = step.target.get("location")
+    ensure_namespace(
+        step.spark,
+        step.result.target_table,
+        step.ctx.paths.resolve(target_location) if target_location else None,
+    )
+    step.stage = "stream"
+    summary = streaming.run_stream(step.spark, step.source, step.process_batch, step.ctx)
+    step.measured["source_metrics"] = step.redact(
+        {
+            "format": summary.source_format,
+            "options": streaming.source_options(step.source),
+            **summary.metrics(),
+        }
+    )
+    if summary.no_new_input:
+        step.result.status, step.result.skip_reason = SKIPPED, "no_new_input"
+        step.measured["write_engine_status"] = SKIPPED
+        step.measured["write_engine_reason"] = "no_new_input: " + summary.describe()
+        step.finish(SKIPPED, summary)
+        return
+    step.result.status = SUCCESS
+    step.measured["write_engine_status"] = SUCCESS
+    step.measured["write_engine_reason"] = "iceberg_foreach_batch_" + writes.PUBLIC_NAMES[step.write["mode"]]
+    step.finish(SUCCESS, summary)
+
+
+def _record_failure(step: _StreamStep, error: BaseException) -> None:
+    try:
+        if step.evidence is None:
+            step.evidence = EvidenceStore(step.spark, (step.plan.get("evidence") or {})["database"])
+        measured = step.measured_for(FAILED, None)
+        measured["error_message"] = f"{type(error).__name__}: {error}"
+        measured["metrics_source"] = "runtime_exception"
+        measured.setdefault("write_engine_status", FAILED)
+        errors = [run_evidence.error_row(step.plan, step.ctx, step.spark, error, step.stage, step.redact)]
+        step.evidence.append(evidence_tables.ERRORS, errors)
+        step.evidence.append(
+            evidence_tables.RUNS,
+            [run_evidence.run_row(step.plan, step.ctx, step.spark, measured, step.redact)],
+        )
+    except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
+        print(
+            f"contractforge: could not record stream failure evidence for {step.result.target_table}: "
+            f"{type(evidence_error).__name__}: {step.redact(str(evidence_error))}",
+            file=sys.stderr,
+        )
