@@ -262,3 +262,29 @@ def test_access_denied_is_translated(moto):
     assert caught.value.exit_code == 1
     assert "access denied (AccessDeniedException)" in caught.value.render()
     assert "glue.GetJobRun" in caught.value.render()
+
+
+def test_evidence_ensure_leaves_complete_tables_alone(moto, capsys):
+    from contractforge_runtime.evidence.schema import evidence_table
+
+    glue = boto3.client("glue", region_name=moto.region, endpoint_url=moto.endpoint_url)
+    glue.create_database(DatabaseInput={"Name": "shop_orders_ops"})
+    table = evidence_table("ctrl_ingestion_runs")
+    glue.create_table(
+        DatabaseName="shop_orders_ops",
+        TableInput={
+            "Name": table.name,
+            "StorageDescriptor": {
+                "Columns": [
+                    {"Name": c.name, "Type": c.type.lower()} for c in table.columns if c.name != "run_date"
+                ]
+            },
+            "PartitionKeys": [{"Name": "run_date", "Type": "date"}],
+        },
+    )
+
+    assert main(["evidence", "ensure", EXAMPLE, "--endpoint-url", moto.endpoint_url, "--json"]) == 0
+
+    tables = {t["table"]: t for t in json.loads(capsys.readouterr().out)["tables"]}
+    assert tables["ctrl_ingestion_runs"]["action"] == "UP_TO_DATE"
+    assert not [q for q in _athena_queries(moto) if "ctrl_ingestion_runs" in q]

@@ -148,3 +148,16 @@ def test_history_parsing_ties_interleaved_events_to_their_task():
     assert (tasks["b"].run_id, tasks["b"].state) == ("jr_b", "SUCCEEDED")
     assert tasks["a"].run_id is None and tasks["a"].state == "FAILED"
     assert "EntityNotFound" in tasks["a"].error
+
+
+def test_without_wait_the_execution_is_started_and_reported(moto, aws_session):
+    plan = make_plan(make_step("a"), make_step("b", ["a"]))
+    glue, sfn = _clients(moto)
+    create_jobs(glue, plan)
+    create_state_machine(sfn, plan)  # execution disabled: moto keeps it RUNNING
+
+    summary = run_orchestrated(aws_session, plan, RunOptions(wait=False), execution_key="nowait")
+
+    assert summary.execution_status == "RUNNING"
+    assert summary.exit_code == 0
+    assert summary.waited is False
