@@ -288,3 +288,17 @@ def test_evidence_ensure_leaves_complete_tables_alone(moto, capsys):
     tables = {t["table"]: t for t in json.loads(capsys.readouterr().out)["tables"]}
     assert tables["ctrl_ingestion_runs"]["action"] == "UP_TO_DATE"
     assert not [q for q in _athena_queries(moto) if "ctrl_ingestion_runs" in q]
+
+
+def test_athena_query_failures_are_operator_errors():
+    from contractforge.ops.aws import translate_athena_error
+
+    error = translate_athena_error(
+        RuntimeError(
+            "TABLE_NOT_FOUND: line 3:6: Table 'awsdatacatalog.x.ctrl_ingestion_locks' does not exist"
+        ),
+        '-- open_locks: …\nSELECT l.target_table FROM "x".ctrl_ingestion_locks l',
+    )
+    text = error.render()
+    assert error.exit_code == 1
+    assert "SELECT l.target_table" in text and "contractforge evidence ensure" in text

@@ -262,8 +262,13 @@ def translate_athena_error(exc: Exception, statement: str) -> ContractForgeError
             exit_code=2,
             suggestion="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
         )
-    first_line = statement.strip().splitlines()[0][:120] if statement.strip() else ""
-    return aws_error(f"query failed: {exc} (statement: {first_line})", where="athena")
+    lines = [line for line in statement.strip().splitlines() if not line.lstrip().startswith("--")]
+    first_line = lines[0][:120] if lines else ""
+    text = str(exc)
+    suggestion = None
+    if "TABLE_NOT_FOUND" in text or "SCHEMA_NOT_FOUND" in text or "does not exist" in text:
+        suggestion = "create the evidence tables first: contractforge evidence ensure PROJECT --env aws"
+    return aws_error(f"query failed: {text} (statement: {first_line})", where="athena", suggestion=suggestion)
 
 
 def _camel(operation: str) -> str:
