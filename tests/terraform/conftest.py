@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.aws_fixtures import moto_server_fixtures
 from tests.terraform.figures import summary_line
 from tests.terraform.tf_cli import Terraform, find_mirror, find_terraform
 
@@ -29,3 +30,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if line:
         terminalreporter.write_sep("-", "terraform tier")
         terminalreporter.write_line(line)
+
+
+# moto's server (tests/aws_fixtures.py): session-scoped ``moto_server`` and per-test ``moto``.
+moto_server, moto = moto_server_fixtures()

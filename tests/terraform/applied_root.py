@@ -1,0 +1,63 @@
+"""Apply a Terraform root to moto's server and hand back what a test needs to inspect it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from tests.terraform.moto_server import DUMMY_CREDENTIALS, REGION, FakeAws, write_endpoints_override
+from tests.terraform.tf_cli import Terraform
+
+
+@dataclass(frozen=True)
+class AppliedRoot:
+    root: Path
+    fake: FakeAws
+    terraform: Terraform
+    outputs: dict[str, Any]
+    resource_addresses: tuple[str, ...]
+
+    def client(self, service: str) -> Any:
+        return aws_client(self.fake, service)
+
+    def plan_exit_code(self) -> tuple[int, str]:
+        """``terraform plan -detailed-exitcode``: 0 = no changes, 2 = changes, 1 = error."""
+        result = self.terraform.run(self.root, "plan", "-detailed-exitcode", "-input=false", check=False)
+        return result.returncode, result.stdout + result.stderr
+
+
+def aws_client(fake: FakeAws, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=fake.endpoint_url,
+        region_name=REGION,
+        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def apply_to_moto(
+    terraform: Terraform, root: Path, fake: FakeAws, variables: dict[str, str] | None = None
+) -> AppliedRoot:
+    """init + apply ``root`` against ``fake`` (provider override file written into the root)."""
+    write_endpoints_override(root, fake.endpoint_url)
+    for name, value in (variables or {}).items():
+        terraform = terraform.with_env(**{f"TF_VAR_{name}": value})
+    terraform.init(root)
+    terraform.run(root, "apply", "-auto-approve", "-input=false")
+    outputs = {k: v["value"] for k, v in json.loads(terraform.run(root, "output", "-json").stdout).items()}
+    state = json.loads(terraform.run(root, "show", "-json").stdout)
+    return AppliedRoot(
+        root, fake, terraform, outputs, tuple(sorted(_managed_addresses(state["values"]["root_module"])))
+    )
+
+
+def _managed_addresses(module: dict[str, Any]) -> list[str]:
+    addresses = [r["address"] for r in module.get("resources", []) if r.get("mode") == "managed"]
+    for child in module.get("child_modules", []):
+        addresses.extend(_managed_addresses(child))
+    return addresses
