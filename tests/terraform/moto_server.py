@@ -117,3 +117,57 @@ def write_endpoints_override(root: Path, endpoint_url: str, region: str = REGION
     path = Path(root) / OVERRIDE_FILE_NAME
     path.write_text(json.dumps(endpoints_override(endpoint_url, region), indent=2, sort_keys=True) + "\n")
     return path
+
+
+def serve(port: int, buckets: tuple[str, ...] = ()) -> None:
+    """Run the patched moto server in the foreground (``python -m tests.terraform.moto_server``)."""
+    import os
+    import signal
+    import threading
+
+    from moto.server import ThreadedMotoServer
+
+    from tests.aws_fixtures import FakeAws as _FakeAws
+
+    os.environ["MOTO_PORT"] = str(port)
+    patch_moto_for_terraform()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    _FakeAws(port).enable_stepfunctions_execution()  # before any state machine is created
+    if buckets:
+        import boto3
+
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name=REGION,
+            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        for bucket in buckets:
+            s3.create_bucket(Bucket=bucket)
+    print(f"moto (patched for terraform + Step Functions execution) on http://127.0.0.1:{port}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=serve.__doc__)
+    parser.add_argument("--port", type=int, default=5005)
+    parser.add_argument(
+        "--write-override",
+        metavar="ROOT",
+        help="also write endpoints_override.tf.json into this Terraform root, then serve",
+    )
+    parser.add_argument("--bucket", action="append", default=[], help="create this bucket (repeatable)")
+    arguments = parser.parse_args()
+    if arguments.write_override:
+        print(
+            f"wrote {write_endpoints_override(Path(arguments.write_override), f'http://127.0.0.1:{arguments.port}')}"
+        )
+    serve(arguments.port, tuple(arguments.bucket))
