@@ -210,3 +210,28 @@ def test_cost_recording_is_idempotent_on_real_tables(evidence, spark):
         ("glue_billed_dpu_seconds", 120.0),
         ("glue_dpu_seconds", 60.0),
     ]
+
+
+def test_local_cost_report_and_retention(evidence, spark):
+    from datetime import date
+
+    from contractforge.ops.maintenance import cost_report, run_retention
+
+    plan, backend = evidence
+    orders = plan.step("orders").target_identifier
+
+    report = {
+        r["target_table"]: r
+        for r in cost_report(backend, plan, dpu_hour_usd=0.44, since=timedelta(days=7), now=NOW)
+    }
+    assert report[orders]["runs"] == 2 and report[orders]["dpu_seconds"] == 246.0
+
+    dry = {r["table"]: r for r in run_retention(backend, 7, today=date(2026, 11, 22))}
+    assert dry["ctrl_ingestion_runs"]["rows"] == 1 and dry["ctrl_ingestion_runs"]["action"] == "DRY_RUN"
+    table = f"glue_catalog.{backend.database}.ctrl_ingestion_runs"
+    assert spark.sql(f"SELECT count(*) FROM {table} WHERE run_id = 'jo:jr_old'").first()[0] == 1
+
+    done = {r["table"]: r for r in run_retention(backend, 7, execute=True, today=date(2026, 11, 22))}
+    assert done["ctrl_ingestion_runs"]["action"] == "DELETED"
+    assert spark.sql(f"SELECT count(*) FROM {table} WHERE run_id = 'jo:jr_old'").first()[0] == 0
+    assert spark.sql(f"SELECT count(*) FROM {table}").first()[0] == 4

@@ -13,13 +13,12 @@ from contractforge.ops.audit import AuditThresholds, parse_since, run_audit
 from contractforge.ops.cli_common import (
     add_athena_arguments,
     add_aws_arguments,
+    add_local_arguments,
     add_project_arguments,
-    athena_from,
+    backend_from,
     print_json,
     project_from,
-    session_from,
 )
-from contractforge.ops.local_evidence import DEFAULT_HOME, local_backend, local_spark
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,12 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_project_arguments(parser)
     parser.add_argument("--since", default="7d", help="window: 30m, 12h, 7d, 2w (default 7d)")
-    parser.add_argument(
-        "--local", action="store_true", help="audit the local evidence written by run --local"
-    )
-    parser.add_argument(
-        "--home", default=DEFAULT_HOME, help=f"local home with --local (default {DEFAULT_HOME}/)"
-    )
+    add_local_arguments(parser)
     parser.add_argument(
         "--max-failed-runs",
         type=int,
@@ -65,10 +59,7 @@ def run(args: argparse.Namespace) -> int:
         check_freshness=not args.no_freshness,
         fail_on_expired_locks=not args.allow_expired_locks,
     )
-    if args.local:
-        backend = local_backend(local_spark(args.home), args.database or plan.evidence_database)
-    else:
-        backend = athena_from(args, plan, session_from(args, plan))
+    backend = backend_from(args, plan)
     report = run_audit(backend, plan, since=parse_since(args.since), thresholds=thresholds)
     if args.json:
         print_json(report.as_dict())

@@ -14,11 +14,11 @@ from contractforge.ops.audit import parse_since
 from contractforge.ops.cli_common import (
     add_athena_arguments,
     add_aws_arguments,
+    add_local_arguments,
     add_project_arguments,
-    athena_from,
+    backend_from,
     print_json,
     project_from,
-    session_from,
 )
 from contractforge.ops.maintenance import cost_report, run_retention
 
@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_project_arguments(retention)
     retention.add_argument("--days", type=int, required=True, help="keep this many days of evidence")
     retention.add_argument("--execute", action="store_true", help="really delete (default: dry run)")
+    add_local_arguments(retention)
     add_aws_arguments(retention)
     add_athena_arguments(retention)
     retention.set_defaults(func=run_retention_command)
@@ -39,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_project_arguments(report)
     report.add_argument("--dpu-hour-usd", type=float, default=None, help="price of a DPU-hour, e.g. 0.44")
     report.add_argument("--since", default="30d", help="window (default 30d)")
+    add_local_arguments(report)
     add_aws_arguments(report)
     add_athena_arguments(report)
     report.set_defaults(func=run_cost_report)
@@ -47,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_retention_command(args: argparse.Namespace) -> int:
     plan = project_from(args)
-    backend = athena_from(args, plan, session_from(args, plan))
+    backend = backend_from(args, plan)
     results = run_retention(backend, args.days, execute=args.execute)
     if args.json:
         print_json(
@@ -67,7 +69,7 @@ def run_retention_command(args: argparse.Namespace) -> int:
 
 def run_cost_report(args: argparse.Namespace) -> int:
     plan = project_from(args)
-    backend = athena_from(args, plan, session_from(args, plan))
+    backend = backend_from(args, plan)
     rows = cost_report(backend, plan, dpu_hour_usd=args.dpu_hour_usd, since=parse_since(args.since))
     if args.json:
         print_json({"project": plan.name, "since": args.since, "targets": rows})

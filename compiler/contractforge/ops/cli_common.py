@@ -68,6 +68,24 @@ def athena_from(args: argparse.Namespace, plan: ProjectPlan, session: AwsSession
     return AthenaBackend(session, settings)
 
 
+def add_local_arguments(parser: argparse.ArgumentParser) -> None:
+    add_option(parser, "--local", action="store_true", help="use the local evidence written by run --local")
+    add_option(
+        parser, "--home", default=".contractforge", help="local home with --local (default .contractforge/)"
+    )
+
+
+def backend_from(args: argparse.Namespace, plan: ProjectPlan):
+    """The local Spark backend with --local, else Athena."""
+    if getattr(args, "local", False):
+        from contractforge.ops.local_evidence import local_backend, local_spark
+
+        return local_backend(
+            local_spark(args.home), getattr(args, "database", None) or plan.evidence_database
+        )
+    return athena_from(args, plan, session_from(args, plan))
+
+
 def print_json(payload: Any) -> None:
     print(json.dumps(payload, indent=2, sort_keys=True, default=str))
 
