@@ -129,7 +129,8 @@ def render_build(
     files["artifacts/ddl/evidence.athena.sql"] = text_bytes(
         ddl.evidence_athena_ddl(plan.evidence_database, evidence_location)
     )
-    schedule = render_schedule(plan.schedule) if plan.schedule is not None else None
+    project_file = (plan.root / "project.yaml").as_posix()
+    schedule = render_schedule(plan.schedule, project_file) if plan.schedule is not None else None
 
     sources = _module_sources(options.module_source)
     root = RootInputs(

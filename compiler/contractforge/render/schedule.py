@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contractforge.errors import ContractForgeError
 from contractforge.project_plan import ScheduleSettings
@@ -72,8 +72,16 @@ class ScheduleDefinition:
     maximum_window_in_minutes: int | None
 
 
-def render_schedule(schedule: ScheduleSettings) -> ScheduleDefinition:
-    """Translate the project schedule; raises ContractForgeError for invalid cron/timezone/window."""
+def render_schedule(schedule: ScheduleSettings, project_file: str = PROJECT_FILE) -> ScheduleDefinition:
+    """Translate the project schedule; raises ContractForgeError for invalid cron/timezone/window,
+    located in ``project_file``."""
+    try:
+        return _render_schedule(schedule)
+    except ContractForgeError as error:
+        raise ContractForgeError([replace(p, file=project_file) for p in error.problems]) from None
+
+
+def _render_schedule(schedule: ScheduleSettings) -> ScheduleDefinition:
     validate_timezone(schedule.timezone)
     window = schedule.flexible_window_minutes
     if window is not None and not 1 <= window <= 1440:

@@ -115,3 +115,23 @@ def test_unknown_timezone_is_refused(timezone: str) -> None:
 def test_flexible_window_out_of_range_is_refused(window: int) -> None:
     with pytest.raises(ContractForgeError, match="flexible window"):
         render_schedule(ScheduleSettings("0 6 * * *", "UTC", True, window))
+
+
+def test_errors_name_the_given_project_file() -> None:
+    with pytest.raises(ContractForgeError) as caught:
+        render_schedule(ScheduleSettings("0 6 1 * 1", "UTC", True), "projects/x/project.yaml")
+    assert caught.value.render().startswith("error: projects/x/project.yaml: schedule.cron: ")
+
+
+def test_compile_of_a_project_with_an_invalid_schedule_exits_2(tmp_path, capsys, monkeypatch) -> None:
+    import contractforge.compiling as compiling
+    from contractforge.cli.main import main
+
+    from tests.compiler.render.plans import project, step
+
+    plan = project(step("a"), schedule=ScheduleSettings("0 6 * * MONDAY", "UTC", True, None, "demo-schedule"))
+    monkeypatch.setattr(compiling, "plan_for", lambda path, env: plan)  # the planner is not under test
+    assert main(["compile", "demo", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "demo/project.yaml: schedule.cron:" in error and "MONDAY" in error
+    assert not (tmp_path / "out").exists()
