@@ -68,6 +68,7 @@ def test_orchestrated_run_of_the_compiled_state_machine(moto, capsys):
     assert out["execution_status"] == "SUCCEEDED"
     assert [s["result"] for s in out["steps"]] == ["SUCCESS", "SUCCESS", "SUCCESS"]
     assert all(s["glue_run_id"] for s in out["steps"])
+    assert all(s["elapsed_seconds"] is not None for s in out["steps"])  # from Glue StartedOn/CompletedOn
 
 
 def test_orchestrated_expected_failures_need_the_flag(moto, capsys, reference_projects):

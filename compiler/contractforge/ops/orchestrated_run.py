@@ -89,11 +89,13 @@ class OrchestratedRun:
         self.progress = progress
         self.clock = clock
         self.sleep = sleep
+        # the compiled state machine holds the runnable steps only
         self.outcomes = [
             StepOutcome(
                 step=s.name, job_name=s.glue.name, expected_result=s.expected_result, depends_on=s.depends_on
             )
             for s in plan.steps
+            if s.runnable
         ]
 
     def execute(self) -> RunSummary:

@@ -32,8 +32,16 @@ class StepOutcome:
 
     def elapsed(self, now: float) -> float | None:
         if self.started_at is None:
-            return None
+            return self._glue_duration()
         return (self.finished_at if self.finished_at is not None else now) - self.started_at
+
+    def _glue_duration(self) -> float | None:
+        """Runs we did not start ourselves (orchestrated): CompletedOn - StartedOn from Glue."""
+        run = self.job_run or {}
+        started, completed = run.get("StartedOn"), run.get("CompletedOn")
+        if hasattr(started, "timestamp") and hasattr(completed, "timestamp"):
+            return max(0.0, completed.timestamp() - started.timestamp())
+        return None
 
     def as_dict(self, now: float) -> dict[str, Any]:
         elapsed = self.elapsed(now)
