@@ -18,6 +18,7 @@ class CompileResult:
     warnings: tuple[str, ...]
     diff: TreeDiff | None  # what differed before writing (compile) or what is out of date (check)
     blocked_steps: tuple[str, ...] = ()  # non-runnable steps: nothing was rendered
+    blockers: tuple[str, ...] = ()  # "<step>: <file>: <code> <message>" of their blocking diagnostics
 
     @property
     def ok(self) -> bool:
@@ -56,7 +57,14 @@ def compile_project(
     out_dir = Path(out)
     blocked = tuple(step.name for step in plan.steps if not step.runnable)
     if blocked:
-        return CompileResult(out_dir, {}, (), None, blocked)
+        blockers = tuple(
+            f"{step.name}: {d.file or step.contract_path}: {d.code} {d.message}"
+            for step in plan.steps
+            if not step.runnable
+            for d in step.diagnostics
+            if d.severity == "blocker"
+        )
+        return CompileResult(out_dir, {}, (), None, blocked, blockers)
     files, warnings = render_plan(
         plan, CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
     )

@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
             + ", ".join(result.blocked_steps),
             file=sys.stderr,
         )
+        for line in result.blockers:
+            print(f"  {line}", file=sys.stderr)
         return EXIT_FAILED
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -157,9 +157,23 @@ def test_module_calls_match_module_interfaces(root_name: str) -> None:
         assert passed <= set(variables), f"{call}: undeclared arguments {sorted(passed - set(variables))}"
         required = {name for name, spec in variables.items() if "default" not in spec}
         assert required <= passed, f"{call}: required variables not passed {sorted(required - passed)}"
+        _check_each_value_references(root, call, body)
     for call, output in _referenced_outputs(json.dumps(root)):
         _, outputs = _declared(sources[call])
         assert output in outputs, f"module.{call}.{output} is not an output of {sources[call]}"
+
+
+def _check_each_value_references(root: dict[str, Any], call: str, body: dict[str, Any]) -> None:
+    """Every ``each.value.<key>`` the call uses exists in every for_each entry."""
+    if "for_each" not in body:
+        return
+    entries = body["for_each"]
+    if entries == "${local.glue_jobs}":
+        entries = root["locals"]["glue_jobs"]
+    assert isinstance(entries, dict) and entries, call
+    used = set(re.findall(r"each\.value\.(\w+)", json.dumps(body)))
+    for key, entry in entries.items():
+        assert used <= set(entry), f"{call}[{key}] lacks {sorted(used - set(entry))}"
 
 
 @pytest.mark.parametrize("root_name", sorted(_compiled_roots()))

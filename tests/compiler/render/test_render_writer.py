@@ -156,3 +156,26 @@ def test_pre_commit_hook_runs_compile_check(compiled: Path) -> None:
     assert command[:3] == ["contractforge", "compile", "--check"]
     args = [str(EXAMPLE), "--env", "aws", "--out", str(compiled)]
     assert main([*command[1:], *args]) == 0
+
+
+def test_blocked_steps_stop_the_compile(tmp_path: Path, capsys, monkeypatch) -> None:
+    import dataclasses
+
+    import contractforge.compiling as compiling
+    from contractforge.project_plan import UNSUPPORTED, Diagnostic
+
+    from tests.compiler.render.plans import project, step
+
+    blocked = dataclasses.replace(
+        step("b"),
+        status=UNSUPPORTED,
+        run_plan=None,
+        diagnostics=(Diagnostic("MERGE_KEYS_REQUIRED", "blocker", "upsert needs merge_keys", "c/b.yaml"),),
+    )
+    monkeypatch.setattr(compiling, "plan_for", lambda path, env: project(step("a"), blocked))
+    assert main(["compile", "demo", "--out", str(tmp_path / "out")]) == 1
+    error = capsys.readouterr().err
+    assert (
+        "steps with blockers" in error and "b: c/b.yaml: MERGE_KEYS_REQUIRED upsert needs merge_keys" in error
+    )
+    assert not (tmp_path / "out").exists()
