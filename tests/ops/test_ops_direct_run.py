@@ -157,3 +157,21 @@ def test_without_wait_only_root_steps_start(moto, aws_session):
 
     assert [o.result for o in summary.outcomes] == ["STARTED", "NOT_STARTED"]
     assert summary.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("state", "expected_result", "accept", "result"),
+    [
+        ("SUCCEEDED", "success", False, "SUCCESS"),
+        ("SUCCEEDED", "failed", False, "SUCCESS"),
+        ("SUCCEEDED", "failed", True, "UNEXPECTED_SUCCESS"),
+        ("FAILED", "success", True, "FAILED"),
+        ("TIMEOUT", "failed", False, "FAILED"),
+        ("STOPPED", "failed", True, "EXPECTED_FAILURE"),
+        ("ERROR", "failed", True, "EXPECTED_FAILURE"),
+    ],
+)
+def test_glue_states_map_to_step_results(state, expected_result, accept, result):
+    from contractforge.ops.glue_runs import step_result
+
+    assert step_result(state, expected_result, accept) == result

@@ -11,12 +11,8 @@ from contractforge.project_plan import ProjectPlan, StepPlan
 
 def load_project(path: str, env: str = "aws") -> ProjectPlan:
     """Plan the project at ``path`` for environment ``env`` (``contractforge.api.plan_project``)."""
-    try:
-        from contractforge.api import plan_project
-    except ImportError:  # pragma: no cover - only until the planner lands
-        raise ContractForgeError.single(
-            "the project planner (contractforge.api) is not available", file=path
-        ) from None
+    from contractforge.api import plan_project  # imported late: the planner is heavy
+
     return plan_project(path, env=env)
 
 
