@@ -180,7 +180,8 @@ def _stream_plan(db: str) -> dict:
 
 @pytest.mark.slow
 def test_file_stream_available_now_three_rounds(spark, tmp_path):
-    from contractforge_runtime.stream_runner import run_stream_plan
+    """Through runner.run_plan, which dispatches family "stream" to stream_runner."""
+    from contractforge_runtime.runner import run_plan
 
     db = "cf_test_stream_events"
     for name in (db, f"{db}_ops"):
@@ -195,7 +196,7 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     # Round 1: two new files → two micro-batches (maxFilesPerTrigger=1).
     (landing / "part-1.json").write_text(_events(range(1, 61)))
     (landing / "part-2.json").write_text(_events(range(61, 101)))
-    first = run_stream_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
+    first = run_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
     assert (first.status, first.rows_read, first.rows_written, first.rows_quarantined) == (
         "SUCCESS",
         100,
@@ -207,7 +208,7 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     assert (checkpoint / "commits" / "0").is_file() and (checkpoint / "commits" / "1").is_file()
 
     # Round 2: nothing new → zero batches, said out loud, target untouched.
-    second = run_stream_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
+    second = run_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
     assert (second.status, second.skip_reason, second.rows_written) == ("SKIPPED", "no_new_input", 0)
     assert second.operation_metrics["stream_batches"] == 0
     assert "0 micro-batches" in second.operation_metrics["stream_summary"]
@@ -215,7 +216,7 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
 
     # Round 3: one file with updates, new rows and 3 rows that quarantine.
     (landing / "part-3.json").write_text(_events([5, 6, 101, 102, 103, 104, 105], bad={103, 104, 105}))
-    third = run_stream_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
+    third = run_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
     assert (third.status, third.quality_status) == ("SUCCESS", "QUARANTINED")
     assert (third.rows_read, third.rows_written, third.rows_quarantined) == (7, 4, 3)
     assert (third.rows_inserted, third.rows_updated) == (2, 2)
