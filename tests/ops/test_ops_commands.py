@@ -302,3 +302,14 @@ def test_athena_query_failures_are_operator_errors():
     text = error.render()
     assert error.exit_code == 1
     assert "SELECT l.target_table" in text and "contractforge evidence ensure" in text
+
+
+def test_run_reports_the_runs_even_when_cost_cannot_be_recorded(moto, applied, capsys):
+    code = cli_run.execute(
+        _run_args(moto, "--wait", "--record-cost", "--json", "--athena-workgroup", "missing")
+    )
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert {s["result"] for s in json.loads(captured.out)["steps"]} == {"SUCCESS"}
+    assert "cost not recorded" in captured.err and "Traceback" not in captured.err

@@ -104,11 +104,14 @@ def execute(args: argparse.Namespace) -> int:
         )
     else:
         summary = run_direct(session, plan, steps, options, progress=stderr_line)
+    cost_error: ContractForgeError | None = None
     if args.record_cost:
         by_name = {step.name: step for step in plan.steps}
         finished = [FinishedRun(by_name[o.step], o.job_run) for o in summary.outcomes if o.job_run]
-        if finished:
-            summary.cost = record_cost(athena_from(args, plan, session), finished)
+        try:
+            summary.cost = record_cost(athena_from(args, plan, session), finished) if finished else []
+        except ContractForgeError as exc:  # the runs are done: still report them
+            cost_error = exc
     now = time.monotonic()
     if getattr(args, "json", False):
         print_json(summary.as_dict(now))
@@ -116,4 +119,7 @@ def execute(args: argparse.Namespace) -> int:
         print(summary.table(now))
         for result in summary.cost:
             print(f"cost {result['run_id']}: {result['status']} {result.get('signals', '')}")
+    if cost_error is not None:
+        stderr_line("cost not recorded: " + cost_error.render())
+        return max(summary.exit_code, 1)
     return summary.exit_code
