@@ -9,7 +9,9 @@ Module calls (sources literal: ``./modules/<name>`` when vendored, pinned git UR
 - ``glue_jobs`` (``for_each`` over steps, keyed by step name, settings in ``local.glue_jobs``):
   addresses are ``module.glue_jobs["<step>"]`` — one block instead of N near-identical ones;
 - ``orchestration``: the Step Functions state machine; ``schedule`` when the project has one;
-- ``lakeformation`` (``for_each`` over job roles) when ``parameters.aws.lake_formation`` asks for it.
+- ``lakeformation`` (``for_each`` over job roles: write grants on target + evidence databases) and
+  ``lakeformation_reads`` (DESCRIBE/SELECT on upstream databases) when
+  ``parameters.aws.lake_formation`` asks for it.
 
 Root ``variable``s exist only for what the environment leaves to the operator: the artifact
 bucket (no ``artifacts.uri``) and the region (no ``parameters.aws.region``).
@@ -233,7 +235,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
     if inputs.schedule is not None and inputs.steps:
         modules["schedule"] = _schedule_module(inputs.schedule, sources["schedule"], plan.name)
     if inputs.lake_formation and inputs.steps:
-        modules["lakeformation"] = _lakeformation_module(inputs, sources["lakeformation"])
+        modules.update(_lakeformation_modules(inputs, sources["lakeformation"]))
     return modules
 
 
@@ -253,14 +255,44 @@ def _schedule_module(schedule: ScheduleDefinition, source: str, project: str) ->
     return module
 
 
-def _lakeformation_module(inputs: RootInputs, source: str) -> dict[str, Any]:
-    grants: dict[str, dict[str, Any]] = {}
+def _lakeformation_grants(inputs: RootInputs) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Per job role: databases it writes (targets + evidence) and databases it only reads (upstream refs)."""
+    writes: dict[str, dict[str, Any]] = {}
+    reads: dict[str, dict[str, Any]] = {}
     for deployment in inputs.steps:
         run_plan = deployment.step.run_plan or {}
         key = deployment.step.name if deployment.role_name else (deployment.step.glue.role_arn or "")
-        entry = grants.setdefault(key, {"principal_arn": _role_arn(deployment), "databases": set()})
-        entry["databases"].add(run_plan["target"]["database"])
-        entry["databases"].add(run_plan["evidence"]["database"])
+        for grants in (writes, reads):
+            grants.setdefault(key, {"principal_arn": _role_arn(deployment), "databases": set()})
+        writes[key]["databases"].update({run_plan["target"]["database"], run_plan["evidence"]["database"]})
+        reads[key]["databases"].update(upstream_databases(run_plan))
+    for key, entry in reads.items():  # one grant resource per principal and database
+        entry["databases"] -= writes[key]["databases"]
+    return writes, {key: entry for key, entry in reads.items() if entry["databases"]}
+
+
+def upstream_databases(run_plan: dict[str, Any]) -> set[str]:
+    source = run_plan.get("source") or {}
+    identifiers = list(source.get("inputs") or [])
+    if source.get("family") == "catalog" and source.get("table"):
+        identifiers.append(source["table"])
+    return {i.split(".")[1] for i in identifiers if isinstance(i, str) and i.count(".") == 2}
+
+
+def _lakeformation_modules(inputs: RootInputs, source: str) -> dict[str, Any]:
+    """Write grants (module defaults) per role, plus DESCRIBE/SELECT-only grants on upstream databases."""
+    writes, reads = _lakeformation_grants(inputs)
+    modules = {"lakeformation": _lakeformation_call(source, writes)}
+    if reads:
+        modules["lakeformation_reads"] = {
+            **_lakeformation_call(source, reads),
+            "database_permissions": ["DESCRIBE"],
+            "table_permissions": ["DESCRIBE", "SELECT"],
+        }
+    return modules
+
+
+def _lakeformation_call(source: str, grants: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {
         "source": source,
         "for_each": {

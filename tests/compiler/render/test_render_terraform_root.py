@@ -79,6 +79,7 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
     root = json.loads(_full_feature_tree()["main.tf.json"])
     assert set(root["module"]) == {
         "artifacts", "catalog", "glue_roles", "glue_jobs", "orchestration", "schedule", "lakeformation",
+        "lakeformation_reads",
     }  # fmt: skip
     assert set(root["variable"]) == {"artifact_bucket", "region"}
     assert root["provider"]["aws"]["region"] == "${var.region}"
@@ -103,6 +104,10 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
     assert json.loads(template)["Version"] == "2012-10-17"  # still plain JSON for reviewers
     definition = root["module"]["orchestration"]["definition"]
     assert definition == '${file("${path.root}/artifacts/orchestration/state_machine.asl.json")}'
+    reads = root["module"]["lakeformation_reads"]
+    assert reads["for_each"]["silver_join"]["databases"] == ["demo_bronze"]
+    assert reads["table_permissions"] == ["DESCRIBE", "SELECT"]
+    assert "bronze_orders" not in reads["for_each"]  # reads nothing upstream
     schedule = root["module"]["schedule"]
     assert (schedule["schedule_expression"], schedule["maximum_window_in_minutes"]) == (
         "cron(0 7 ? * 2-6 *)",
