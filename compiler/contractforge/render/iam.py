@@ -19,7 +19,8 @@ has no resource-level permissions, always with a condition or a read-only descri
 - Glue catalog: read/write its target database + table and the evidence database + its
   tables, read the upstream databases/tables it reads through refs;
 - ``secretsmanager:GetSecretValue`` only for the scopes its ``{{ secret:scope/key }}``
-  placeholders name (the runtime reads ``SecretId=<scope>``);
+  placeholders name (the runtime reads ``SecretId=<scope>``), plus ``kms:Decrypt`` only through
+  Secrets Manager (``kms:ViaService``) for secrets under a customer managed key;
 - CloudWatch Logs under ``/aws-glue/jobs/*`` and ``cloudwatch:PutMetricData`` in the ``Glue``
   namespace; ENI management for Glue connections; ``lakeformation:GetDataAccess`` when
   Lake Formation is requested.
@@ -137,6 +138,15 @@ def render_job_policy(
         ),
     ]
     statements += _list_bucket_statements(artifact_objects, reads, writes, arns)
+    if secret_scopes(run_plan):
+        statements.append(
+            _statement(
+                "DecryptSecretsThroughSecretsManager",
+                ["kms:Decrypt"],
+                ["*"],
+                {"StringEquals": {"kms:ViaService": f"secretsmanager.{context.region}.amazonaws.com"}},
+            )
+        )
     if step.glue.connections:
         statements.append(
             _statement(

@@ -1,8 +1,9 @@
 """The stable Glue entry script and the deterministic runtime package zip.
 
 The zip holds ``contractforge_runtime/**`` (no caches, no compiled files) with sorted entries,
-a fixed timestamp (1980-01-01 00:00:00), fixed permissions and fixed compression, so the same
-sources always give the same bytes (and the same content-hashed S3 key).
+a fixed timestamp (1980-01-01 00:00:00), fixed permissions and no compression (``ZIP_STORED``:
+deflate output depends on the zlib build, and ``compile --check`` must agree between a laptop and
+CI), so the same sources always give the same bytes (and the same content-hashed S3 key).
 """
 
 from __future__ import annotations
@@ -56,10 +57,10 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o100644 << 16
             info.create_system = 3
-            archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            archive.writestr(info, files[name], compress_type=zipfile.ZIP_STORED)
     return buffer.getvalue()
 
 

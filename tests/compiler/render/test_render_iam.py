@@ -61,7 +61,9 @@ def _assert_least_privilege(policy: dict[str, Any]) -> None:
                 "ec2:DescribeSubnets",
                 "ec2:DescribeVpcAttribute",
                 "ec2:DescribeVpcEndpoints",
+                "kms:Decrypt",
             }
+            assert statement.get("Condition") or statement["Action"][0].startswith(("ec2:", "lakeformation:"))
     assert not any(r.startswith(S3) and r.endswith(":::*") for r in _resources(policy, "s3:GetObject"))
 
 
@@ -151,6 +153,21 @@ def test_rest_source_secrets_only_for_named_scopes() -> None:
         "arn:aws:secretsmanager:us-east-1:111122223333:secret:rates_oauth-??????",
     ]
     assert "GlueConnections" not in _by_sid(policy)
+    decrypt = _by_sid(policy)["DecryptSecretsThroughSecretsManager"]
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}
+    }
+
+
+def test_catalog_table_source_reads_the_project_table() -> None:
+    source = {"type": "table", "family": "catalog", "table": "glue_catalog.demo_bronze.a", "system": "s"}
+    plan = project(step("bronze_a", table="a"), step("copy", database="demo_silver", source=source))
+    policy = _policy(plan, "copy")
+    _assert_least_privilege(policy)
+    statements = _by_sid(policy)
+    assert statements["ReadSourceObjects"]["Resource"] == [f"{S3}lake-bucket/warehouse/demo_bronze.db/a/*"]
+    assert f"{GLUE}table/demo_bronze/a" in statements["GlueCatalogUpstreamTables"]["Resource"]
+    assert "DecryptSecretsThroughSecretsManager" not in statements
 
 
 def test_lake_formation_and_placeholders() -> None:
