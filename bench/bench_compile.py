@@ -39,12 +39,11 @@ def measure(count: int, tmp: Path) -> dict[str, float]:
     root = tmp / f"project-{count}"
     _write_project()(root, count)
     out = tmp / f"build-{count}"
-    start = time.perf_counter()
-    cpu_start = time.process_time()
+    start, cpu_start = time.perf_counter(), time.process_time()
     plan = plan_for(root, "aws")
-    planned = time.perf_counter()
+    planned, cpu_planned = time.perf_counter(), time.process_time()
     tree = render_build(plan, CompileOptions(), load_module_files(), load_runtime_files())
-    rendered = time.perf_counter()
+    rendered, cpu_rendered = time.perf_counter(), time.process_time()
     write_tree(tree.files, out)
     written = time.perf_counter()
     main_tf = len(tree.files["main.tf.json"])
@@ -55,6 +54,7 @@ def measure(count: int, tmp: Path) -> dict[str, float]:
         "write_s": written - rendered,
         "total_s": written - start,
         "cpu_s": time.process_time() - cpu_start,
+        "render_cpu_s": cpu_rendered - cpu_planned,
         "files": len(tree.files),
         "bytes": sum(len(c) for c in tree.files.values()),
         "main_tf_bytes": main_tf,
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     print(f"{'contracts':>9} {'plan s':>7} {'render s':>8} {'write s':>7} {'total s':>7} {'cpu s':>6} "
-          f"{'files':>6} {'bytes':>10} {'bytes/contract':>14} {'main.tf.json':>12}")  # fmt: skip
+          f"{'render cpu':>10} {'files':>6} {'bytes':>10} {'bytes/contract':>14} {'main.tf.json':>12}")  # fmt: skip
     for row in rows:
         print(
             f"{row['contracts']:>9} {row['plan_s']:>7.2f} {row['render_s']:>8.2f} {row['write_s']:>7.2f} "
-            f"{row['total_s']:>7.2f} {row['cpu_s']:>6.2f} {row['files']:>6} {row['bytes']:>10} "
+            f"{row['total_s']:>7.2f} {row['cpu_s']:>6.2f} {row['render_cpu_s']:>10.2f} {row['files']:>6} {row['bytes']:>10} "
             f"{row['bytes'] / row['contracts']:>14.0f} {row['main_tf_bytes']:>12}"
         )
     first, last = rows[0], rows[-1]
@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         f"main.tf.json x{last['main_tf_bytes'] / first['main_tf_bytes']:.1f}"
     )
     print(
-        f"largest: {last['total_s']:.2f} s, goal {args.goal_seconds:.0f} s, ratio total/goal = "
-        f"{last['total_s'] / args.goal_seconds:.2f}   load average now: {_load()}"
+        f"largest: {last['total_s']:.2f} s wall ({last['cpu_s']:.2f} s cpu), goal {args.goal_seconds:.0f} s, "
+        f"ratio total/goal = {last['total_s'] / args.goal_seconds:.2f}   load average now: {_load()}"
     )
     return 0 if last["total_s"] <= args.goal_seconds else 1
 
