@@ -84,6 +84,8 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
             continue
         if missing:
             unevaluable[index] = f"missing column(s) {missing}"
+        elif rule["kind"] == "unique_key" and actions[index] != "quarantine":
+            continue  # counted by a hash aggregation below; a per-row window is only needed to split
         elif rule["kind"] in ROW_LEVEL_KINDS:
             try:
                 flag = _failure_flag(rule)
@@ -102,10 +104,11 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
     original = list(df.columns)
     flagged = df.select("*", *flag_columns, any_quarantine.alias(_QUARANTINE_FLAG))
     cached = []
-    if quarantining:
-        # Rows will be split: cache so the counts, the quarantine rows and the write see the same
-        # rows (CURRENT_TIMESTAMP() computed once, the unique_key window shuffled once). Without a
-        # split the write uses ``df`` itself and the flags are only aggregated once: no copy kept.
+    windowed = any(rules[i]["kind"] == "unique_key" for i in quarantining)
+    if quarantining and (windowed or not df.is_cached):
+        # Rows will be split: the counts, the quarantine rows and the write must see the same rows
+        # (CURRENT_TIMESTAMP() computed once, a unique_key window shuffled once). The runner
+        # persists the prepared frame already; a second cached copy is only worth it for a window.
         flagged = flagged.cache()
         cached.append(flagged)
 
@@ -118,6 +121,9 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
                 aggregates.append(F.sum(_col(c).isNull().cast("long")).alias(_null_name(index, c)))
     counts = flagged.agg(*aggregates).first().asDict()
     total = counts["rows"]
+    for index, rule in enumerate(rules):
+        if rule["kind"] == "unique_key" and index not in flags and index not in unevaluable:
+            counts[_flag_name(index)] = _duplicate_rows(df, rule["columns"])
 
     results = []
     for index, rule in enumerate(rules):
@@ -183,6 +189,14 @@ def _failure_flag(rule: dict):
     if kind == "unique_key":
         return F.count(F.lit(1)).over(Window.partitionBy(*[_col(c) for c in cols])) > 1
     raise ValueError(kind)
+
+
+def _duplicate_rows(df, columns: list[str]) -> int:
+    """Rows whose key occurs more than once (one hash aggregation, no sort)."""
+    from pyspark.sql import functions as F
+
+    duplicated = df.groupBy(*[_col(c) for c in columns]).count().filter(F.col("count") > 1)
+    return int(duplicated.agg(F.sum("count")).first()[0] or 0)
 
 
 def _judge(rule: dict, index: int, counts: dict, total: int, columns: set) -> tuple[bool, int, str]:
