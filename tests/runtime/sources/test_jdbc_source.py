@@ -232,3 +232,52 @@ def test_incremental_watermark_round_trip_reads_only_new_rows(spark, pg_secrets)
     assert fourth.df is None and fourth.metadata["no_new_rows"] is True
     assert fourth.watermark == {"column": "updated_at", "previous": "2026-04-01 00:00:00",
                                 "current": "2026-04-01 00:00:00"}  # fmt: skip
+
+
+@pytest.mark.jdbc
+@pytest.mark.slow
+def test_incremental_state_round_trip_through_the_runner(spark, pg_secrets, tmp_path):
+    """run_plan stores the watermark in ctrl_ingestion_state after the commit and feeds it back."""
+    from contractforge_runtime.runner import run_plan
+
+    from tests.runtime.plan_factory import run_plan as make_plan
+
+    db = "cf_test_jdbc_incremental"
+    for name in (db, f"{db}_ops"):
+        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.{name} CASCADE")
+    pg_secrets.psql(
+        "DROP TABLE IF EXISTS customers_inc; CREATE TABLE customers_inc (customer_id int PRIMARY KEY, "
+        "name text, updated_at timestamp); INSERT INTO customers_inc SELECT g, 'c' || g, "
+        "timestamp '2026-05-01' + g * interval '1 hour' FROM generate_series(1, 500) g;"
+    )
+    source = base_source(pg_secrets, table="public.customers_inc", options={}, driver="org.postgresql.Driver")
+    source.update(
+        read={"partition_column": "customer_id", "lower_bound": 1, "upper_bound": 1000, "num_partitions": 2},
+        incremental={"watermark_column": "updated_at", "initial_value": "1970-01-01 00:00:00"},
+    )
+    plan = make_plan("customers", db, "b_customers", source=source,
+                     write={"mode": "scd1_upsert", "merge_keys": ["customer_id"]})  # fmt: skip
+
+    first = run_plan(spark, plan, RunContext.local("customers", s3_root=str(tmp_path)))
+    assert (first.status, first.rows_written) == ("SUCCESS", 500)
+    pg_secrets.psql(
+        "UPDATE customers_inc SET name = 'changed', updated_at = timestamp '2026-07-01' WHERE customer_id <= 3; "
+        "INSERT INTO customers_inc VALUES (501, 'new', timestamp '2026-07-02');"
+    )
+    second = run_plan(spark, plan, RunContext.local("customers", s3_root=str(tmp_path)))
+    assert (second.status, second.rows_read, second.rows_inserted, second.rows_updated) == (
+        "SUCCESS",
+        4,
+        1,
+        3,
+    )
+    third = run_plan(spark, plan, RunContext.local("customers", s3_root=str(tmp_path)))
+    assert (third.status, third.skip_reason) == ("SKIPPED", "no_new_input")
+
+    runs = spark.table(f"glue_catalog.{db}_ops.ctrl_ingestion_runs").orderBy("started_at_utc").collect()
+    assert [(r.watermark_previous, r.watermark_current) for r in runs] == [
+        ("1970-01-01 00:00:00", "2026-05-21 20:00:00"),
+        ("2026-05-21 20:00:00", "2026-07-02 00:00:00"),
+        ("2026-07-02 00:00:00", "2026-07-02 00:00:00"),
+    ]
+    assert spark.table(f"glue_catalog.{db}.b_customers").where("name = 'changed'").count() == 3
