@@ -238,17 +238,21 @@ def load(spark: Any, options: Mapping[str, str], relation_options: Mapping[str, 
     return reader.load()
 
 
-def _bookmark_read(
-    glue_context: Any, options: Mapping[str, str], source: Mapping[str, Any], column: str
-) -> Any:
+def bookmark_read_arguments(
+    options: Mapping[str, str], source: Mapping[str, Any], column: str
+) -> dict[str, Any]:
+    """Keyword arguments of ``glueContext.create_dynamic_frame.from_options`` for a bookmarked read."""
     kind, relation = relation_of(source)
     dialect = dialect_of(options["url"])
     if kind != "table" or dialect not in GLUE_CONNECTION_TYPES or not _SIMPLE_COLUMN.match(column):
         raise JdbcSourceError(
-            "glue_bookmark needs a table, a simple watermark column and a Glue-supported database"
+            "incremental.strategy glue_bookmark needs a table, a simple watermark column and one of "
+            f"{', '.join(sorted(GLUE_CONNECTION_TYPES))}"
         )
     incremental = source.get("incremental") or {}
     order = str(incremental.get("sort_order") or incremental.get("watermark_sort_order") or "asc").lower()
+    if order not in {"asc", "desc"}:
+        raise JdbcSourceError(f"incremental.sort_order must be asc or desc, got {order!r}")
     connection_options = {
         "url": options["url"],
         "dbtable": relation,
@@ -256,11 +260,17 @@ def _bookmark_read(
         "jobBookmarkKeysSortOrder": order,
         **{k: options[k] for k in ("user", "password", "driver") if k in options},
     }
-    frame = glue_context.create_dynamic_frame.from_options(
-        connection_type=GLUE_CONNECTION_TYPES[dialect],
-        connection_options=connection_options,
-        transformation_ctx="cf_jdbc_bookmark",
-    )
+    return {
+        "connection_type": GLUE_CONNECTION_TYPES[dialect],
+        "connection_options": connection_options,
+        "transformation_ctx": "cf_jdbc_bookmark",
+    }
+
+
+def _bookmark_read(
+    glue_context: Any, options: Mapping[str, str], source: Mapping[str, Any], column: str
+) -> Any:
+    frame = glue_context.create_dynamic_frame.from_options(**bookmark_read_arguments(options, source, column))
     return frame.toDF()
 
 

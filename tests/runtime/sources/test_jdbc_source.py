@@ -8,6 +8,7 @@ from contractforge_runtime.secrets import SecretResolver, env_var_name
 from contractforge_runtime.sources import SourceContext, read_source
 from contractforge_runtime.sources.jdbc import (
     JdbcSourceError,
+    bookmark_read_arguments,
     connection_options,
     new_rows_predicate,
     partition_options,
@@ -281,3 +282,30 @@ def test_incremental_state_round_trip_through_the_runner(spark, pg_secrets, tmp_
         ("2026-07-02 00:00:00", "2026-07-02 00:00:00"),
     ]
     assert spark.table(f"glue_catalog.{db}.b_customers").where("name = 'changed'").count() == 3
+
+
+def test_glue_bookmark_read_arguments():
+    options = {
+        "url": "jdbc:mariadb://h:3306/shop",
+        "user": "u",
+        "password": "p",
+        "driver": "org.mariadb.jdbc.Driver",
+    }
+    source = {"table": "orders", "incremental": {"watermark_column": "id", "sort_order": "desc"}}
+    assert bookmark_read_arguments(options, source, "id") == {
+        "connection_type": "mysql",
+        "connection_options": {
+            "url": "jdbc:mariadb://h:3306/shop",
+            "dbtable": "orders",
+            "jobBookmarkKeys": ["id"],
+            "jobBookmarkKeysSortOrder": "desc",
+            "user": "u",
+            "password": "p",
+            "driver": "org.mariadb.jdbc.Driver",
+        },
+        "transformation_ctx": "cf_jdbc_bookmark",
+    }
+    with pytest.raises(JdbcSourceError, match="glue_bookmark"):
+        bookmark_read_arguments(options, {"query": "select 1"}, "id")
+    with pytest.raises(JdbcSourceError, match="glue_bookmark"):
+        bookmark_read_arguments(options, source, "t.id")
