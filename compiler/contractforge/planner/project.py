@@ -63,7 +63,10 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
         state_machine_name=settings.state_machine_name,
         tags=settings.tags,
         environment=settings.environment,
-        diagnostics=sort_diagnostics([*loaded.warnings, *settings.diagnostics]),
+        # the loader's unresolved-ref warnings are step diagnostics here (they change the status)
+        diagnostics=sort_diagnostics(
+            [*(w for w in loaded.warnings if w.code != "TABLE_REF_UNRESOLVED"), *settings.diagnostics]
+        ),
     )
 
 
@@ -83,7 +86,7 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
                job_name: str) -> StepPlan:  # fmt: skip
     settings, refs = context.settings, context.refs
     where = step_where(step)
-    diagnostics: list[Diagnostic] = plan_contract(mapping, lambda path: where(path))
+    diagnostics: list[Diagnostic] = plan_contract(mapping, where)
     for ref in refs:
         if ref.via == "layer_convention":
             file, line, _ = step.bundle.locate(ref.use.field)

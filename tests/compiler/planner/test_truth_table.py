@@ -279,3 +279,17 @@ def test_recorded_only_features_are_disclosed(tmp_path):
     codes = {d.code: d.severity for d in step.diagnostics}
     assert codes == {"AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED": "warning", "AWS_ALERTS_NOT_WIRED": "info"}
     assert step.status == "SUPPORTED_WITH_WARNINGS"
+
+
+def test_ref_to_a_table_no_step_writes_resolves_by_convention_with_a_warning(tmp_path):
+    silver = csv_contract(
+        layer="silver",
+        source={"type": "sql", "query": "SELECT * FROM {{ table_ref:bronze.b_customers }}"},
+        target={"catalog": "cf", "schema": "test_silver", "table": "s_customers"},
+    )
+    plan = plan_project(write_project(tmp_path / "p", {"b": csv_contract(), "s": silver}))
+    step = plan.step("s")
+    assert step.status == "SUPPORTED_WITH_WARNINGS"
+    assert [d.code for d in step.diagnostics] == ["AWS_TABLE_REF_RESOLVED_BY_CONVENTION"]
+    assert step.run_plan["source"]["inputs"] == ["glue_catalog.cf_test_bronze.b_customers"]
+    assert "TABLE_REF_UNRESOLVED" not in [d.code for d in plan.diagnostics]
