@@ -18,7 +18,7 @@ topological "level":
 Each step is a ``glue:startJobRun.sync`` task with lineage arguments from the execution
 context, ``TimeoutSeconds`` = job timeout + margin, Retry on concurrency/throttling errors with
 exponential backoff and jitter, and a Catch that goes to a ``Fail`` state carrying the Glue
-error and cause — or, for ``expected_result: failed`` steps, to a ``Pass`` state recording
+cause under the error ``ContractForge.StepFailed`` — or, for ``expected_result: failed`` steps, to a ``Pass`` state recording
 ``EXPECTED_FAILURE`` so the execution continues.
 
 Execution output (bounded, linear in the number of steps): every task records
@@ -60,6 +60,7 @@ THROTTLING_RETRY = {
     "JitterStrategy": "FULL",
 }
 INITIAL_STATE = "Start"
+STEP_FAILED_ERROR = "ContractForge.StepFailed"
 EMPTY_RECORDS: dict[str, Any] = {"parallel": {}, "runs": {}}
 LINEAGE_ARGUMENTS = {
     "--CONTRACTFORGE_PARENT_RUN_ID.$": "$$.Execution.Id",
@@ -338,7 +339,9 @@ class _Emitter:
             states[catch_name] = {
                 "Type": "Fail",
                 "Comment": f"step {step.name} (Glue job {step.glue.name}) failed",
-                "ErrorPath": f"$.runs.{key}.Error",
+                # A Fail state's error may not start with "States." (the Glue error usually is
+                # States.TaskFailed), so the error is ours and the cause is Glue's (the job run JSON).
+                "Error": STEP_FAILED_ERROR,
                 "CausePath": f"$.runs.{key}.Cause",
             }
         return name
