@@ -188,6 +188,8 @@ def _check_body(
 
 
 def _check_block(block_schema: Mapping[str, Any], value: Any, address: str, hcl: bool) -> list[SchemaProblem]:
+    if value == [] and not hcl:  # Terraform JSON: an empty array is zero blocks
+        return []
     if isinstance(value, Mapping) and not hcl:  # Terraform JSON: one block as an object
         instances: list[Mapping[str, Any]] = [value]
     elif isinstance(value, list) and all(isinstance(item, Mapping) for item in value):

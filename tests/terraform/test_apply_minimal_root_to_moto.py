@@ -37,7 +37,7 @@ def applied(terraform: Terraform, moto_server, tmp_path_factory: pytest.TempPath
     aws_client(moto_server, "s3").create_bucket(Bucket=BUCKET)  # the environment's bucket
     root = copy_fixture_root(tmp_path_factory.mktemp("minimal"))
     result = apply_to_moto(terraform, root, moto_server)
-    record("resources applied to moto", len(result.resource_addresses))
+    record("resources of the minimal root applied to moto", len(result.resource_addresses))
     yield result
     moto_server.reset()
 

@@ -45,7 +45,9 @@ def loop(terraform: Terraform, moto_server, tmp_path_factory: pytest.TempPathFac
         build = tmp_path_factory.mktemp("loop") / "build"
         assert main(["compile", str(EXAMPLE), "--env", "aws", "--out", str(build)]) == 0
         applied = apply_to_moto(terraform, build, moto_server)
-        record("resources applied to moto", len(applied.resource_addresses))
+        record(
+            "resources of the compiled orders-medallion root applied to moto", len(applied.resource_addresses)
+        )
         yield applied
         moto_server.reset()
 

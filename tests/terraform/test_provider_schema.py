@@ -37,8 +37,9 @@ def test_every_module_resource_conforms_to_the_provider_schema(module: str) -> N
     assert problems == []
 
 
-def test_the_minimal_root_uses_only_known_resource_types() -> None:
-    for path in sorted((FIXTURES_DIR / "minimal_root").glob("*.tf")):
+@pytest.mark.parametrize("root", ["minimal_root", "options_root"])
+def test_fixture_roots_conform_to_the_provider_schema(root: str) -> None:
+    for path in sorted((FIXTURES_DIR / root).glob("*.tf")):
         assert check_document(load_hcl(path)) == [], path.name
 
 

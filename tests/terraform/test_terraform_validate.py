@@ -84,4 +84,4 @@ def test_minimal_root_calling_every_module_validates(terraform: Terraform, tmp_p
         if line.startswith("module ")
     }
     assert called == set(MODULE_NAMES)
-    record("roots validated")
+    record("fixture roots validated")

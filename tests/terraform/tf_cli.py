@@ -7,6 +7,7 @@ network) to each subprocess instead.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -97,3 +98,24 @@ class Terraform:
 
     def validate(self, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run(cwd, "validate", check=check)
+
+
+OFFLINE_OVERRIDE_FILE = "offline_override.tf.json"
+
+
+def write_offline_provider_override(root: Path) -> Path:
+    """Let ``terraform plan`` of a root without data sources run with no AWS at all: dummy keys and
+    every start-up call skipped (creating resources needs no API call at plan time)."""
+    provider = {
+        "access_key": "testing",
+        "secret_key": "testing",
+        "skip_credentials_validation": True,
+        "skip_metadata_api_check": True,
+        "skip_region_validation": True,
+        "skip_requesting_account_id": True,
+    }
+    path = root / OFFLINE_OVERRIDE_FILE
+    path.write_text(
+        json.dumps({"provider": {"aws": provider}}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return path
