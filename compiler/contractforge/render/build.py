@@ -30,6 +30,7 @@ MAIN_FILE = "main.tf.json"
 ENDPOINTS_FILE = "endpoints_override.tf.json"
 MODULES_DIR = "modules"
 MANIFEST_PATH = "artifacts/manifest.json"
+MANIFEST_KEY = "manifest.json"
 POLICY_FILE = "iam_policy.json"  # a templatefile() template: ${account_id}/${region}/${artifact_bucket}
 STATE_MACHINE_PATH = "artifacts/orchestration/state_machine.asl.json"
 MODULE_NAMES = ("artifacts", "catalog", "glue_job", "glue_role", "lakeformation", "orchestration", "schedule")
@@ -62,109 +63,149 @@ def render_build(
     blocked = [s for s in plan.steps if not s.runnable]
     if blocked:
         raise ValueError("render_build needs a plan without blockers: " + ", ".join(s.name for s in blocked))
-    warnings: list[str] = []
-    files: dict[str, bytes] = {}
-    artifacts = _artifact_location(plan)
-    partition = _partition(plan.region)
-    region = plan.region or REGION_TOKEN
+    build = _Build(artifacts=_artifact_location(plan), region=plan.region or REGION_TOKEN)
+    _add_runtime(build, runtime_files)
+    deployments = _add_steps(build, plan)
+    _add_project_artifacts(build, plan)
+    build.uploads[MANIFEST_KEY] = (MANIFEST_PATH, CONTENT_TYPES[".json"])  # rendered last, uploaded too
+    schedule = (
+        render_schedule(plan.schedule, (plan.root / "project.yaml").as_posix()) if plan.schedule else None
+    )
+    main = render_main_tf_json(
+        RootInputs(
+            plan=plan,
+            artifact_bucket=build.artifacts.bucket,
+            artifact_prefix=build.artifacts.prefix,
+            uploads=dict(build.uploads),
+            runner_uri=build.artifacts.object_uri(build.runner_key),
+            runtime_zip_uri=build.artifacts.object_uri(build.zip_key),
+            steps=tuple(deployments),
+            state_machine_path=STATE_MACHINE_PATH,
+            schedule=schedule,
+            module_sources=_module_sources(options.module_source),
+            lake_formation=_lake_formation_requested(plan),
+            step_functions_type=_step_functions_type(plan),
+            region=build.region,
+        )
+    )
+    build.files[MAIN_FILE] = text_bytes(canonical_json(main))
+    if options.module_source == VENDORED:
+        _add_vendored_modules(build, main, module_files)
+    _add_manifest(build, plan)
+    if options.endpoint_url:
+        build.files[ENDPOINTS_FILE] = text_bytes(canonical_json(endpoints_override(options.endpoint_url)))
+    return BuildTree(dict(sorted(build.files.items())), tuple(sorted(set(build.warnings))))
 
+
+@dataclass
+class _Build:
+    """The tree being assembled, plus what later stages need from earlier ones."""
+
+    artifacts: layout.ArtifactLocation
+    region: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    uploads: dict[str, tuple[str, str]] = field(default_factory=dict)  # S3 key → (tree path, type)
+    warnings: list[str] = field(default_factory=list)
+    manifest_steps: list[dict[str, Any]] = field(default_factory=list)
+    policy_sizes: dict[str, int] = field(default_factory=dict)
+    runner_key: str = ""
+    zip_key: str = ""
+
+    def add(self, path: str, content: bytes, s3_key: str | None = None) -> None:
+        self.files[path] = content
+        if s3_key is not None:
+            self.uploads[s3_key] = (path, CONTENT_TYPES[path[path.rindex(".") :]])
+
+
+def _add_runtime(build: _Build, runtime_files: dict[str, bytes]) -> None:
+    """Runner script and runtime zip, under content-addressed S3 keys."""
     runner = text_bytes(runtime_package.RUNNER_SCRIPT)
     zip_name = runtime_package.runtime_zip_name(_runtime_version(runtime_files))
     zip_content = runtime_package.zip_bytes(runtime_files)
-    runner_key = layout.runner_key(sha256_hex(runner))
-    zip_key = layout.runtime_zip_key(zip_name, sha256_hex(zip_content))
-    files[f"artifacts/runner/{layout.RUNNER_FILE}"] = runner
-    files[f"artifacts/runtime/{zip_name}"] = zip_content
-    uploads = {
-        runner_key: (f"artifacts/runner/{layout.RUNNER_FILE}", CONTENT_TYPES[".py"]),
-        zip_key: (f"artifacts/runtime/{zip_name}", CONTENT_TYPES[".zip"]),
-        "manifest.json": (MANIFEST_PATH, CONTENT_TYPES[".json"]),
-    }
+    build.runner_key = layout.runner_key(sha256_hex(runner))
+    build.zip_key = layout.runtime_zip_key(zip_name, sha256_hex(zip_content))
+    build.add(f"artifacts/runner/{layout.RUNNER_FILE}", runner, build.runner_key)
+    build.add(f"artifacts/runtime/{zip_name}", zip_content, build.zip_key)
 
-    lake_formation = _lake_formation_requested(plan)
-    context = iam.PolicyContext(partition=partition, region=region, lake_formation=lake_formation)
-    deployments, manifest_steps, policy_sizes = [], [], {}
+
+def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
+    """Per step: the run plan (uploaded) and the review artifacts, IAM policy first."""
+    context = iam.PolicyContext(
+        partition=_partition(plan.region), region=build.region, lake_formation=_lake_formation_requested(plan)
+    )
     role_names = _role_names(plan)
     tables = iam.project_tables(plan)
+    deployments = []
     for step in plan.steps:
         stem = layout.step_file_stem(step.name)
         plan_key = layout.ArtifactKeys.plan_key(step.name)
-        plan_path = f"artifacts/{plan_key}"
-        files[plan_path] = text_bytes(canonical_json(step.run_plan))
-        uploads[plan_key] = (plan_path, CONTENT_TYPES[".json"])
+        build.add(f"artifacts/{plan_key}", text_bytes(canonical_json(step.run_plan)), plan_key)
         objects = iam.JobObjects(
-            plan_uri=artifacts.object_uri(plan_key),
-            script_uri=artifacts.object_uri(runner_key),
-            runtime_zip_uri=artifacts.object_uri(zip_key),
+            plan_uri=build.artifacts.object_uri(plan_key),
+            script_uri=build.artifacts.object_uri(build.runner_key),
+            runtime_zip_uri=build.artifacts.object_uri(build.zip_key),
         )
         policy = iam.render_job_policy(plan, step, objects, context, tables)
         review = _review_artifacts(step, policy)
-        files.update({f"artifacts/review/{stem}/{name}": content for name, content in review.items()})
-        policy_sizes[step.name] = len(compact_json(policy))
+        for name, content in review.items():
+            build.add(f"artifacts/review/{stem}/{name}", content)
+        build.policy_sizes[step.name] = len(compact_json(policy))
         policy_path = f"artifacts/review/{stem}/{POLICY_FILE}"
         deployments.append(StepDeployment(step, objects.plan_uri, policy_path, role_names.get(step.name)))
-        manifest_steps.append(
+        build.manifest_steps.append(
             {
                 "name": step.name,
                 "job_name": step.glue.name,
                 "status": step.status,
                 "expected_result": step.expected_result,
                 "depends_on": list(step.depends_on),
-                "plan": plan_path,
+                "plan": f"artifacts/{plan_key}",
                 "plan_s3_key": plan_key,
                 "review": sorted(f"artifacts/review/{stem}/{name}" for name in review),
                 "role": "created" if step.name in role_names else "environment",
             }
         )
+    return deployments
 
+
+def _add_project_artifacts(build: _Build, plan: ProjectPlan) -> None:
+    """State machine definition and evidence DDL (one evidence database per project)."""
     machine = step_functions.render_state_machine(plan)
-    warnings += [
+    build.warnings += [
         f"step {after!r} waits for {before!r} although it does not depend on it "
         "(the depends_on DAG is not series-parallel)"
         for before, after in machine.added_orderings
     ]
-    files[STATE_MACHINE_PATH] = text_bytes(canonical_json(machine.definition))
-    evidence_location = _evidence_location(plan)
-    files["artifacts/ddl/evidence.spark.sql"] = text_bytes(ddl.evidence_spark_ddl(plan.evidence_database))
-    files["artifacts/ddl/evidence.athena.sql"] = text_bytes(
-        ddl.evidence_athena_ddl(plan.evidence_database, evidence_location)
+    build.add(STATE_MACHINE_PATH, text_bytes(canonical_json(machine.definition)))
+    build.add("artifacts/ddl/evidence.spark.sql", text_bytes(ddl.evidence_spark_ddl(plan.evidence_database)))
+    location = _evidence_location(plan)
+    build.add(
+        "artifacts/ddl/evidence.athena.sql",
+        text_bytes(ddl.evidence_athena_ddl(plan.evidence_database, location)),
     )
-    project_file = (plan.root / "project.yaml").as_posix()
-    schedule = render_schedule(plan.schedule, project_file) if plan.schedule is not None else None
 
-    sources = _module_sources(options.module_source)
-    root = RootInputs(
-        plan=plan,
-        artifact_bucket=artifacts.bucket,
-        artifact_prefix=artifacts.prefix,
-        uploads=dict(uploads),
-        runner_uri=artifacts.object_uri(runner_key),
-        runtime_zip_uri=artifacts.object_uri(zip_key),
-        steps=tuple(deployments),
-        state_machine_path=STATE_MACHINE_PATH,
-        schedule=schedule,
-        module_sources=sources,
-        lake_formation=lake_formation,
-        step_functions_type=_step_functions_type(plan),
-        region=region,
+
+def _add_vendored_modules(
+    build: _Build, main: dict[str, Any], module_files: dict[str, dict[str, bytes]]
+) -> None:
+    for name in sorted(_used_modules(main)):
+        if name not in module_files:
+            raise ValueError(f"terraform module {name!r} is missing from terraform/modules")
+        for path, content in module_files[name].items():
+            build.add(f"{MODULES_DIR}/{name}/{path}", content)
+
+
+def _add_manifest(build: _Build, plan: ProjectPlan) -> None:
+    """Last: lists every other file except the vendored modules; uploaded with the runtime objects."""
+    build.warnings += _budget_warnings(build.files, build.policy_sizes)
+    listed = {
+        path: content for path, content in build.files.items() if not path.startswith(f"{MODULES_DIR}/")
+    }
+    upload_paths = {path: key for key, (path, _) in build.uploads.items()}
+    manifest = render_manifest(
+        plan, listed, upload_paths, build.manifest_steps, build.policy_sizes, build.warnings
     )
-    main = render_main_tf_json(root)
-    files[MAIN_FILE] = text_bytes(canonical_json(main))
-    if options.module_source == VENDORED:
-        for name in sorted(_used_modules(main)):
-            if name not in module_files:
-                raise ValueError(f"terraform module {name!r} is missing from terraform/modules")
-            for path, content in module_files[name].items():
-                files[f"{MODULES_DIR}/{name}/{path}"] = content
-
-    warnings += _budget_warnings(files, policy_sizes)
-    upload_paths = {path: key for key, (path, _) in uploads.items()}
-    listed = {path: content for path, content in files.items() if not path.startswith(f"{MODULES_DIR}/")}
-    manifest = render_manifest(plan, listed, upload_paths, manifest_steps, policy_sizes, warnings)
-    files[MANIFEST_PATH] = text_bytes(canonical_json(manifest))
-    if options.endpoint_url:
-        files[ENDPOINTS_FILE] = text_bytes(canonical_json(endpoints_override(options.endpoint_url)))
-    return BuildTree(dict(sorted(files.items())), tuple(sorted(set(warnings))))
+    build.add(MANIFEST_PATH, text_bytes(canonical_json(manifest)))
 
 
 def _review_artifacts(step: StepPlan, policy: dict[str, Any]) -> dict[str, bytes]:
