@@ -67,20 +67,25 @@ def check_merge_keys(df, write: dict) -> None:
     any_null = F.lit(False)
     for key in keys:
         any_null = any_null | F.col(_q(key)).isNull()
-    null_rows = df.where(any_null).count()
-    if null_rows:
+    # One aggregation answers both questions: rows with a NULL key, and key values on several rows.
+    per_key = df.groupBy(*[F.col(_q(k)) for k in keys]).count().withColumn("__cf_null", any_null)
+    stats = per_key.agg(
+        F.sum(F.when(F.col("__cf_null"), F.col("count")).otherwise(0)).alias("null_rows"),
+        F.sum(F.when(~F.col("__cf_null") & (F.col("count") > 1), 1).otherwise(0)).alias("duplicate_keys"),
+    ).first()
+    if stats["null_rows"]:
         raise KeyGuardError(
-            f"{label} source contains null merge_keys: {keys} ({null_rows} row(s) with a NULL key)"
+            f"{label} source contains null merge_keys: {keys} ({stats['null_rows']} row(s) with a NULL key)"
         )
-    duplicates = df.groupBy(*[F.col(_q(k)) for k in keys]).count().where("count > 1")
-    examples = duplicates.orderBy(F.col("count").desc(), *[F.col(_q(k)) for k in keys]).limit(3).collect()
-    if examples:
-        total = duplicates.count()
+    if stats["duplicate_keys"]:
+        duplicates = per_key.where("count > 1")
+        examples = duplicates.orderBy(F.col("count").desc(), *[F.col(_q(k)) for k in keys]).limit(3).collect()
         shown = "; ".join(
             ", ".join(f"{k}={row[k]!r}" for k in keys) + f" ({row['count']} rows)" for row in examples
         )
         raise KeyGuardError(
-            f"{label} source contains duplicate merge_keys: {keys} ({total} key value(s) on several rows, e.g. {shown})"
+            f"{label} source contains duplicate merge_keys: {keys} "
+            f"({stats['duplicate_keys']} key value(s) on several rows, e.g. {shown})"
         )
 
 
