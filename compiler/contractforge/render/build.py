@@ -15,6 +15,7 @@ from contractforge.errors import ContractForgeError
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render import ddl, dqdl, iam, layout, performance, runtime_package, step_functions
 from contractforge.render.canonical import canonical_json, compact_json, sha256_hex, text_bytes
+from contractforge.render.endpoints import endpoints_override
 from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES, render_manifest
 from contractforge.render.schedule import render_schedule
 from contractforge.render.terraform_root import (
@@ -22,7 +23,6 @@ from contractforge.render.terraform_root import (
     REGION_TOKEN,
     RootInputs,
     StepDeployment,
-    endpoints_override,
     render_main_tf_json,
 )
 

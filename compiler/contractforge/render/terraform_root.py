@@ -380,38 +380,3 @@ def _outputs(inputs: RootInputs) -> dict[str, Any]:
 
 def _directory(uri: str) -> str:
     return uri if uri.endswith("/") else uri + "/"
-
-
-def endpoints_override(endpoint_url: str) -> dict[str, Any]:
-    """``endpoints_override.tf.json``: provider aws pointed at one endpoint (moto), dummy credentials."""
-    return {
-        "//": "Test-only provider override written by contractforge compile --endpoint-url; never apply to AWS.",
-        "provider": {
-            "aws": {
-                "access_key": "testing",
-                "secret_key": "testing",
-                "skip_credentials_validation": True,
-                "skip_metadata_api_check": True,
-                "skip_region_validation": True,
-                "skip_requesting_account_id": True,
-                "s3_use_path_style": True,
-                "endpoints": [{service: escape(endpoint_url) for service in ENDPOINT_SERVICES}],
-            }
-        },
-    }
-
-
-ENDPOINT_SERVICES = (
-    "athena",
-    "cloudwatchlogs",
-    "glue",
-    "iam",
-    "kms",
-    "lakeformation",
-    "logs",
-    "s3",
-    "scheduler",
-    "secretsmanager",
-    "sfn",
-    "sts",
-)
