@@ -21,6 +21,7 @@ has no resource-level permissions, always with a condition or a read-only descri
 - ``secretsmanager:GetSecretValue`` only for the scopes its ``{{ secret:scope/key }}``
   placeholders name (the runtime reads ``SecretId=<scope>``), plus ``kms:Decrypt`` only through
   Secrets Manager (``kms:ViaService``) for secrets under a customer managed key;
+- ``rds-db:connect`` for ``auth.type: rds_iam`` JDBC sources (its database user only);
 - CloudWatch Logs under ``/aws-glue/jobs/*`` and ``cloudwatch:PutMetricData`` in the ``Glue``
   namespace; ENI management for Glue connections; ``lakeformation:GetDataAccess`` when
   Lake Formation is requested.
@@ -147,6 +148,9 @@ def render_job_policy(
                 {"StringEquals": {"kms:ViaService": f"secretsmanager.{context.region}.amazonaws.com"}},
             )
         )
+    rds_user = _rds_iam_user_arn(run_plan, context)
+    if rds_user:
+        statements.append(_statement("RdsIamConnect", ["rds-db:connect"], [rds_user]))
     if step.glue.connections:
         statements.append(
             _statement(
@@ -301,6 +305,21 @@ def _upstream_read_prefixes(tables: dict[str, str], step: StepPlan) -> list[str]
     """Locations of project tables this step reads; tables outside the project get catalog access only."""
     own = ((step.run_plan or {}).get("target") or {}).get("identifier")
     return sorted({tables[i] for i in _read_identifiers(step.run_plan or {}) if i in tables and i != own})
+
+
+def _rds_iam_user_arn(run_plan: dict[str, Any], context: PolicyContext) -> str | None:
+    """``rds-db:connect`` resource for ``auth.type: rds_iam`` JDBC sources: the database's resource id
+    (``auth.db_resource_id``) and user when literal, ``*`` where they are only known at run time."""
+    source = run_plan.get("source") or {}
+    auth = source.get("auth") or {}
+    if source.get("family") != "jdbc" or str(auth.get("type", "")).lower() != "rds_iam":
+        return None
+    user = str(auth.get("username") or (source.get("options") or {}).get("user") or "*")
+    user = "*" if "{{" in user else user
+    host = re.search(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.rds\.", str(source.get("url") or ""))
+    region = auth.get("region") or (host.group(1) if host else context.region)
+    resource_id = auth.get("db_resource_id") or "*"
+    return f"arn:{context.partition}:rds-db:{region}:{context.account_id}:dbuser:{resource_id}/{user}"
 
 
 def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:

@@ -145,6 +145,18 @@ def test_jdbc_with_secrets_and_a_connection() -> None:
     assert "ReadSourceObjects" not in statements  # nothing read from S3 besides artifacts
 
 
+def test_jdbc_with_rds_iam_auth_may_connect_as_its_user_only() -> None:
+    source = {**jdbc_source(), "url": "jdbc:postgresql://db1.abc.eu-west-1.rds.amazonaws.com:5432/app"}
+    source["options"] = {}
+    source["auth"] = {"type": "rds_iam", "username": "loader", "db_resource_id": "db-ABC123"}
+    policy = _policy(project(step("pg", source=source)), "pg")
+    _assert_least_privilege(policy)
+    assert _by_sid(policy)["RdsIamConnect"]["Resource"] == [
+        "arn:aws:rds-db:eu-west-1:111122223333:dbuser:db-ABC123/loader"
+    ]
+    assert "RdsIamConnect" not in _by_sid(_policy(project(step("plain", source=jdbc_source())), "plain"))
+
+
 def test_rest_source_secrets_only_for_named_scopes() -> None:
     policy = _policy(project(step("rates", source=rest_source())), "rates")
     _assert_least_privilege(policy)
