@@ -23,28 +23,32 @@ def _reset(spark, plan) -> None:
         spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.`{database}` CASCADE")
 
 
-def _run(spark, project, s3_root) -> dict:
-    outcomes = run_project_locally(project, s3_root=s3_root, spark=spark, out=io.StringIO())
+def _run(spark, project, s3_root, steps=None) -> dict:
+    outcomes = run_project_locally(project, s3_root=s3_root, spark=spark, out=io.StringIO(), steps=steps)
     return {o.name: o.status for o in outcomes}
 
 
-def test_audit_local_after_two_waves_flags_the_quarantine_ratio(spark, tmp_path):
+def test_audit_local_after_two_bronze_waves_flags_quarantine_and_freshness(spark, tmp_path):
     plan = plan_project(EXAMPLE)
     _reset(spark, plan)
     s3_root = tmp_path / "s3"
     put(EXAMPLE / "data" / "orders" / "wave1", LANDING, s3_root)
-    assert set(_run(spark, EXAMPLE, s3_root).values()) == {"SUCCESS"}
-    put(EXAMPLE / "data" / "orders" / "wave2", LANDING, s3_root)
-    assert set(_run(spark, EXAMPLE, s3_root).values()) == {"SUCCESS"}
+    assert _run(spark, EXAMPLE, s3_root, ["bronze_orders"]) == {"bronze_orders": "SUCCESS"}
+    put(EXAMPLE / "data" / "orders" / "wave2", LANDING, s3_root)  # 2 of 4 new rows are quarantined
+    assert _run(spark, EXAMPLE, s3_root, ["bronze_orders"]) == {"bronze_orders": "SUCCESS"}
     backend = local_backend(spark, plan.evidence_database)
 
     strict = run_audit(backend, plan)
     lenient = run_audit(backend, plan, thresholds=AuditThresholds(max_quarantine_ratio=0.5))
 
     bronze = plan.step("bronze_orders").target_identifier
-    assert [(v["check"], v["target_table"]) for v in strict.violations] == [("quarantine_ratio", bronze)]
+    silver = plan.step("silver_orders").target_identifier  # SLA 1440 min, never ran
+    assert sorted((v["check"], v["target_table"]) for v in strict.violations) == [
+        ("freshness", silver),
+        ("quarantine_ratio", bronze),
+    ]
     assert strict.exit_code == 1
-    assert lenient.violations == [] and lenient.exit_code == 0
+    assert [(v["check"], v["target_table"]) for v in lenient.violations] == [("freshness", silver)]
     quarantine = {
         (r["target_table"], r["rule_name"]): r["quarantined_rows"]
         for r in strict.checks["quarantine_by_rule"]
@@ -52,9 +56,9 @@ def test_audit_local_after_two_waves_flags_the_quarantine_ratio(spark, tmp_path)
     assert sum(v for (target, _), v in quarantine.items() if target == bronze) == 2
     statuses = {(r["target_table"], r["status"]): r["runs"] for r in strict.checks["runs_by_status"]}
     assert statuses[(bronze, "SUCCESS")] == 2
-    assert {r["target_table"] for r in strict.checks["freshness"] if r["last_success_at_utc"]} == {
-        s.target_identifier for s in plan.steps
-    }
+    assert {r["target_table"] for r in strict.checks["freshness"] if r["last_success_at_utc"]} == {bronze}
+    ratio = next(r for r in strict.checks["quarantine_ratio"] if r["target_table"] == bronze)
+    assert (ratio["rows_quarantined"], ratio["rows_read"]) == (2, 9)
 
 
 def test_audit_local_on_expected_failures_reports_errors_without_violations(
