@@ -55,8 +55,11 @@ def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> Vali
             report.warnings.extend(loaded.warnings)
             report.checked.append(display_path(loaded.path))
             report.checked.extend(display_path(s.bundle.path) for s in loaded.loaded_steps)
-            for step in loaded.loaded_steps:
-                report.problems.extend(_semantic_problems(step.bundle))
+            # Same second depth as `plan` (environment, schedule, contracts, refs) so the two
+            # commands refuse exactly the same inputs.
+            from contractforge.validation.project_semantics import validate_project
+
+            report.problems.extend(validate_project(loaded))
 
         _collect(report, project)
         return report
