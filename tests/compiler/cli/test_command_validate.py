@@ -65,6 +65,13 @@ def test_directory_of_contracts_and_single_section_kinds(tmp_path, capsys):
 def test_project_env_selection(tmp_path, capsys):
     (tmp_path / "project.yaml").write_text("name: p\nenvironments: {aws: aws.environment.yaml}\n")
     (tmp_path / "aws.environment.yaml").write_text("adapter: aws\n")
+    # validate applies plan's project-level depth: an environment without artifacts is refused
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "artifacts.uri" in capsys.readouterr().err
+    (tmp_path / "aws.environment.yaml").write_text(
+        "adapter: aws\nartifacts: {uri: 's3://b/p/'}\n"
+        "parameters: {aws: {region: us-east-1, iceberg: {warehouse: 's3://b/wh/'}}}\n"
+    )
     assert main(["validate", str(tmp_path)]) == 0
     assert main(["validate", str(tmp_path), "--env", "gcp"]) == 2
     assert "no environment 'gcp'" in capsys.readouterr().err
