@@ -56,15 +56,20 @@ def compile_project(
     plan = plan_for(path, env)
     out_dir = Path(out)
     blocked = tuple(step.name for step in plan.steps if not step.runnable)
-    if blocked:
-        blockers = tuple(
+    project_blockers = tuple(
+        f"project: {d.file or 'project.yaml'}: {d.code} {d.message}"
+        for d in plan.diagnostics
+        if d.severity == "blocker"
+    )
+    if blocked or project_blockers:
+        blockers = project_blockers + tuple(
             f"{step.name}: {d.file or step.contract_path}: {d.code} {d.message}"
             for step in plan.steps
             if not step.runnable
             for d in step.diagnostics
             if d.severity == "blocker"
         )
-        return CompileResult(out_dir, {}, (), None, blocked, blockers)
+        return CompileResult(out_dir, {}, (), None, blocked or ("(project)",), blockers)
     files, warnings = render_plan(
         plan, CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
     )
