@@ -21,6 +21,21 @@ EVIDENCE_TYPES = ("STRING", "TIMESTAMP", "DATE", "BOOLEAN", "BIGINT", "DOUBLE")
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
+# Athena's DDL reserved keywords (docs: "Escape reserved keywords in queries"); evidence uses
+# ``trigger`` (ctrl_ingestion_streams), which Athena refuses unquoted in CREATE/ALTER TABLE.
+ATHENA_DDL_RESERVED = frozenset(
+    """ALL ALTER AND ARRAY AS AUTHORIZATION BETWEEN BIGINT BINARY BOOLEAN BOTH BY CASE CASHE CAST CHAR
+    COLUMN CONF CONSTRAINT COMMIT CREATE CROSS CUBE CURRENT CURRENT_DATE CURRENT_TIMESTAMP CURSOR
+    DATABASE DATE DAYOFWEEK DECIMAL DELETE DESCRIBE DISTINCT DIV DOUBLE DROP ELSE END EXCHANGE EXISTS
+    EXTENDED EXTERNAL EXTRACT FALSE FETCH FLOAT FLOOR FOLLOWING FOR FOREIGN FROM FULL FUNCTION GRANT
+    GROUP GROUPING HAVING IF IMPORT IN INNER INSERT INT INTEGER INTERSECT INTERVAL INTO IS JOIN LATERAL
+    LEFT LESS LIKE LOCAL MACRO MAP MORE NONE NOT NULL NUMERIC OF ON ONLY OR ORDER OUT OUTER OVER
+    PARTIALSCAN PARTITION PERCENT PRECEDING PRECISION PRESERVE PRIMARY PROCEDURE RANGE READS REDUCE
+    REGEXP REFERENCES REVOKE RIGHT RLIKE ROLLBACK ROLLUP ROW ROWS SELECT SET SMALLINT START TABLE
+    TABLESAMPLE THEN TIME TIMESTAMP TO TRANSFORM TRIGGER TRUE TRUNCATE UNBOUNDED UNION UNIQUEJOIN
+    UPDATE USER USING UTC_TMESTAMP VALUES VARCHAR VIEWS WHEN WHERE WINDOW WITH""".split()
+)
+
 
 @dataclass(frozen=True)
 class EvidenceColumn:
@@ -231,10 +246,16 @@ def check_identifier(name: str) -> str:
     return name
 
 
+def athena_column(name: str) -> str:
+    """A column name for Athena DDL: backquoted only when it is a DDL reserved keyword."""
+    return f"`{name}`" if name.upper() in ATHENA_DDL_RESERVED else name
+
+
 def _column_list(table: EvidenceTable, keep_not_null: bool) -> str:
     parts = []
     for column in table.columns:
-        text = f"`{column.name}` {column.type}" if keep_not_null else f"{column.name} {column.type}"
+        name = f"`{column.name}`" if keep_not_null else athena_column(column.name)
+        text = f"{name} {column.type}"
         if keep_not_null and not column.nullable:
             text += " NOT NULL"
         parts.append(text)

@@ -84,6 +84,12 @@ def test_athena_ddl_drops_not_null_and_sets_location():
     assert len(statements) == 1 + len(schema.EVIDENCE_TABLES)
 
 
+def test_athena_ddl_quotes_reserved_keywords_only():
+    ddl = schema.athena_create_table_ddl("ctrl_ingestion_streams", "cf_ops", "s3://b/wh/cf_ops.db/")
+    assert "\n  `trigger` STRING," in ddl and "\n  checkpoint_location STRING," in ddl
+    assert schema.athena_column("status") == "status"
+
+
 def test_identifiers_are_checked():
     with pytest.raises(ValueError):
         schema.athena_create_table_ddl("ctrl_ingestion_runs", "bad-db", "s3://b/x/")

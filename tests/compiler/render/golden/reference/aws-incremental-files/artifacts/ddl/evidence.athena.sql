@@ -189,7 +189,7 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_incremental_files_ops.ctrl_ingestion
   runtime_entrypoint STRING,
   source_type STRING,
   source_path STRING,
-  trigger STRING,
+  `trigger` STRING,
   checkpoint_location STRING,
   status STRING,
   started_at_utc TIMESTAMP,

@@ -189,7 +189,7 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_hashdiff_prod_ops.ctrl_ingestion_str
   runtime_entrypoint STRING,
   source_type STRING,
   source_path STRING,
-  trigger STRING,
+  `trigger` STRING,
   checkpoint_location STRING,
   status STRING,
   started_at_utc TIMESTAMP,

@@ -189,7 +189,7 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_s3_file_e2e_ops.ctrl_ingestion_strea
   runtime_entrypoint STRING,
   source_type STRING,
   source_path STRING,
-  trigger STRING,
+  `trigger` STRING,
   checkpoint_location STRING,
   status STRING,
   started_at_utc TIMESTAMP,
