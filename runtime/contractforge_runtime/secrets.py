@@ -246,13 +246,30 @@ class SecretResolver:
 
 
 # ----------------------------------------------------------------------------------------- redaction
+_DESCRIPTIVE_LAST_WORDS = {
+    "url",
+    "uri",
+    "endpoint",
+    "type",
+    "header",
+    "param",
+    "path",
+    "name",
+    "mode",
+    "location",
+}
+
+
 def is_sensitive_key(name: str) -> bool:
+    words = [w for w in re.split(r"[^a-z0-9]+", _split_camel(str(name)).lower()) if w]
+    if len(words) > 1 and words[-1] in _DESCRIPTIVE_LAST_WORDS:
+        return False  # token_url, api_key_header, token_type: they describe a secret, not hold one
     normalised = re.sub(r"[^a-z0-9]", "", str(name).lower())
     if any(part in normalised for part in _SENSITIVE_KEY_PARTS):
         return True
     # "x-api-key", "api_key", "access_key", "sas": sensitive when they are a whole word of the key.
-    words = set(re.split(r"[^a-z0-9]+", _split_camel(str(name)).lower()))
-    return bool(words & {"sas", "pwd"}) or ("key" in words and bool(words & {"api", "access", "account"}))
+    unique = set(words)
+    return bool(unique & {"sas", "pwd"}) or ("key" in unique and bool(unique & {"api", "access", "account"}))
 
 
 def redact(obj: Any, secrets: Iterable[str] = ()) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from contractforge_runtime import lineage, run_evidence, streaming, writes
+from contractforge_runtime import lineage, run_evidence, stream_options, streaming, writes
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.iceberg_tables import ensure_namespace
@@ -138,7 +138,7 @@ class _StreamStep:
             "target_layer": self.target.get("layer"),
             "runtime_entrypoint": self.ctx.runtime_entrypoint,
             "source_type": self.source.get("type"),
-            "source_path": self.redact(streaming.stream_label(self.source)),
+            "source_path": self.redact(stream_options.stream_label(self.source)),
             "trigger": streaming.TRIGGER,
             "checkpoint_location": self.redact(self.source.get("checkpoint_location")),
             "status": SUCCESS,
@@ -266,7 +266,7 @@ def _execute(step: _StreamStep) -> None:
     step.measured["source_metrics"] = step.redact(
         {
             "format": summary.source_format,
-            "options": streaming.source_options(step.source),
+            "options": stream_options.source_options(step.source),
             **summary.metrics(),
         }
     )

@@ -103,6 +103,9 @@ def test_redact_masks_known_values_sensitive_keys_and_text_patterns():
         ("merge_keys", False),
         ("partition_column", False),
         ("fetchsize", False),
+        ("token_url", False),
+        ("api_key_header", False),
+        ("token_type", False),
     ],
 )
 def test_sensitive_key_names(key, sensitive):

@@ -12,7 +12,7 @@ import json
 import pytest
 from contractforge_runtime.context import RunContext
 from contractforge_runtime.secrets import SecretResolver, env_var_name
-from contractforge_runtime.streaming import (
+from contractforge_runtime.stream_options import (
     MSK_IAM_CALLBACK,
     StreamSourceError,
     checkpoint_location,

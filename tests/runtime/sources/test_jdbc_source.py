@@ -6,11 +6,10 @@ import pytest
 from contractforge_runtime.context import RunContext
 from contractforge_runtime.secrets import SecretResolver, env_var_name
 from contractforge_runtime.sources import SourceContext, read_source
-from contractforge_runtime.sources.jdbc import (
+from contractforge_runtime.sources.jdbc import bookmark_read_arguments, new_rows_predicate
+from contractforge_runtime.sources.jdbc_options import (
     JdbcSourceError,
-    bookmark_read_arguments,
     connection_options,
-    new_rows_predicate,
     partition_options,
     rds_iam_credentials,
     relation_of,

@@ -18,7 +18,8 @@ from contractforge_runtime.sources.http_client import (
     parse_retry_after,
     vet_address,
 )
-from contractforge_runtime.sources.rest import RestSourceError, fetch_rest, rest_metadata
+from contractforge_runtime.sources.rest import rest_metadata
+from contractforge_runtime.sources.rest_fetch import RestSourceError, fetch_rest
 from http_stub import (
     ACCESS_TOKEN,
     API_KEY,
