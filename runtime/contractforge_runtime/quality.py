@@ -75,6 +75,7 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
     if not rules:
         return QualityOutcome(df, None, [], "NOT_CONFIGURED", 0, None)
     columns = set(df.columns)
+    string_columns = {name for name, dtype in df.dtypes if dtype == "string"}
     actions = [failure_action(rule, on_quality_fail) for rule in rules]
     flags = {}  # rule index → boolean Column, true when the row fails the rule
     unevaluable = {}  # rule index → reason
@@ -88,7 +89,7 @@ def evaluate(df, rules: list[dict], on_quality_fail: str = "fail", record_keys: 
             continue  # counted by a hash aggregation below; a per-row window is only needed to split
         elif rule["kind"] in ROW_LEVEL_KINDS:
             try:
-                flag = _failure_flag(rule)
+                flag = _failure_flag(rule, string_columns)
                 _ = df.select(flag).schema  # analysis only (no job): a bad expression fails here
                 flags[index] = flag
             except Exception as exc:  # noqa: BLE001 - reported as a FAILED rule, not a crash
@@ -165,7 +166,7 @@ def abort_message(failed_rules: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def _failure_flag(rule: dict):
+def _failure_flag(rule: dict, string_columns: set[str] = frozenset()):
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -181,7 +182,10 @@ def _failure_flag(rule: dict):
         values = [v for v in rule.get("values", []) if v is not None]
         flag = F.lit(False)
         for c in cols:
-            flag = flag | (_col(c).isNotNull() & ~_col(c).isin(values))
+            # Compare strings as strings (YAML may give 1 or true for a string column), and treat an
+            # undecidable comparison as a failure: a NULL flag would drop the row from both sides.
+            accepted = [_as_text(v) for v in values] if c in string_columns else values
+            flag = flag | (_col(c).isNotNull() & F.coalesce(~_col(c).isin(accepted), F.lit(True)))
         return flag
     if kind == "expression":
         expression = F.expr(f"({rule['expression']})")
@@ -189,6 +193,12 @@ def _failure_flag(rule: dict):
     if kind == "unique_key":
         return F.count(F.lit(1)).over(Window.partitionBy(*[_col(c) for c in cols])) > 1
     raise ValueError(kind)
+
+
+def _as_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _duplicate_rows(df, columns: list[str]) -> int:

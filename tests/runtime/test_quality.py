@@ -236,3 +236,19 @@ def test_null_expression_result_counts_as_failure_and_null_passes_accepted_value
     results = _by_name(quality.evaluate(df, rules, "fail"))
     assert results["s_is_ok"]["failed_count"] == 1 and results["s_is_ok"]["status"] == "WARNED"
     assert results["s_accepted"]["status"] == "PASSED"
+
+
+def test_accepted_values_compares_strings_as_strings_and_never_loses_rows(spark):
+    df = spark.createDataFrame([("1",), ("2",), ("x",), ("true",)], "code string")
+    rules = [
+        {
+            "name": "code_accepted",
+            "kind": "accepted_values",
+            "columns": ["code"],
+            "values": [1, True],
+            "severity": "quarantine",
+        },
+    ]
+    outcome = quality.evaluate(df, rules, "quarantine")
+    assert sorted(r.code for r in outcome.valid_df.collect()) == ["1", "true"]
+    assert outcome.rows_quarantined == 2 and outcome.quarantine_df.count() == 2
