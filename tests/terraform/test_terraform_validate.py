@@ -58,19 +58,38 @@ def test_a_misspelt_argument_makes_validate_fail(terraform: Terraform, tmp_path:
     assert 'An argument named "execution_klass" is not expected here' in _unwrapped(result.stderr)
 
 
-def test_an_invalid_variable_value_is_refused_by_the_module_validation(
+INVALID_INPUTS = {  # minimal_root line -> replacement, and the module's validation message
+    "job_bookmarks             = true": (
+        'worker_type = "G.3X"',
+        "worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X.",
+    ),
+    'default_arguments         = { "--enable-spark-ui" = "false" }': (
+        'default_arguments = { "--conf" = "spark.x=y" }',
+        "must not be one of the reserved runner keys",
+    ),
+    'schedule_expression          = "cron(30 6 ? * MON-FRI *)"': (
+        'schedule_expression = "every day at 6"',
+        "schedule_expression must look like cron(...), rate(...) or at(...).",
+    ),
+    "key_prefix = local.prefix": ('key_prefix = "/abs/"', 'key_prefix must be empty or end with "/"'),
+}
+
+
+def test_invalid_module_inputs_are_refused_by_the_modules_validation(
     terraform: Terraform, tmp_path: Path
 ) -> None:
     root = copy_fixture_root(tmp_path)
     main = root / "main.tf"
-    main.write_text(
-        main.read_text(encoding="utf-8").replace("job_bookmarks             = true", 'worker_type = "G.3X"'),
-        encoding="utf-8",
-    )
+    text = main.read_text(encoding="utf-8")
+    for line, (replacement, _) in INVALID_INPUTS.items():
+        assert line in text, line
+        text = text.replace(line, replacement)
+    main.write_text(text, encoding="utf-8")
     terraform.init(root)
     result = terraform.validate(root, check=False)
     assert result.returncode != 0
-    assert "worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X." in _unwrapped(result.stderr)
+    errors = _unwrapped(result.stderr)
+    assert [message for _, message in INVALID_INPUTS.values() if message not in errors] == []
 
 
 def test_minimal_root_calling_every_module_validates(terraform: Terraform, tmp_path: Path) -> None:
