@@ -167,6 +167,8 @@ def _check_body(
         elif key in attributes:
             if _written_as_block(value):
                 problems.append(SchemaProblem(where, "is an attribute: write `name = value`, not a block"))
+            elif (message := _type_problem(attributes[key].get("type", ""), value)) is not None:
+                problems.append(SchemaProblem(where, message))
         elif key in blocks:
             problems.extend(_check_block(blocks[key], value, where, hcl))
         elif key in computed:
@@ -230,6 +232,35 @@ def _dynamic_block_names(value: Any) -> set[str]:
     for section in value if isinstance(value, list) else ([value] if value else []):
         names.update(k for k in section if k not in (HCL_BLOCK_MARK, JSON_COMMENT))
     return names
+
+
+def _is_expression(value: Any) -> bool:
+    return isinstance(value, str) and "${" in value
+
+
+def _type_problem(expected: str, value: Any) -> str | None:
+    """A literal value Terraform could not convert to the attribute's type (expressions are skipped)."""
+    if value is None or _is_expression(value):
+        return None
+    if expected == "bool":
+        ok = isinstance(value, bool) or value in ("true", "false")
+    elif expected == "number":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, str):
+            try:
+                float(value)
+                ok = True
+            except ValueError:
+                ok = False
+    elif expected == "string":
+        ok = isinstance(value, str | int | float | bool)
+    elif expected.startswith(("list(", "set(")):
+        ok = isinstance(value, list)
+    elif expected.startswith("map("):
+        ok = isinstance(value, Mapping)
+    else:
+        ok = True
+    return None if ok else f"expects {expected}, got {json.dumps(value)[:60]}"
 
 
 def _written_as_block(value: Any) -> bool:

@@ -138,6 +138,25 @@ def test_terraform_json_roots_are_checked_too() -> None:
     ]
 
 
+def test_literal_values_of_the_wrong_type_are_reported() -> None:
+    body = {
+        "name": "orders",
+        "role_arn": "${aws_iam_role.r.arn}",
+        "command": {"script_location": "s3://b/r.py"},
+        "number_of_workers": "two",
+        "timeout": "60",  # Terraform converts numeric strings
+        "connections": "vpc",
+        "tags": ["a"],
+        "default_arguments": "${local.arguments}",  # expressions are not judged
+    }
+    messages = sorted(str(p) for p in check_resource("aws_glue_job", body))
+    assert messages == [
+        'aws_glue_job.connections: expects list(string), got "vpc"',
+        'aws_glue_job.number_of_workers: expects number, got "two"',
+        'aws_glue_job.tags: expects map(string), got ["a"]',
+    ]
+
+
 def test_an_unknown_resource_type_is_reported() -> None:
     problems = check_resource("aws_glue_jobs", {"name": "x"})
     assert len(problems) == 1 and "not in the schema subset" in problems[0].message
