@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_cluster import postgres  # noqa: F401 - session fixture: real PostgreSQL on loopback (jdbc)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 REFERENCE_PROJECTS = SHARED / "fixtures" / "reference-projects"
