@@ -1,16 +1,10 @@
-"""Fixtures for the source tests: a loopback HTTP server, the SSRF-guard switch, a real PostgreSQL."""
+"""Fixtures for the source tests: a loopback HTTP server and the SSRF-guard switch.
+
+The session-scoped ``postgres`` fixture (a real PostgreSQL on loopback) lives in tests/pg_cluster.py
+and is registered by tests/conftest.py.
+"""
 
 from __future__ import annotations
-
-import os
-import secrets
-import shlex
-import shutil
-import socket
-import subprocess
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from http_stub import start_stub
@@ -29,79 +23,3 @@ def http_stub():
 def allow_loopback(monkeypatch):
     """The SSRF guard refuses loopback by default; these tests talk to 127.0.0.1 on purpose."""
     monkeypatch.setenv("CONTRACTFORGE_ALLOW_PRIVATE_HTTP_TARGETS", "1")
-
-
-# ---------------------------------------------------------------------------------- PostgreSQL
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-@dataclass
-class PgServer:
-    host: str
-    port: int
-    user: str
-    password: str
-
-    @property
-    def jdbc_url(self) -> str:
-        return f"jdbc:postgresql://{self.host}:{self.port}/postgres"
-
-    def psql(self, sql: str) -> str:
-        cmd = [str(PG_BIN / "psql"), "-h", self.host, "-p", str(self.port), "-U", self.user, "-d", "postgres"]
-        cmd += ["-v", "ON_ERROR_STOP=1", "-At", "-c", sql]
-        env = {**os.environ, "PGPASSWORD": self.password}
-        return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    """A throwaway PostgreSQL 15 cluster on 127.0.0.1:<free port> with password (scram) auth over TCP.
-
-    initdb runs as the ``postgres`` user when the tests run as root (local-stack §2); skips when the
-    binaries are missing. The cluster is stopped and deleted at the end of the session.
-    """
-    if not (PG_BIN / "initdb").is_file():
-        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN}")
-    as_root = os.geteuid() == 0
-    if as_root and shutil.which("su") is None:
-        pytest.skip("running as root without su: cannot start PostgreSQL as the postgres user")
-    root = Path(tempfile.mkdtemp(prefix="cf-pg-"))
-    password = "pw-" + secrets.token_hex(8)
-    (root / "pwfile").write_text(password + "\n")
-    port = _free_port()
-    if as_root:
-        shutil.chown(root, "postgres", "postgres")
-        shutil.chown(root / "pwfile", "postgres", "postgres")
-
-    def run(cmd: list[str]) -> None:
-        full = ["su", "postgres", "-c", shlex.join(cmd)] if as_root else cmd
-        subprocess.run(full, check=True, capture_output=True, text=True)
-
-    data = root / "data"
-    run([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
-         "--auth-host=scram-sha-256", f"--pwfile={root / 'pwfile'}"])  # fmt: skip
-    server_opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {root}"
-    run(
-        [
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(root / "log.txt"),
-            "-o",
-            server_opts,
-            "-w",
-            "start",
-        ]
-    )
-    try:
-        yield PgServer("127.0.0.1", port, "postgres", password)
-    finally:
-        run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
-        shutil.rmtree(root, ignore_errors=True)
