@@ -1,8 +1,9 @@
 """run_stream_plan: a run plan whose source family is ``stream`` (available-now micro-batches).
 
-The runner dispatches here (``runner.run_plan`` → family "stream"). Per micro-batch (re-bound to the
-job's session by ``streaming.run_stream``): preparation → key guards → quality (quality rows; quarantine rows before the
-target write; an abort fails the stream) → schema policy → write → one ``ctrl_ingestion_streams``
+The runner dispatches here (``runner.run_plan`` → family "stream"). First the idempotency policy and
+the target lock (as in run_plan); then per micro-batch (re-bound to the job's session by
+``streaming.run_stream``): preparation → key guards → quality (quality rows; quarantine rows before
+the target write; an abort fails the stream) → schema policy → write → one ``ctrl_ingestion_streams``
 row. After the query stops: one run row (totals in ``operation_metrics_json``: stream_batches,
 stream_rows_read/written/quarantined, contractforge_rows_written), lineage, metadata and a state row.
 
@@ -21,6 +22,7 @@ from contractforge_runtime import lineage, run_evidence, stream_options, streami
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.iceberg_tables import ensure_namespace
+from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.runner import FAILED, SKIPPED, SUCCESS, QualityAbort, RunResult
 
 STREAM_MODES = (writes.APPEND, writes.UPSERT, writes.HASH_DIFF)
@@ -46,6 +48,7 @@ class _StreamStep:
         }
         self.schema_changes: list[dict] = []
         self.evidence: EvidenceStore | None = None
+        self.lock = None  # reliability.locks.Lock while the stream runs
         self.stage = "setup"
 
     # -------------------------------------------------------------------------------- per batch
@@ -199,7 +202,7 @@ class _StreamStep:
         )
         return measured
 
-    def finish(self, status: str, summary: streaming.StreamSummary) -> None:
+    def finish(self, status: str, summary: streaming.StreamSummary | None) -> None:
         from contractforge_runtime import state
 
         self.stage = "evidence"
@@ -215,6 +218,8 @@ class _StreamStep:
         self.evidence.append(
             evidence_tables.RUNS, [run_evidence.run_row(plan, ctx, self.spark, measured, redact)]
         )
+        if self.result.skip_reason == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
+            return  # a policy skip did not look at the data: the state stays the previous run's
         previous = state.latest_state(self.evidence, self.result.target_table)
         row = state.build_state_row(
             self.result.target_table,
@@ -239,7 +244,21 @@ def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> Ru
         _record_failure(step, error)
         if raise_on_failure:
             raise
+    finally:
+        _release_lock(step)
     return step.result
+
+
+def _release_lock(step: _StreamStep) -> None:
+    if step.lock is None:
+        return
+    try:
+        step.lock.release()
+    except Exception as error:  # noqa: BLE001 - the lock expires by its TTL; the outcome stands
+        print(
+            f"contractforge: could not release the lock on {step.result.target_table}: {error}",
+            file=sys.stderr,
+        )
 
 
 def _execute(step: _StreamStep) -> None:
@@ -255,6 +274,30 @@ def _execute(step: _StreamStep) -> None:
         step.spark, evidence_plan["database"], step.ctx.paths.resolve(location) if location else None
     )
     step.evidence.ensure()
+    step.stage = "idempotency"
+    run_settings = step.plan.get("run") or {}
+    decision = idempotency.decide(
+        step.evidence,
+        step.result.target_table,
+        run_settings.get("idempotency_policy"),
+        run_settings.get("idempotency_key"),
+    )
+    decision.raise_if_failed()
+    if decision.action == idempotency.SKIP:
+        step.result.status, step.result.skip_reason = SKIPPED, decision.skip_reason
+        step.result.rows_read, step.result.quality_status = 0, SKIPPED
+        step.measured.update(skipped_by_run_id=decision.skipped_by_run_id, write_engine_status=SKIPPED)
+        step.measured["write_engine_reason"] = decision.skip_reason
+        step.finish(SKIPPED, None)
+        return
+    step.stage = "lock"
+    step.lock = locks.acquire(
+        step.evidence,
+        step.result.target_table,
+        step.ctx.run_id,
+        owner=step.ctx.job_name,
+        ttl_minutes=int(run_settings.get("lock_ttl_minutes") or 60),
+    )
     target_location = step.target.get("location")
     ensure_namespace(
         step.spark,

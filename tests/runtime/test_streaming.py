@@ -244,3 +244,5 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     assert len(quarantine) == 3 and {q.run_id for q in quarantine} == {third.run_id}
     states = spark.table(f"{ops}.ctrl_ingestion_state").orderBy("last_updated_at_utc").collect()
     assert [s.last_status for s in states] == ["SUCCESS", "SKIPPED", "SUCCESS"]
+    locks = spark.table(f"{ops}.ctrl_ingestion_locks").groupBy("status").count().collect()
+    assert {r.status: r["count"] for r in locks} == {"ACQUIRED": 3, "RELEASED": 3}
