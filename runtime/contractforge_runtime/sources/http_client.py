@@ -170,8 +170,10 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(
+        self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext | None = None
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context or ssl.create_default_context())
         self._address = address
 
     def connect(self) -> None:
@@ -190,6 +192,7 @@ class HttpClient:
         redact: Callable[[Any], Any] = lambda value: value,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.limits = limits or HttpLimits()
         self.allow_private = allow_private
@@ -198,6 +201,7 @@ class HttpClient:
         self._sleep = sleep
         self._clock = clock
         self._last_request_at: float | None = None
+        self._ssl_context = ssl_context  # None = the system trust store, hostname checked
 
     def request(
         self,
@@ -214,6 +218,8 @@ class HttpClient:
             last = attempt == attempts
             try:
                 response = self._send_once(method, full_url, headers or {}, body)
+            except ssl.SSLError as exc:  # certificate problems do not heal with retries
+                raise HttpSourceError(f"{method} {self._redact(full_url)}: TLS failure: {exc}") from None
             except (OSError, http.client.HTTPException) as exc:
                 if isinstance(exc, HttpSourceError) or last:
                     raise HttpSourceError(
@@ -253,8 +259,11 @@ class HttpClient:
             raise HttpSourceError("credentials embedded in the URL are refused; use auth with secrets")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = resolve_target(parts.hostname, port, self.allow_private)
-        connection_type = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-        connection = connection_type(parts.hostname, port, address, self.limits.timeout_seconds)
+        timeout = self.limits.timeout_seconds
+        if parts.scheme == "https":
+            connection = _PinnedHTTPSConnection(parts.hostname, port, address, timeout, self._ssl_context)
+        else:
+            connection = _PinnedHTTPConnection(parts.hostname, port, address, timeout)
         path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
         self._respect_rate_limit()
         self.stats.requests += 1
