@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contractforge_runtime.evidence.schema import (
     EVIDENCE_TABLES,
+    athena_column,
     athena_create_database_ddl,
     athena_create_table_ddl,
     check_identifier,
@@ -37,7 +38,8 @@ def existing_columns(session: AwsSession, database: str, table: str) -> set[str]
 
 def add_columns_ddl(database: str, table_name: str, missing: list[str]) -> str:
     table = evidence_table(table_name)
-    columns = ", ".join(f"{name} {table.column(name).type}" for name in missing)
+    # reserved words such as `trigger` (ctrl_ingestion_streams) must be backquoted for Athena
+    columns = ", ".join(f"{athena_column(name)} {table.column(name).type}" for name in missing)
     return f"ALTER TABLE {check_identifier(database)}.{table.name} ADD COLUMNS ({columns})"
 
 
