@@ -174,11 +174,16 @@ def _execute(run: _Run) -> None:
             StorageLevel.MEMORY_AND_DISK
         )
         run.cached.append(df)
-        result.rows_read = df.count()
         run.measured["source_schema"] = df.schema.simpleString()
 
     with run.timed("key_guards"):
-        writes.check_merge_keys(df, run.write)
+        try:  # merge modes count the rows in the guard's own aggregation: one pass instead of two
+            counted = writes.check_merge_keys(df, run.write)
+        except writes.KeyGuardError as refused:
+            result.rows_read = refused.rows
+            raise
+    with run.timed("prepare"):
+        result.rows_read = counted if counted is not None else df.count()
 
     df = _quality(run, df)
     with run.timed("schema_policy"):

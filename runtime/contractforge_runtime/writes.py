@@ -33,6 +33,10 @@ _ACTION = "__cf_action"
 class KeyGuardError(ValueError):
     """Merge keys missing, NULL or duplicated in the source: the run fails before any write."""
 
+    def __init__(self, message: str, rows: int | None = None):
+        super().__init__(message)
+        self.rows = rows  # rows in the batch, when the guard got as far as counting them
+
 
 @dataclass
 class WriteResult:
@@ -53,11 +57,14 @@ def _q(name: str) -> str:
     return f"`{name}`"
 
 
-def check_merge_keys(df, write: dict) -> None:
-    """Upsert / hash diff only: every merge key present, never NULL, unique in the batch."""
+def check_merge_keys(df, write: dict) -> int | None:
+    """Upsert / hash diff only: every merge key present, never NULL, unique in the batch.
+
+    Returns the batch's row count, computed in the same aggregation (None for modes without keys).
+    """
     mode, keys = write.get("mode"), list(write.get("merge_keys") or [])
     if mode not in MERGE_MODES:
-        return
+        return None
     label = PUBLIC_NAMES[mode]
     if not keys:
         raise KeyGuardError(f"{label} needs merge_keys")
@@ -70,12 +77,14 @@ def check_merge_keys(df, write: dict) -> None:
     # One aggregation answers both questions: rows with a NULL key, and key values on several rows.
     per_key = df.groupBy(*[F.col(_q(k)) for k in keys]).count().withColumn("__cf_null", any_null)
     stats = per_key.agg(
+        F.sum("count").alias("rows"),
         F.sum(F.when(F.col("__cf_null"), F.col("count")).otherwise(0)).alias("null_rows"),
         F.sum(F.when(~F.col("__cf_null") & (F.col("count") > 1), 1).otherwise(0)).alias("duplicate_keys"),
     ).first()
     if stats["null_rows"]:
         raise KeyGuardError(
-            f"{label} source contains null merge_keys: {keys} ({stats['null_rows']} row(s) with a NULL key)"
+            f"{label} source contains null merge_keys: {keys} ({stats['null_rows']} row(s) with a NULL key)",
+            rows=stats["rows"],
         )
     if stats["duplicate_keys"]:
         duplicates = per_key.where("count > 1")
@@ -85,8 +94,10 @@ def check_merge_keys(df, write: dict) -> None:
         )
         raise KeyGuardError(
             f"{label} source contains duplicate merge_keys: {keys} "
-            f"({stats['duplicate_keys']} key value(s) on several rows, e.g. {shown})"
+            f"({stats['duplicate_keys']} key value(s) on several rows, e.g. {shown})",
+            rows=stats["rows"],
         )
+    return int(stats["rows"] or 0)
 
 
 def prepare_for_write(df, write: dict, preparation: dict | None = None):
@@ -209,21 +220,23 @@ def _hash_diff(df, identifier: str, keys: list[str], result: WriteResult, has_da
         _append(df, identifier, result)
         result.operation_metrics["hash_diff_candidate_rows"] = result.rows_inserted
         return
-    classified = _classify(df, identifier, keys, compare_hash=True).persist()
+    # Only the candidates (new or changed rows) are cached: usually a small share of the batch.
+    classified = _classify(df, identifier, keys, compare_hash=True)
+    candidates = classified.where(F.col(_ACTION) != "unchanged").persist()
     try:
-        counts = _counts(classified)
+        counts = _counts(candidates)
         inserted, updated = counts.get("insert", 0), counts.get("update", 0)
         result.operation_metrics["hash_diff_candidate_rows"] = inserted + updated
-        result.operation_metrics["hash_diff_unchanged_rows"] = counts.get("unchanged", 0)
+        result.operation_metrics["hash_diff_unchanged_rows"] = df.count() - inserted - updated
         if inserted + updated == 0:
             result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
             return
-        candidates = classified.where(F.col(_ACTION) != "unchanged").drop(_ACTION)
+        rows = candidates.drop(_ACTION)
         if updated == 0:
-            candidates.writeTo(identifier).append()  # only new keys: no MERGE needed
+            rows.writeTo(identifier).append()  # only new keys: no MERGE needed
         else:
-            _run_merge(candidates, identifier, keys)
+            _run_merge(rows, identifier, keys)
         result.rows_inserted, result.rows_updated = inserted, updated
         result.rows_written = inserted + updated
     finally:
-        classified.unpersist()
+        candidates.unpersist()
