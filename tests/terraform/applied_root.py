@@ -41,10 +41,16 @@ def aws_client(fake: FakeAws, service: str) -> Any:
 
 
 def apply_to_moto(
-    terraform: Terraform, root: Path, fake: FakeAws, variables: dict[str, str] | None = None
+    terraform: Terraform,
+    root: Path,
+    fake: FakeAws,
+    variables: dict[str, str] | None = None,
+    write_override: bool = True,
 ) -> AppliedRoot:
-    """init + apply ``root`` against ``fake`` (provider override file written into the root)."""
-    write_endpoints_override(root, fake.endpoint_url)
+    """init + apply ``root`` against ``fake``. The provider override file is written into the root
+    unless the root already carries one (``contractforge compile --endpoint-url``)."""
+    if write_override:
+        write_endpoints_override(root, fake.endpoint_url)
     for name, value in (variables or {}).items():
         terraform = terraform.with_env(**{f"TF_VAR_{name}": value})
     terraform.init(root)

@@ -72,8 +72,11 @@ def loop(request, terraform: Terraform, moto_server, tmp_path_factory: pytest.Te
         for uri in (plan.artifacts_uri, plan.warehouse):  # the environment's buckets exist already
             aws_client(moto_server, "s3").create_bucket(Bucket=uri.removeprefix("s3://").split("/", 1)[0])
         build = tmp_path_factory.mktemp(example) / "build"
-        assert main(["compile", str(project), "--env", "aws", "--out", str(build)]) == 0
-        applied = apply_to_moto(terraform, build, moto_server)
+        # the product's own test override (compile --endpoint-url), not the harness's
+        compile_args = ["compile", str(project), "--env", "aws", "--out", str(build)]
+        assert main([*compile_args, "--endpoint-url", moto_server.endpoint_url]) == 0
+        assert (build / "endpoints_override.tf.json").is_file()
+        applied = apply_to_moto(terraform, build, moto_server, write_override=False)
         record(f"resources of the compiled {example} root applied to moto", len(applied.resource_addresses))
         yield Loop(example, project, plan, applied)
         moto_server.reset()
