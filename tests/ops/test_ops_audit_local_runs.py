@@ -12,6 +12,8 @@ from contractforge.local.staging import put
 from contractforge.ops.audit import AuditThresholds, run_audit
 from contractforge.ops.local_evidence import local_backend
 
+from tests.spark_reset import drop_databases
+
 pytestmark = pytest.mark.slow
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "orders-medallion"
@@ -19,8 +21,7 @@ LANDING = "s3://orders-medallion-lake-us-east-1/landing/orders/"
 
 
 def _reset(spark, plan) -> None:
-    for database in sorted({s.target_database for s in plan.steps} | {plan.evidence_database}):
-        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.`{database}` CASCADE")
+    drop_databases(spark, *{s.target_database for s in plan.steps}, plan.evidence_database)
 
 
 def _run(spark, project, s3_root, steps=None) -> dict:

@@ -9,6 +9,7 @@ from contractforge_runtime.context import RunContext
 from contractforge_runtime.runner import run_plan
 
 from tests.runtime.plan_factory import run_plan as make_plan
+from tests.spark_reset import drop_databases
 
 pytestmark = pytest.mark.slow
 
@@ -52,8 +53,7 @@ def _orders_plan(db: str) -> dict:
 
 
 def _drop(spark, *databases):
-    for db in databases:
-        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.{db} CASCADE")
+    drop_databases(spark, *databases)
 
 
 def test_incremental_hash_diff_with_quarantine_then_skip(spark, tmp_path):

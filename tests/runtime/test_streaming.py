@@ -22,6 +22,7 @@ from contractforge_runtime.stream_options import (
 )
 
 from tests.runtime.plan_factory import run_plan as make_plan
+from tests.spark_reset import drop_databases
 
 JAAS = (
     'org.apache.kafka.common.security.plain.PlainLoginModule required username="$ConnectionString" '
@@ -184,8 +185,7 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     from contractforge_runtime.runner import run_plan
 
     db = "cf_test_stream_events"
-    for name in (db, f"{db}_ops"):
-        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.{name} CASCADE")
+    drop_databases(spark, db, f"{db}_ops")
     s3 = tmp_path / "s3"
     landing = s3 / "cf-test-bucket" / "landing" / "events"
     landing.mkdir(parents=True)

@@ -8,6 +8,8 @@ from contractforge.api import plan_project
 from contractforge.local.runner import run_project_locally
 from contractforge.local.staging import put
 
+from tests.spark_reset import drop_databases
+
 BUCKET = "s3://contractforge-aws-smoke-000000000000-us-east-1"
 
 
@@ -16,8 +18,7 @@ def reset_project(spark, project) -> None:
     plan = plan_project(project)
     databases = {s.target_database for s in plan.steps} | {plan.evidence_database}
     databases |= {s.run_plan["evidence"]["database"] for s in plan.steps if s.run_plan}
-    for database in sorted(databases):
-        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.`{database}` CASCADE")
+    drop_databases(spark, *databases)
 
 
 def run(spark, project, s3_root, **kwargs) -> dict:

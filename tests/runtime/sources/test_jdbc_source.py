@@ -15,6 +15,8 @@ from contractforge_runtime.sources.jdbc_options import (
     relation_of,
 )
 
+from tests.spark_reset import drop_databases
+
 ROWS = 100_000
 
 
@@ -243,8 +245,7 @@ def test_incremental_state_round_trip_through_the_runner(spark, pg_secrets, tmp_
     from tests.runtime.plan_factory import run_plan as make_plan
 
     db = "cf_test_jdbc_incremental"
-    for name in (db, f"{db}_ops"):
-        spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.{name} CASCADE")
+    drop_databases(spark, db, f"{db}_ops")
     pg_secrets.psql(
         "DROP TABLE IF EXISTS customers_inc; CREATE TABLE customers_inc (customer_id int PRIMARY KEY, "
         "name text, updated_at timestamp); INSERT INTO customers_inc SELECT g, 'c' || g, "
