@@ -203,3 +203,30 @@ def test_lake_formation_and_placeholders() -> None:
 )
 def test_secret_scopes(plan: dict[str, Any], scopes: list[str]) -> None:
     assert secret_scopes(plan) == scopes
+
+
+def test_msk_iam_stream_may_read_its_topics_of_its_cluster_only() -> None:
+    cluster = "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e2d3c-aaaa-bbbb"
+    source = {
+        "type": "kafka_available_now",
+        "family": "stream",
+        "format": "kafka",
+        "system": "msk",
+        "options": {"kafka.bootstrap.servers": "b-1.orders:9098", "subscribe": "orders,refunds"},
+        "checkpoint_location": "s3://cf-checkpoints/orders/",
+        "auth": {"type": "msk_iam", "cluster_arn": cluster},
+    }
+    policy = _policy(project(step("orders_stream", source=source)), "orders_stream")
+    _assert_least_privilege(policy)
+    statements = _by_sid(policy)
+    assert statements["MskIamConnect"]["Resource"] == [cluster]
+    assert statements["MskIamReadTopics"]["Resource"] == [
+        "arn:aws:kafka:us-east-1:111122223333:topic/orders/0f1e2d3c-aaaa-bbbb/orders",
+        "arn:aws:kafka:us-east-1:111122223333:topic/orders/0f1e2d3c-aaaa-bbbb/refunds",
+    ]
+    assert statements["MskIamConsumerGroups"]["Resource"] == [
+        "arn:aws:kafka:us-east-1:111122223333:group/orders/0f1e2d3c-aaaa-bbbb/*"
+    ]
+    assert f"{S3}cf-checkpoints/orders/*" in _resources(policy, "s3:PutObject")
+    plain = {**source, "auth": {}}
+    assert "MskIamConnect" not in _by_sid(_policy(project(step("plain", source=plain)), "plain"))
