@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from contractforge.render.runtime_package import collect_package_files
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-TERRAFORM_MODULES = REPO_ROOT / "terraform" / "modules"
+# A source checkout (editable install) reads the modules in place; a wheel install carries them as
+# data files under <prefix>/share/contractforge/terraform/modules (pyproject data-files).
+INSTALLED_MODULES = Path(sys.prefix) / "share" / "contractforge" / "terraform" / "modules"
+TERRAFORM_MODULES = (
+    REPO_ROOT / "terraform" / "modules"
+    if (REPO_ROOT / "terraform" / "modules").is_dir()
+    else INSTALLED_MODULES
+)
 SKIPPED_NAMES = (".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup")
 
 
