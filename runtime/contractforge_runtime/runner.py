@@ -170,8 +170,10 @@ def _execute(run: _Run) -> None:
 
         from contractforge_runtime.prepare import prepare
 
+        # Cached once: count, key guards, quality and the write see the same rows (sources may change
+        # between reads); deserialized storage is the cheapest to build (about a plain read's cost).
         df = prepare(source.df, plan.get("preparation"), run.target.get("layer")).persist(
-            StorageLevel.MEMORY_AND_DISK
+            StorageLevel.MEMORY_AND_DISK_DESER
         )
         run.cached.append(df)
         run.measured["source_schema"] = df.schema.simpleString()

@@ -28,6 +28,8 @@ APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_up
 MERGE_MODES = (UPSERT, HASH_DIFF)
 PUBLIC_NAMES = {APPEND: "append", OVERWRITE: "overwrite", UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
 _ACTION = "__cf_action"
+# Candidate keys up to this many rows are broadcast when joined back to the batch (a few MB).
+BROADCAST_KEYS_LIMIT = 2_000_000
 
 
 class KeyGuardError(ValueError):
@@ -160,24 +162,29 @@ def _overwrite(df, identifier: str, result: WriteResult, has_data: bool) -> None
 
 
 def _classify(df, identifier: str, keys: list[str], compare_hash: bool):
-    """Source rows tagged insert / update / unchanged by one left join with the target's keys (+hash)."""
+    """(keys, action) per source row: insert / update / unchanged, from one left join with the target.
+
+    Only the narrow (keys, row_hash) columns are shuffled on both sides; callers join the few
+    candidate keys back to the full rows.
+    """
     spark = df.sparkSession
     target_columns = set(spark.table(identifier).columns)
-    wanted = [F.col(_q(k)).alias(f"__cf_t_{k}") for k in keys]
     with_hash = compare_hash and ROW_HASH in target_columns
+    wanted = [F.col(_q(k)).alias(f"__cf_t_{k}") for k in keys]
     if with_hash:
         wanted.append(F.col(ROW_HASH).alias("__cf_t_hash"))
     wanted.append(F.lit(True).alias("__cf_t_present"))
     existing = spark.table(identifier).select(*wanted)
+    narrow = df.select(*[F.col(_q(k)) for k in keys], *([F.col(ROW_HASH)] if with_hash else []))
     condition = [F.col(_q(k)) == F.col(f"__cf_t_{k}") for k in keys]
-    joined = df.join(existing, condition, "left")
+    joined = narrow.join(existing, condition, "left")
     unchanged = F.col("__cf_t_hash") == F.col(ROW_HASH) if with_hash else F.lit(False)
     action = (
         F.when(F.col("__cf_t_present").isNull(), F.lit("insert"))
         .when(unchanged, F.lit("unchanged"))
         .otherwise(F.lit("update"))
     )
-    return joined.select(*[F.col(_q(c)) for c in df.columns], action.alias(_ACTION))
+    return joined.select(*[F.col(_q(k)) for k in keys], action.alias(_ACTION))
 
 
 def _counts(classified) -> dict[str, int]:
@@ -220,18 +227,21 @@ def _hash_diff(df, identifier: str, keys: list[str], result: WriteResult, has_da
         _append(df, identifier, result)
         result.operation_metrics["hash_diff_candidate_rows"] = result.rows_inserted
         return
-    # Only the candidates (new or changed rows) are cached: usually a small share of the batch.
-    classified = _classify(df, identifier, keys, compare_hash=True)
-    candidates = classified.where(F.col(_ACTION) != "unchanged").persist()
+    # The unchanged-row filter sits on the source side: only new or changed rows reach MERGE.
+    candidate_keys = _classify(df, identifier, keys, compare_hash=True).where(F.col(_ACTION) != "unchanged")
+    candidate_keys = candidate_keys.persist()  # keys only: small even for large batches
     try:
-        counts = _counts(candidates)
+        counts = _counts(candidate_keys)
         inserted, updated = counts.get("insert", 0), counts.get("update", 0)
         result.operation_metrics["hash_diff_candidate_rows"] = inserted + updated
         result.operation_metrics["hash_diff_unchanged_rows"] = df.count() - inserted - updated
         if inserted + updated == 0:
             result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
             return
-        rows = candidates.drop(_ACTION)
+        selected = candidate_keys.select(*[F.col(_q(k)) for k in keys])
+        if inserted + updated <= BROADCAST_KEYS_LIMIT:
+            selected = F.broadcast(selected)
+        rows = df.join(selected, keys, "left_semi")
         if updated == 0:
             rows.writeTo(identifier).append()  # only new keys: no MERGE needed
         else:
@@ -239,4 +249,4 @@ def _hash_diff(df, identifier: str, keys: list[str], result: WriteResult, has_da
         result.rows_inserted, result.rows_updated = inserted, updated
         result.rows_written = inserted + updated
     finally:
-        candidates.unpersist()
+        candidate_keys.unpersist()
