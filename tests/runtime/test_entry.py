@@ -62,3 +62,43 @@ def test_glue_context_ids():
     local = entry.build_context({}, plan, in_glue=False)
     assert local.runtime_type == "local" and local.run_id.startswith("local:step_a:")
     assert local.run_id != entry.build_context({}, plan, in_glue=False).run_id
+
+
+@pytest.mark.slow
+def test_main_runs_a_plan_file_locally(spark, tmp_path, capsys):
+    from tests.runtime.plan_factory import run_plan as make_plan
+
+    db = "cf_test_entry"
+    spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.{db} CASCADE")
+    spark.sql(f"DROP NAMESPACE IF EXISTS glue_catalog.{db}_ops CASCADE")
+    landing = tmp_path / "s3" / "cf-test-bucket" / "in"
+    landing.mkdir(parents=True)
+    (landing / "a.json").write_text('{"id": 1, "v": "x"}\n{"id": 2, "v": "y"}\n')
+    plan = make_plan(
+        "entry",
+        db,
+        "b_entry",
+        source={
+            "type": "json",
+            "family": "files",
+            "format": "json",
+            "path": "s3://cf-test-bucket/in/",
+            "options": {},
+        },
+        write={"mode": "scd0_append"},
+    )
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    argv = [
+        "runner.py",
+        "--JOB_NAME",
+        "entry_job",
+        "--CONTRACTFORGE_PLAN_URI",
+        str(plan_file),
+        "--CONTRACTFORGE_S3_ROOT",
+        str(tmp_path / "s3"),
+    ]
+    assert entry.main(argv) == 0
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (printed["status"], printed["rows_written"]) == ("SUCCESS", 2)
+    assert spark.table(f"glue_catalog.{db}.b_entry").count() == 2
