@@ -119,3 +119,35 @@ def test_missing_source_fails_with_evidence_and_no_target(spark, tmp_path):
     assert [(r.status, r.write_committed, r.rows_read) for r in runs] == [("FAILED", False, None)]
     assert not spark.catalog.tableExists(f"glue_catalog.{db}.b_missing")
     shutil.rmtree(tmp_path / "s3", ignore_errors=True)
+
+
+def test_evidence_failure_never_hides_the_original_error(spark, tmp_path, monkeypatch, capsys):
+    from contractforge_runtime.evidence.store import EvidenceStore
+    from contractforge_runtime.sources import SourceError
+
+    db = "cf_test_runner_evidence_down"
+    _drop(spark, db, f"{db}_ops")
+    plan = make_plan(
+        "down",
+        db,
+        "b_down",
+        source={
+            "type": "csv",
+            "family": "files",
+            "format": "csv",
+            "path": "s3://cf-test-bucket/none.csv",
+            "options": {},
+        },
+        write={},
+    )
+    original_append = EvidenceStore.append
+
+    def failing_append(self, table, rows):
+        if table == "ctrl_ingestion_errors":
+            raise RuntimeError("evidence store unavailable")
+        return original_append(self, table, rows)
+
+    monkeypatch.setattr(EvidenceStore, "append", failing_append)
+    with pytest.raises(SourceError, match="source path does not exist"):
+        run_plan(spark, plan, RunContext.local("down", s3_root=str(tmp_path / "s3")))
+    assert "could not record failure evidence" in capsys.readouterr().err
