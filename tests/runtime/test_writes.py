@@ -95,3 +95,17 @@ def test_key_guards_name_the_keys(spark, rows, message):
     df = spark.createDataFrame(rows, COLUMNS)
     with pytest.raises(writes.KeyGuardError, match=message.replace("[", r"\[").replace("]", r"\]")):
         writes.check_merge_keys(df, HASH)
+
+
+def test_created_table_follows_plan_layout(spark):
+    target = _fresh(spark, "layout")
+    target.update(
+        partition_by=["name"], table_properties={"write.merge.mode": "copy-on-write", "format-version": "2"}
+    )
+    _write(spark, [(1, "a", 1.0)], {"mode": "scd0_append"}, target)
+    props = dict(spark.sql(f"SHOW TBLPROPERTIES {target['identifier']}").collect())
+    assert props["write.merge.mode"] == "copy-on-write" and props["write.update.mode"] == "merge-on-read"
+    partitions = spark.sql(f"SELECT * FROM {target['identifier']}.partitions").collect()
+    assert [p.partition.name for p in partitions] == ["a"]
+    nullable = {f.name: f.nullable for f in spark.table(target["identifier"]).schema.fields}
+    assert all(nullable.values())
