@@ -151,3 +151,21 @@ def test_evidence_failure_never_hides_the_original_error(spark, tmp_path, monkey
     with pytest.raises(SourceError, match="source path does not exist"):
         run_plan(spark, plan, RunContext.local("down", s3_root=str(tmp_path / "s3")))
     assert "could not record failure evidence" in capsys.readouterr().err
+
+
+def test_ledger_records_files_by_their_s3_uri(spark, tmp_path):
+    db = "cf_test_runner_ledger"
+    _drop(spark, db, f"{db}_ops")
+    landing = tmp_path / "s3" / "cf-test-bucket" / "landing" / "orders"
+    landing.mkdir(parents=True)
+    (landing / "wave1.csv").write_text(ORDERS + "1,c1,10.0,paid\n")
+    plan = _orders_plan(db).copy()
+    plan["evidence"] = {"database": f"{db}_ops"}
+    plan["target"] = {**plan["target"], "database": db, "identifier": f"glue_catalog.{db}.b_orders"}
+    run_plan(spark, plan, RunContext.local("orders", s3_root=str(tmp_path / "s3")))
+    files = spark.table(f"glue_catalog.{db}_ops.ctrl_ingestion_files").collect()
+    assert [f.file_path for f in files] == ["s3://cf-test-bucket/landing/orders/wave1.csv"]
+    moved = tmp_path / "elsewhere"
+    (tmp_path / "s3").rename(moved)  # another --s3-root: the same objects are still not new
+    again = run_plan(spark, plan, RunContext.local("orders", s3_root=str(moved)))
+    assert (again.status, again.skip_reason) == ("SKIPPED", "no_new_input")

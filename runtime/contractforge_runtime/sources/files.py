@@ -86,7 +86,8 @@ def _read_with_ledger(source: dict, sctx: SourceContext) -> SourceResult:
     path, local = _resolved_path(source, sctx)
     files = list_data_files(sctx.spark, local)
     seen = _ledger_keys(sctx)
-    new_files = [f for f in files if (f.path, f.size, _ms(f.modified_at)) not in seen]
+    logical = {f.path: _logical_path(f.path, local, path) for f in files}
+    new_files = [f for f in files if (logical[f.path], f.size, _ms(f.modified_at)) not in seen]
     metadata = {
         "format": _spark_format(source),
         "path": path,
@@ -108,7 +109,7 @@ def _read_with_ledger(source: dict, sctx: SourceContext) -> SourceResult:
         rows = [
             {
                 "target_table": sctx.target_identifier,
-                "file_path": f.path,
+                "file_path": logical[f.path],
                 "file_size": f.size,
                 "file_modified_at": f.modified_at,
                 "run_id": sctx.run.run_id,
@@ -120,6 +121,13 @@ def _read_with_ledger(source: dict, sctx: SourceContext) -> SourceResult:
 
     metadata["files"] = [f.path.rsplit("/", 1)[-1] for f in new_files][:100]
     return SourceResult(df=df, metadata=metadata, on_commit=record_files)
+
+
+def _logical_path(physical: str, local_root: str, uri: str) -> str:
+    """The file as the plan names it (s3://…), so the ledger does not depend on the local s3 root."""
+    marker = local_root.rstrip("/")
+    index = physical.find(marker) if local_root != uri else -1
+    return physical if index == -1 else uri.rstrip("/") + physical[index + len(marker) :]
 
 
 def _ms(moment: datetime) -> int:
