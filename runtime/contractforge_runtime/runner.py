@@ -153,7 +153,21 @@ def _execute(run: _Run) -> None:
             owner=ctx.job_name,
             ttl_minutes=int(run_settings.get("lock_ttl_minutes") or 60),
         )
+        if (run_settings.get("idempotency_policy") or "always_run") != "always_run":
+            # Decided again under the lock: a run that finished between the first check and the
+            # lock must not be repeated (the first check only spares taking the lock).
+            decision = idempotency.decide(
+                run.evidence,
+                result.target_table,
+                run_settings.get("idempotency_policy"),
+                run_settings.get("idempotency_key"),
+            )
+            decision.raise_if_failed()
         run.previous_state = state.latest_state(run.evidence, result.target_table)
+    if decision.action == idempotency.SKIP:
+        run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
+        _finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
+        return
 
     with run.timed("read"):
         sctx = SourceContext(spark, ctx, run.previous_state, run.evidence, result.target_table, plan)
