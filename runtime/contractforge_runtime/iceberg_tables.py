@@ -35,7 +35,28 @@ def table_exists(spark, identifier: str) -> bool:
 
 
 def current_snapshot(spark, identifier: str) -> dict | None:
-    """{"snapshot_id": str, "operation": str, "summary": dict} of the main branch head, or None."""
+    """{"snapshot_id": str, "operation": str, "summary": dict} of the main branch head, or None.
+
+    Read from the table metadata through Iceberg's Java API (milliseconds); the metadata-table SQL
+    query it falls back to runs a Spark job (a few hundred ms, seconds when cold).
+    """
+    try:
+        table = spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
+            spark._jsparkSession, identifier
+        )
+        snapshot = table.currentSnapshot()
+        if snapshot is None:
+            return None
+        return {
+            "snapshot_id": str(snapshot.snapshotId()),
+            "operation": snapshot.operation(),
+            "summary": {str(k): str(v) for k, v in dict(snapshot.summary()).items()},
+        }
+    except Exception:  # noqa: BLE001 - e.g. a session without py4j access: use SQL
+        return _current_snapshot_sql(spark, identifier)
+
+
+def _current_snapshot_sql(spark, identifier: str) -> dict | None:
     table = quote_identifier(identifier)
     rows = spark.sql(
         f"SELECT s.snapshot_id, s.operation, s.summary FROM {table}.snapshots s "

@@ -109,3 +109,18 @@ def test_created_table_follows_plan_layout(spark):
     assert [p.partition.name for p in partitions] == ["a"]
     nullable = {f.name: f.nullable for f in spark.table(target["identifier"]).schema.fields}
     assert all(nullable.values())
+
+
+def test_snapshot_from_metadata_matches_the_metadata_tables(spark):
+    from contractforge_runtime.iceberg_tables import _current_snapshot_sql
+
+    target = _fresh(spark, "snapshots")
+    writes.ensure_target(spark, target["identifier"], spark.createDataFrame([], COLUMNS).schema, target)
+    assert current_snapshot(spark, target["identifier"]) is None  # created, nothing committed yet
+    _write(spark, [(1, "a", 1.0)], {"mode": "scd0_append"}, target)
+    fast, sql = (
+        current_snapshot(spark, target["identifier"]),
+        _current_snapshot_sql(spark, target["identifier"]),
+    )
+    assert fast["snapshot_id"] == sql["snapshot_id"] and fast["operation"] == sql["operation"] == "append"
+    assert fast["summary"]["added-records"] == sql["summary"]["added-records"] == "1"
