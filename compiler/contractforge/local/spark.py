@@ -94,8 +94,12 @@ def get_local_spark(
     JVM-level settings (jars, driver memory) only apply to the first session of a process; when a
     session with a different warehouse is already active, it is an error rather than a silent mix-up.
     """
+    import os
+
     from pyspark.sql import SparkSession
 
+    # local[2] never leaves the machine: bind to loopback (also silences Spark's hostname warning).
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     conf = local_spark_conf(
         warehouse_dir, catalog_db_path, driver_memory, shuffle_partitions, use_jdbc_catalog
     )
