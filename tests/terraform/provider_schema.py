@@ -1,7 +1,7 @@
 """Offline check of Terraform resource bodies against the hashicorp/aws provider schema.
 
 The schema subset lives in ``tests/data/aws-provider-schema.subset.json`` (provider 6.25.0, the
-resource types ContractForge emits; see /work/shared/schemas/README.md for its layout). It finds
+resource types ContractForge emits; see ../shared/schemas/README.md for its layout). It finds
 what ``terraform validate`` would reject without needing terraform: unknown arguments or blocks,
 missing required ones, blocks written as attributes (and the reverse), repeated single blocks, and
 arguments that only one provider major version has (we support ``>= 5.100, < 7.0``).
