@@ -42,6 +42,7 @@ from typing import Any
 
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.canonical import canonical_json
+from contractforge.render.iam_msk import msk_iam_statements
 from contractforge.render.layout import split_s3_uri
 from contractforge.render.tf_json import escape
 
@@ -154,7 +155,7 @@ def render_job_policy(
     rds_user = _rds_iam_user_arn(run_plan, context)
     if rds_user:
         statements.append(_statement("RdsIamConnect", ["rds-db:connect"], [rds_user]))
-    statements += _msk_iam_statements(run_plan, context)
+    statements += msk_iam_statements(run_plan, context, _statement)
     if step.glue.connections:
         statements.append(
             _statement(
@@ -324,39 +325,6 @@ def _rds_iam_user_arn(run_plan: dict[str, Any], context: PolicyContext) -> str |
     region = auth.get("region") or (host.group(1) if host else context.region)
     resource_id = auth.get("db_resource_id") or "*"
     return f"arn:{context.partition}:rds-db:{region}:{context.account_id}:dbuser:{resource_id}/{user}"
-
-
-MSK_CONNECT_ACTIONS = ("kafka-cluster:Connect", "kafka-cluster:DescribeCluster")
-MSK_TOPIC_ACTIONS = ("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData")
-MSK_GROUP_ACTIONS = ("kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup")
-
-
-def _msk_iam_statements(run_plan: dict[str, Any], context: PolicyContext) -> list[dict]:
-    """MSK IAM access control for ``auth.type: msk_iam`` streams: connect to the cluster, read its
-    topics (subscribe/assign), and manage the consumer groups Spark creates for the query."""
-    source = run_plan.get("source") or {}
-    auth = source.get("auth") or {}
-    if source.get("family") != "stream" or str(auth.get("type", "")).lower() not in {
-        "msk_iam",
-        "aws_msk_iam",
-        "iam",
-    }:
-        return []
-    cluster_arn = str(auth.get("cluster_arn") or "")
-    prefix = f"arn:{context.partition}:kafka:{context.region}:{context.account_id}"
-    if cluster_arn.startswith("arn:"):
-        prefix, _, rest = cluster_arn.partition(":cluster/")
-        cluster = rest or "*/*"
-    else:
-        cluster = "*/*"
-    options = source.get("options") or {}
-    topics = str(options.get("subscribe") or source.get("topic") or "").split(",")
-    topics = [t.strip() for t in topics if t.strip()] or ["*"]
-    return [
-        _statement("MskIamConnect", MSK_CONNECT_ACTIONS, [f"{prefix}:cluster/{cluster}"]),
-        _statement("MskIamReadTopics", MSK_TOPIC_ACTIONS, [f"{prefix}:topic/{cluster}/{t}" for t in topics]),
-        _statement("MskIamConsumerGroups", MSK_GROUP_ACTIONS, [f"{prefix}:group/{cluster}/*"]),
-    ]
 
 
 def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
