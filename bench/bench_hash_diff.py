@@ -212,6 +212,7 @@ def main() -> int:
                 began = time.perf_counter()
                 outcome = run_product(spark, "product_mor", changed, "merge-on-read")
                 product_times.append(time.perf_counter() - began)
+                print(f"  runner stages: {outcome.stage_durations}", flush=True)
                 assert outcome.rows_updated == expected_changes, (outcome.rows_updated, expected_changes)
             elif who == "hand":
                 rollback(spark, "hand_mor", base["hand_mor"])

@@ -201,7 +201,10 @@ def _execute(run: _Run) -> None:
     with run.timed("prepare"):
         result.rows_read = counted if counted is not None else df.count()
 
+    counted_df = df
     df = _quality(run, df)
+    # The row count is known when quality kept every row of the counted frame (no quarantine split).
+    known_rows = result.rows_read if df is counted_df else None
     with run.timed("schema_policy"):
         from contractforge_runtime import schema_policy
 
@@ -225,7 +228,7 @@ def _execute(run: _Run) -> None:
     with run.timed("write"):
         run.measured["write_started_at"] = run_evidence.utc_now()
         created = writes.ensure_target(spark, result.target_table, ready.schema, run.target)
-        written = writes.write(ready, run.write, run.target, hash_columns)
+        written = writes.write(ready, run.write, run.target, hash_columns, rows=known_rows)
         run.measured["write_finished_at"] = run_evidence.utc_now()
     written.table_created = created
     _take_write_result(run, written)

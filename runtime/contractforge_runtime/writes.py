@@ -117,8 +117,13 @@ def ensure_target(spark, identifier: str, schema, target: dict) -> bool:
     return True
 
 
-def write(df, write: dict, target: dict, hash_columns: list[str] | None = None) -> WriteResult:
-    """Write the prepared frame to ``target["identifier"]``, which must exist (see ensure_target)."""
+def write(
+    df, write: dict, target: dict, hash_columns: list[str] | None = None, rows: int | None = None
+) -> WriteResult:
+    """Write the prepared frame to ``target["identifier"]``, which must exist (see ensure_target).
+
+    ``rows``: the frame's row count when the caller already knows it (not counted again).
+    """
     spark = df.sparkSession  # the batch's own session under foreachBatch (streaming clones sessions)
     identifier = target["identifier"]
     before = current_snapshot(spark, identifier)
@@ -133,7 +138,7 @@ def write(df, write: dict, target: dict, hash_columns: list[str] | None = None) 
         _merge(df, identifier, list(write["merge_keys"]), result, before is not None)
     elif mode == HASH_DIFF:
         result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
-        _hash_diff(df, identifier, list(write["merge_keys"]), result, before is not None)
+        _hash_diff(df, identifier, list(write["merge_keys"]), result, before is not None, rows)
     else:
         raise ValueError(f"write mode {mode!r} is not supported by this runtime")
     after = current_snapshot(spark, identifier)
@@ -167,14 +172,13 @@ def _classify(df, identifier: str, keys: list[str], compare_hash: bool):
     Only the narrow (keys, row_hash) columns are shuffled on both sides; callers join the few
     candidate keys back to the full rows.
     """
-    spark = df.sparkSession
-    target_columns = set(spark.table(identifier).columns)
-    with_hash = compare_hash and ROW_HASH in target_columns
+    target = df.sparkSession.table(identifier)  # one catalog lookup for the columns and the scan
+    with_hash = compare_hash and ROW_HASH in set(target.columns)
     wanted = [F.col(_q(k)).alias(f"__cf_t_{k}") for k in keys]
     if with_hash:
         wanted.append(F.col(ROW_HASH).alias("__cf_t_hash"))
     wanted.append(F.lit(True).alias("__cf_t_present"))
-    existing = spark.table(identifier).select(*wanted)
+    existing = target.select(*wanted)
     narrow = df.select(*[F.col(_q(k)) for k in keys], *([F.col(ROW_HASH)] if with_hash else []))
     condition = [F.col(_q(k)) == F.col(f"__cf_t_{k}") for k in keys]
     joined = narrow.join(existing, condition, "left")
@@ -222,7 +226,9 @@ def _merge(df, identifier: str, keys: list[str], result: WriteResult, has_data: 
     result.rows_written = result.rows_inserted + result.rows_updated
 
 
-def _hash_diff(df, identifier: str, keys: list[str], result: WriteResult, has_data: bool) -> None:
+def _hash_diff(
+    df, identifier: str, keys: list[str], result: WriteResult, has_data: bool, rows: int | None = None
+) -> None:
     if not has_data:
         _append(df, identifier, result)
         result.operation_metrics["hash_diff_candidate_rows"] = result.rows_inserted
@@ -234,7 +240,8 @@ def _hash_diff(df, identifier: str, keys: list[str], result: WriteResult, has_da
         counts = _counts(candidate_keys)
         inserted, updated = counts.get("insert", 0), counts.get("update", 0)
         result.operation_metrics["hash_diff_candidate_rows"] = inserted + updated
-        result.operation_metrics["hash_diff_unchanged_rows"] = df.count() - inserted - updated
+        total = rows if rows is not None else df.count()
+        result.operation_metrics["hash_diff_unchanged_rows"] = total - inserted - updated
         if inserted + updated == 0:
             result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
             return

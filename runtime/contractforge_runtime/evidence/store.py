@@ -76,10 +76,12 @@ class EvidenceStore:
             existing = self.spark.table(self.identifier(name)).schema
             present = {field.name.lower() for field in existing.fields}
             missing = [c for c in table.columns if c.name.lower() not in present]
-            if missing:
-                # Iceberg cannot add a required column to a table with data: added columns are nullable.
-                columns = ", ".join(f"`{c.name}` {c.type}" for c in missing)
-                self.spark.sql(f"ALTER TABLE {self.identifier(name)} ADD COLUMNS ({columns})")
+            if not missing:  # the common case: the schema just read is current, no second lookup
+                self._table_schemas[name] = existing
+                return existing
+            # Iceberg cannot add a required column to a table with data: added columns are nullable.
+            columns = ", ".join(f"`{c.name}` {c.type}" for c in missing)
+            self.spark.sql(f"ALTER TABLE {self.identifier(name)} ADD COLUMNS ({columns})")
         self._table_schemas[name] = self.spark.table(self.identifier(name)).schema
         return self._table_schemas[name]
 
