@@ -20,6 +20,32 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def measured_values(base: dict, result, status: str, **extra: Any) -> dict:
+    """What the evidence rows are built from: the stage's own measurements (``base``) plus the
+    RunResult's figures at finish time (shared by the batch and the stream runner)."""
+    measured = dict(base)
+    measured.update(
+        status=status,
+        finished_at=utc_now(),
+        quality_status=result.quality_status,
+        skip_reason=result.skip_reason,
+        stage_durations=result.stage_durations,
+        operation_metrics=result.operation_metrics,
+        table_version_before=result.table_version_before,
+        table_version_after=result.table_version_after,
+        write_committed=result.write_committed,
+        rows_read=result.rows_read,
+        rows_written=result.rows_written,
+        rows_inserted=result.rows_inserted,
+        rows_updated=result.rows_updated,
+        rows_deleted=result.rows_deleted,
+        rows_quarantined=result.rows_quarantined,
+        rows_expired=0,
+        **extra,
+    )
+    return measured
+
+
 def source_table(source: dict) -> str | None:
     """What the run read, as one readable string (table, SQL inputs, path or URL)."""
     if source.get("table"):

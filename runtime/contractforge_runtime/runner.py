@@ -335,33 +335,9 @@ def _finish_skipped(run: _Run, reason: str, quality_status: str) -> None:
     _finish(run, SKIPPED)
 
 
-def _measured(run: _Run, status: str) -> dict:
-    result = run.result
-    measured = dict(run.measured)
-    measured.update(
-        status=status,
-        finished_at=run_evidence.utc_now(),
-        quality_status=result.quality_status,
-        skip_reason=result.skip_reason,
-        stage_durations=result.stage_durations,
-        operation_metrics=result.operation_metrics,
-        table_version_before=result.table_version_before,
-        table_version_after=result.table_version_after,
-        write_committed=result.write_committed,
-        rows_read=result.rows_read,
-        rows_written=result.rows_written,
-        rows_inserted=result.rows_inserted,
-        rows_updated=result.rows_updated,
-        rows_deleted=result.rows_deleted,
-        rows_quarantined=result.rows_quarantined,
-        rows_expired=0,
-    )
-    return measured
-
-
 def _finish(run: _Run, status: str) -> None:
     run.stage = "evidence"
-    measured = _measured(run, status)
+    measured = run_evidence.measured_values(run.measured, run.result, status)
     run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
     _append_state(run, measured)
     run.evidence.append(
@@ -401,7 +377,7 @@ def _record_failure(run: _Run, error: BaseException) -> None:
         if run.evidence is None:
             evidence_plan = run.plan.get("evidence") or {}
             run.evidence = EvidenceStore(run.spark, evidence_plan["database"])
-        measured = _measured(run, FAILED)
+        measured = run_evidence.measured_values(run.measured, run.result, FAILED)
         measured["error_message"] = f"{type(error).__name__}: {error}"
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)

@@ -181,24 +181,8 @@ class _StreamStep:
             result.quality_status = (
                 worst_status(summary.quality_statuses) if summary.quality_statuses else SKIPPED
             )
-        measured = dict(self.measured)
-        measured.update(
-            status=status,
-            finished_at=run_evidence.utc_now(),
-            quality_status=result.quality_status,
-            skip_reason=result.skip_reason,
-            schema_changes=self.schema_changes,
-            operation_metrics=result.operation_metrics,
-            table_version_before=result.table_version_before,
-            table_version_after=result.table_version_after,
-            write_committed=result.write_committed,
-            rows_read=result.rows_read,
-            rows_written=result.rows_written,
-            rows_inserted=result.rows_inserted,
-            rows_updated=result.rows_updated,
-            rows_deleted=result.rows_deleted,
-            rows_quarantined=result.rows_quarantined,
-            rows_expired=0,
+        measured = run_evidence.measured_values(
+            self.measured, result, status, schema_changes=self.schema_changes
         )
         return measured
 
