@@ -23,6 +23,12 @@ from contractforge_runtime.iceberg_tables import (
     quote_identifier,
     table_exists,
 )
+from contractforge_runtime.key_check import (  # noqa: F401 - KeyGuardError / check_merge_keys: public here
+    KeyCheck,
+    KeyClassification,
+    KeyGuardError,
+    check_merge_keys,
+)
 
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 MERGE_MODES = (UPSERT, HASH_DIFF)
@@ -30,14 +36,6 @@ PUBLIC_NAMES = {APPEND: "append", OVERWRITE: "overwrite", UPSERT: "upsert", HASH
 _ACTION = "__cf_action"
 # Candidate keys up to this many rows are broadcast when joined back to the batch (a few MB).
 BROADCAST_KEYS_LIMIT = 2_000_000
-
-
-class KeyGuardError(ValueError):
-    """Merge keys missing, NULL or duplicated in the source: the run fails before any write."""
-
-    def __init__(self, message: str, rows: int | None = None):
-        super().__init__(message)
-        self.rows = rows  # rows in the batch, when the guard got as far as counting them
 
 
 @dataclass
@@ -59,49 +57,6 @@ def _q(name: str) -> str:
     return f"`{name}`"
 
 
-def check_merge_keys(df, write: dict) -> int | None:
-    """Upsert / hash diff only: every merge key present, never NULL, unique in the batch.
-
-    Returns the batch's row count, computed in the same aggregation (None for modes without keys).
-    """
-    mode, keys = write.get("mode"), list(write.get("merge_keys") or [])
-    if mode not in MERGE_MODES:
-        return None
-    label = PUBLIC_NAMES[mode]
-    if not keys:
-        raise KeyGuardError(f"{label} needs merge_keys")
-    missing = [k for k in keys if k not in df.columns]
-    if missing:
-        raise KeyGuardError(f"{label} source is missing merge_keys: {missing}; columns are {df.columns}")
-    any_null = F.lit(False)
-    for key in keys:
-        any_null = any_null | F.col(_q(key)).isNull()
-    # One aggregation answers both questions: rows with a NULL key, and key values on several rows.
-    per_key = df.groupBy(*[F.col(_q(k)) for k in keys]).count().withColumn("__cf_null", any_null)
-    stats = per_key.agg(
-        F.sum("count").alias("rows"),
-        F.sum(F.when(F.col("__cf_null"), F.col("count")).otherwise(0)).alias("null_rows"),
-        F.sum(F.when(~F.col("__cf_null") & (F.col("count") > 1), 1).otherwise(0)).alias("duplicate_keys"),
-    ).first()
-    if stats["null_rows"]:
-        raise KeyGuardError(
-            f"{label} source contains null merge_keys: {keys} ({stats['null_rows']} row(s) with a NULL key)",
-            rows=stats["rows"],
-        )
-    if stats["duplicate_keys"]:
-        duplicates = per_key.where("count > 1")
-        examples = duplicates.orderBy(F.col("count").desc(), *[F.col(_q(k)) for k in keys]).limit(3).collect()
-        shown = "; ".join(
-            ", ".join(f"{k}={row[k]!r}" for k in keys) + f" ({row['count']} rows)" for row in examples
-        )
-        raise KeyGuardError(
-            f"{label} source contains duplicate merge_keys: {keys} "
-            f"({stats['duplicate_keys']} key value(s) on several rows, e.g. {shown})",
-            rows=stats["rows"],
-        )
-    return int(stats["rows"] or 0)
-
-
 def prepare_for_write(df, write: dict, preparation: dict | None = None):
     """The frame as it will be stored (row_hash added for hash diff) and the hash input columns."""
     if write.get("mode") == HASH_DIFF:
@@ -118,11 +73,18 @@ def ensure_target(spark, identifier: str, schema, target: dict) -> bool:
 
 
 def write(
-    df, write: dict, target: dict, hash_columns: list[str] | None = None, rows: int | None = None
+    df,
+    write: dict,
+    target: dict,
+    hash_columns: list[str] | None = None,
+    rows: int | None = None,
+    classification: KeyClassification | None = None,
 ) -> WriteResult:
     """Write the prepared frame to ``target["identifier"]``, which must exist (see ensure_target).
 
     ``rows``: the frame's row count when the caller already knows it (not counted again).
+    ``classification``: the key guard's classification of exactly these rows (key_check.py); the
+    merge modes then take their counts and candidate keys from it instead of joining again.
     """
     spark = df.sparkSession  # the batch's own session under foreachBatch (streaming clones sessions)
     identifier = target["identifier"]
@@ -135,10 +97,12 @@ def write(
     elif mode == OVERWRITE:
         _overwrite(df, identifier, result, before is not None)
     elif mode == UPSERT:
-        _merge(df, identifier, list(write["merge_keys"]), result, before is not None)
+        _merge(df, identifier, list(write["merge_keys"]), result, before is not None, classification)
     elif mode == HASH_DIFF:
         result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
-        _hash_diff(df, identifier, list(write["merge_keys"]), result, before is not None, rows)
+        _hash_diff(
+            df, identifier, list(write["merge_keys"]), result, before is not None, rows, classification
+        )
     else:
         raise ValueError(f"write mode {mode!r} is not supported by this runtime")
     after = current_snapshot(spark, identifier)
@@ -216,28 +180,42 @@ def _run_merge(source, identifier: str, keys: list[str]) -> None:
         source.sparkSession.catalog.dropTempView(view)
 
 
-def _merge(df, identifier: str, keys: list[str], result: WriteResult, has_data: bool) -> None:
+def _merge(
+    df, identifier: str, keys: list[str], result: WriteResult, has_data: bool, classification=None
+) -> None:
     if not has_data:  # empty table: a plain append is the same result without a join
         _append(df, identifier, result)
         return
-    counts = _counts(_classify(df, identifier, keys, compare_hash=False))
+    if classification is not None:
+        counts = classification.counts
+    else:
+        counts = _counts(_classify(df, identifier, keys, compare_hash=False))
     _run_merge(df, identifier, keys)
     result.rows_inserted, result.rows_updated = counts.get("insert", 0), counts.get("update", 0)
     result.rows_written = result.rows_inserted + result.rows_updated
 
 
 def _hash_diff(
-    df, identifier: str, keys: list[str], result: WriteResult, has_data: bool, rows: int | None = None
+    df,
+    identifier: str,
+    keys: list[str],
+    result: WriteResult,
+    has_data: bool,
+    rows: int | None = None,
+    classification: KeyClassification | None = None,
 ) -> None:
     if not has_data:
         _append(df, identifier, result)
         result.operation_metrics["hash_diff_candidate_rows"] = result.rows_inserted
         return
     # The unchanged-row filter sits on the source side: only new or changed rows reach MERGE.
-    candidate_keys = _classify(df, identifier, keys, compare_hash=True).where(F.col(_ACTION) != "unchanged")
-    candidate_keys = candidate_keys.persist()  # keys only: small even for large batches
+    if classification is not None and classification.compared_hash:
+        counts, candidate_keys, owned = classification.counts, classification.candidate_keys(), None
+    else:
+        owned = _classify(df, identifier, keys, compare_hash=True).where(F.col(_ACTION) != "unchanged")
+        owned = owned.persist()  # keys only: small even for large batches
+        counts, candidate_keys = _counts(owned), owned.select(*[F.col(_q(k)) for k in keys])
     try:
-        counts = _counts(candidate_keys)
         inserted, updated = counts.get("insert", 0), counts.get("update", 0)
         result.operation_metrics["hash_diff_candidate_rows"] = inserted + updated
         total = rows if rows is not None else df.count()
@@ -245,15 +223,15 @@ def _hash_diff(
         if inserted + updated == 0:
             result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
             return
-        selected = candidate_keys.select(*[F.col(_q(k)) for k in keys])
         if inserted + updated <= BROADCAST_KEYS_LIMIT:
-            selected = F.broadcast(selected)
-        rows = df.join(selected, keys, "left_semi")
+            candidate_keys = F.broadcast(candidate_keys)
+        changed_rows = df.join(candidate_keys, keys, "left_semi")
         if updated == 0:
-            rows.writeTo(identifier).append()  # only new keys: no MERGE needed
+            changed_rows.writeTo(identifier).append()  # only new keys: no MERGE needed
         else:
-            _run_merge(rows, identifier, keys)
+            _run_merge(changed_rows, identifier, keys)
         result.rows_inserted, result.rows_updated = inserted, updated
         result.rows_written = inserted + updated
     finally:
-        candidate_keys.unpersist()
+        if owned is not None:
+            owned.unpersist()
