@@ -23,6 +23,8 @@ PUBLIC_NAMES = {UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
 ACTION = "__cf_action"
 INSERT, UPDATE, UNCHANGED = "insert", "update", "unchanged"
 _ROWS, _NULL, _RANK = "__cf_rows", "__cf_null", "__cf_rank"
+# Candidate keys up to this many rows are broadcast when joined back to the batch (a few MB).
+BROADCAST_KEYS_LIMIT = 2_000_000
 _RANKED = {0: INSERT, 1: UNCHANGED, 2: UPDATE}  # a key matching several target rows: the strongest wins
 
 
@@ -46,6 +48,14 @@ class KeyClassification:
     def candidate_keys(self):
         """The keys MERGE has to see: new or changed."""
         return self.per_key.where(F.col(ACTION) != UNCHANGED).select(*[_col(k) for k in self.keys])
+
+    def changed_rows(self, df):
+        """The batch narrowed to the rows MERGE has to see. Done before the row hash is added, so
+        only those rows are hashed again (Spark does not push the semi join below the hash)."""
+        keys = self.candidate_keys()
+        if self.counts[INSERT] + self.counts[UPDATE] <= BROADCAST_KEYS_LIMIT:
+            keys = F.broadcast(keys)
+        return df.join(keys, self.keys, "left_semi")
 
     def release(self) -> None:
         self.per_key.unpersist()

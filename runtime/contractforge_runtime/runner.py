@@ -235,6 +235,8 @@ def _execute(run: _Run) -> None:
     with run.timed("schema_policy"):
         from contractforge_runtime import schema_policy
 
+        if classification is not None and classification.compared_hash:
+            df = classification.changed_rows(df)  # hash diff: only new and changed rows go on
         ready, hash_columns = writes.prepare_for_write(df, run.write, plan.get("preparation"))
         ensure_namespace(spark, result.target_table, _target_location(run))
         try:

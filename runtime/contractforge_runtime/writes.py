@@ -24,6 +24,7 @@ from contractforge_runtime.iceberg_tables import (
     table_exists,
 )
 from contractforge_runtime.key_check import (  # noqa: F401 - KeyGuardError / check_merge_keys: public here
+    BROADCAST_KEYS_LIMIT,
     KeyCheck,
     KeyClassification,
     KeyGuardError,
@@ -34,8 +35,6 @@ APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_up
 MERGE_MODES = (UPSERT, HASH_DIFF)
 PUBLIC_NAMES = {APPEND: "append", OVERWRITE: "overwrite", UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
 _ACTION = "__cf_action"
-# Candidate keys up to this many rows are broadcast when joined back to the batch (a few MB).
-BROADCAST_KEYS_LIMIT = 2_000_000
 
 
 @dataclass
@@ -83,8 +82,9 @@ def write(
     """Write the prepared frame to ``target["identifier"]``, which must exist (see ensure_target).
 
     ``rows``: the frame's row count when the caller already knows it (not counted again).
-    ``classification``: the key guard's classification of exactly these rows (key_check.py); the
-    merge modes then take their counts and candidate keys from it instead of joining again.
+    ``classification``: the key guard's classification of this batch (key_check.py); the merge
+    modes then take their counts from it instead of joining again, and for hash diff ``df`` must
+    already be narrowed to the new and changed rows (``classification.changed_rows``).
     """
     spark = df.sparkSession  # the batch's own session under foreachBatch (streaming clones sessions)
     identifier = target["identifier"]
@@ -209,23 +209,27 @@ def _hash_diff(
         result.operation_metrics["hash_diff_candidate_rows"] = result.rows_inserted
         return
     # The unchanged-row filter sits on the source side: only new or changed rows reach MERGE.
+    owned = None
     if classification is not None and classification.compared_hash:
-        counts, candidate_keys, owned = classification.counts, classification.candidate_keys(), None
+        counts, changed_rows = classification.counts, df  # narrowed by the caller before hashing
+        unchanged = counts.get("unchanged", 0)
     else:
         owned = _classify(df, identifier, keys, compare_hash=True).where(F.col(_ACTION) != "unchanged")
         owned = owned.persist()  # keys only: small even for large batches
-        counts, candidate_keys = _counts(owned), owned.select(*[F.col(_q(k)) for k in keys])
+        counts = _counts(owned)
+        candidate_keys = owned.select(*[F.col(_q(k)) for k in keys])
+        if sum(counts.values()) <= BROADCAST_KEYS_LIMIT:
+            candidate_keys = F.broadcast(candidate_keys)
+        changed_rows = df.join(candidate_keys, keys, "left_semi")
+        total = rows if rows is not None else df.count()
+        unchanged = total - counts.get("insert", 0) - counts.get("update", 0)
     try:
         inserted, updated = counts.get("insert", 0), counts.get("update", 0)
         result.operation_metrics["hash_diff_candidate_rows"] = inserted + updated
-        total = rows if rows is not None else df.count()
-        result.operation_metrics["hash_diff_unchanged_rows"] = total - inserted - updated
+        result.operation_metrics["hash_diff_unchanged_rows"] = unchanged
         if inserted + updated == 0:
             result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
             return
-        if inserted + updated <= BROADCAST_KEYS_LIMIT:
-            candidate_keys = F.broadcast(candidate_keys)
-        changed_rows = df.join(candidate_keys, keys, "left_semi")
         if updated == 0:
             changed_rows.writeTo(identifier).append()  # only new keys: no MERGE needed
         else:
