@@ -22,7 +22,7 @@ MERGE_MODES = (UPSERT, HASH_DIFF)
 PUBLIC_NAMES = {UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
 ACTION = "__cf_action"
 INSERT, UPDATE, UNCHANGED = "insert", "update", "unchanged"
-_ROWS, _NULL, _RANK = "__cf_rows", "__cf_null", "__cf_rank"
+_ROWS, _NULL, _DUP, _RANK = "__cf_rows", "__cf_null", "__cf_dup", "__cf_rank"
 # Candidate keys up to this many rows are broadcast when joined back to the batch (a few MB).
 BROADCAST_KEYS_LIMIT = 2_000_000
 _RANKED = {0: INSERT, 1: UNCHANGED, 2: UPDATE}  # a key matching several target rows: the strongest wins
@@ -93,25 +93,22 @@ def check_merge_keys(
         any_null = any_null | _col(key).isNull()
     classify = identifier is not None and table_exists(df.sparkSession, identifier)
     classify = classify and current_snapshot(df.sparkSession, identifier) is not None
-    if classify:
-        compare_hash = mode == HASH_DIFF
-        if compare_hash:
-            df = with_row_hash(df, write, preparation)[0]
-        per_key = _classified_keys(df, identifier, keys, compare_hash)
-    else:
-        per_key = df.groupBy(*[_col(k) for k in keys]).agg(F.count(F.lit(1)).alias(_ROWS))
-    per_key = per_key.withColumn(_NULL, any_null)
+    by_key = df.groupBy(*[_col(k) for k in keys]).agg(F.count(F.lit(1)).alias(_ROWS))
     if not classify:
+        per_key = by_key.withColumn(_NULL, any_null).withColumn(_DUP, F.col(_ROWS) > 1)
         stats = per_key.agg(*_stat_columns(classified=False)).first().asDict()
-        _raise_if_refused(label, keys, per_key, stats)
+        _raise_if_refused(label, keys, by_key, stats)
         return KeyCheck(rows=int(stats["rows"] or 0))
+    compare_hash = mode == HASH_DIFF
+    hashed = with_row_hash(df, write, preparation)[0] if compare_hash else df
+    per_key = _classified_keys(hashed, identifier, keys, compare_hash).withColumn(_NULL, any_null)
     # Only the keys that matter (new, changed, NULL or duplicated) are kept, the unchanged majority
     # is not stored; the batch's row count comes from the batch itself (cached by the runner).
-    kept = per_key.where((F.col(ACTION) != UNCHANGED) | F.col(_NULL) | (F.col(_ROWS) > 1)).persist()
+    kept = per_key.where((F.col(ACTION) != UNCHANGED) | F.col(_NULL) | F.col(_DUP)).persist()
     try:
         stats = kept.agg(*_stat_columns(classified=True)).first().asDict()
         stats["rows"] = source_rows = df.count()
-        _raise_if_refused(label, keys, kept, stats)
+        _raise_if_refused(label, keys, by_key, stats)
     except BaseException:
         kept.unpersist()
         raise
@@ -121,7 +118,8 @@ def check_merge_keys(
 
 
 def _classified_keys(df, identifier: str, keys: list[str], compare_hash: bool):
-    """(keys, rows, ACTION) per source key value, from one join of the batch's keys with the target's.
+    """(keys, rows, duplicated, ACTION) per source key value, from one join of the batch's keys with
+    the target's.
 
     Only narrow columns move, and the aggregation by key keeps the join's partitioning (no second
     shuffle). Every aggregate is numeric so Spark can hash-aggregate (a string MIN/FIRST would sort).
@@ -132,47 +130,53 @@ def _classified_keys(df, identifier: str, keys: list[str], compare_hash: bool):
     if with_hash:
         wanted.append(F.col(ROW_HASH).alias("__cf_t_hash"))
     existing = target.select(*wanted, F.lit(True).alias("__cf_t_present"))
-    narrow = df.select(*[_col(k) for k in keys], *([F.col(ROW_HASH)] if with_hash else []))
+    # A row id tells a key given by several source rows from a key the target holds several times
+    # (a table appended to before): both multiply the joined rows.
+    narrow = df.select(
+        *[_col(k) for k in keys],
+        *([F.col(ROW_HASH)] if with_hash else []),
+        F.monotonically_increasing_id().alias("__cf_sid"),
+    )
     condition = [_col(k) == F.col(f"__cf_t_{k}") for k in keys]
     unchanged = F.col("__cf_t_hash") == F.col(ROW_HASH) if with_hash else F.lit(False)
     rank = F.when(F.col("__cf_t_present").isNull(), 0).when(unchanged, 1).otherwise(2)
     joined = narrow.join(existing, condition, "left").select(
-        *[_col(k) for k in keys], F.col("__cf_t_present"), rank.alias(_RANK)
+        *[_col(k) for k in keys], "__cf_sid", rank.alias(_RANK)
     )
-    # Each source row of a key appears once per matching target row (once when none match), so
-    # joined rows / target matches is the key's source row count even if the target holds the key
-    # several times (a table appended to before); the strongest action wins.
     per_key = joined.groupBy(*[_col(k) for k in keys]).agg(
-        F.count(F.lit(1)).alias("__cf_joined"),
-        F.count("__cf_t_present").alias("__cf_matches"),
-        F.max(_RANK).alias(_RANK),
+        F.count(F.lit(1)).alias(_ROWS),  # exact for unique and NULL keys (NULL never matches)
+        (F.min("__cf_sid") != F.max("__cf_sid")).alias(_DUP),
+        F.max(_RANK).alias(_RANK),  # a key the target holds several times: the strongest action wins
     )
-    rows = F.expr("__cf_joined div greatest(__cf_matches, 1)")
     action = F.element_at(F.create_map(*[F.lit(x) for pair in _RANKED.items() for x in pair]), F.col(_RANK))
-    return per_key.select(*[_col(k) for k in keys], rows.alias(_ROWS), action.alias(ACTION))
+    return per_key.select(*[_col(k) for k in keys], _ROWS, _DUP, action.alias(ACTION))
 
 
 def _stat_columns(classified: bool) -> list:
-    """Rows, NULL-key rows, duplicate keys and (classified) rows per action, over the per-key frame."""
-    rows, null = F.col(_ROWS), F.col(_NULL)
+    """Rows, NULL-key rows, duplicate keys and (classified) unique keys per action, per-key frame."""
+    rows, null, dup = F.col(_ROWS), F.col(_NULL), F.col(_DUP)
     columns = [
         F.sum(rows).alias("rows"),
         F.sum(F.when(null, rows).otherwise(0)).alias("null_rows"),
-        F.sum(F.when(~null & (rows > 1), 1).otherwise(0)).alias("duplicate_keys"),
+        F.sum(F.when(~null & dup, 1).otherwise(0)).alias("duplicate_keys"),
     ]
     if classified:
-        columns += [F.sum(F.when(F.col(ACTION) == a, rows).otherwise(0)).alias(a) for a in (INSERT, UPDATE)]
+        unique = ~null & ~dup
+        columns += [
+            F.sum(F.when(unique & (F.col(ACTION) == a), 1).otherwise(0)).alias(a) for a in (INSERT, UPDATE)
+        ]
     return columns
 
 
-def _raise_if_refused(label: str, keys: list[str], per_key, stats) -> None:
+def _raise_if_refused(label: str, keys: list[str], by_key, stats) -> None:
+    """``by_key``: the batch's (keys, rows) aggregation, read again only to show duplicate examples."""
     if stats["null_rows"]:
         raise KeyGuardError(
             f"{label} source contains null merge_keys: {keys} ({stats['null_rows']} row(s) with a NULL key)",
             rows=stats["rows"],
         )
     if stats["duplicate_keys"]:
-        duplicates = per_key.where(F.col(_ROWS) > 1)
+        duplicates = by_key.where(F.col(_ROWS) > 1)
         examples = duplicates.orderBy(F.col(_ROWS).desc(), *[_col(k) for k in keys]).limit(3).collect()
         shown = "; ".join(
             ", ".join(f"{k}={row[k]!r}" for k in keys) + f" ({row[_ROWS]} rows)" for row in examples

@@ -83,8 +83,8 @@ def write(
 
     ``rows``: the frame's row count when the caller already knows it (not counted again).
     ``classification``: the key guard's classification of this batch (key_check.py); the merge
-    modes then take their counts from it instead of joining again, and for hash diff ``df`` must
-    already be narrowed to the new and changed rows (``classification.changed_rows``).
+    modes then take their counts from it instead of joining again; hash diff merges only the rows
+    of its new and changed keys (narrowing the batch before hashing saves hashing the others).
     """
     spark = df.sparkSession  # the batch's own session under foreachBatch (streaming clones sessions)
     identifier = target["identifier"]
@@ -211,7 +211,9 @@ def _hash_diff(
     # The unchanged-row filter sits on the source side: only new or changed rows reach MERGE.
     owned = None
     if classification is not None and classification.compared_hash:
-        counts, changed_rows = classification.counts, df  # narrowed by the caller before hashing
+        # Narrowed again even when the caller already did so before hashing (cheap then): the
+        # write never depends on how the frame was built.
+        counts, changed_rows = classification.counts, classification.changed_rows(df)
         unchanged = counts.get("unchanged", 0)
     else:
         owned = _classify(df, identifier, keys, compare_hash=True).where(F.col(_ACTION) != "unchanged")
