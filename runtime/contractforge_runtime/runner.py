@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime import lineage, run_evidence, state, writes
+from contractforge_runtime import run_evidence, run_finish, state, writes
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.iceberg_tables import ensure_namespace
 from contractforge_runtime.reliability import idempotency, locks
+from contractforge_runtime.session_conf import run_session_conf
 from contractforge_runtime.sources import SourceContext, read_source
 
 SUCCESS, SKIPPED, FAILED = "SUCCESS", "SKIPPED", "FAILED"
@@ -96,11 +97,11 @@ def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult
         return run_stream_plan(spark, plan, ctx, raise_on_failure=raise_on_failure)
     run = _Run(spark, plan, ctx)
     try:
-        with _session_conf(spark, RUN_SESSION_CONF):
+        with run_session_conf(spark):
             _execute(run)
     except Exception as error:  # noqa: BLE001 - recorded, then re-raised (or returned) unchanged
         run.result.status, run.result.error, run.result.error_stage = FAILED, error, run.stage
-        _record_failure(run, error)
+        run_finish.record_failure(run, error)
         if raise_on_failure:
             raise
     finally:
@@ -108,28 +109,6 @@ def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult
             df.unpersist()
         _release_lock(run)
     return run.result
-
-
-# The run caches its batch once and reads it a few times within minutes: building uncompressed
-# in-memory columns costs about half of compressing them (1M rows: 1.7 s vs 3.4 s); the cache
-# spills to disk (MEMORY_AND_DISK) rather than failing when memory is short.
-RUN_SESSION_CONF = {"spark.sql.inMemoryColumnarStorage.compressed": "false"}
-
-
-@contextmanager
-def _session_conf(spark, settings: dict[str, str]):
-    """Session SQL settings for the duration of one run, restored afterwards."""
-    previous = {key: spark.conf.get(key, None) for key in settings}
-    for key, value in settings.items():
-        spark.conf.set(key, value)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)
 
 
 def _release_lock(run: _Run) -> None:
@@ -165,7 +144,7 @@ def _execute(run: _Run) -> None:
         decision.raise_if_failed()
     if decision.action == idempotency.SKIP:
         run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
-        _finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
+        run_finish.finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
         return
 
     with run.timed("lock"):
@@ -189,7 +168,7 @@ def _execute(run: _Run) -> None:
         run.previous_state = state.latest_state(run.evidence, result.target_table)
     if decision.action == idempotency.SKIP:
         run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
-        _finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
+        run_finish.finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
         return
 
     with run.timed("read"):
@@ -199,7 +178,7 @@ def _execute(run: _Run) -> None:
         run.measured["input_schema"] = source.df.schema if source.df is not None else None
         run.measured["watermark"] = source.watermark
     if source.df is None:
-        _finish_skipped(run, "no_new_input", quality_status=SKIPPED)
+        run_finish.finish_skipped(run, "no_new_input", quality_status=SKIPPED)
         return
 
     with run.timed("prepare"):
@@ -251,7 +230,7 @@ def _execute(run: _Run) -> None:
         _append_schema_changes(run, diff)
 
     if (plan.get("run") or {}).get("dry_run"):
-        _finish_skipped(run, "dry_run", quality_status=result.quality_status)
+        run_finish.finish_skipped(run, "dry_run", quality_status=result.quality_status)
         return
 
     with run.timed("write"):
@@ -268,10 +247,10 @@ def _execute(run: _Run) -> None:
         if source.on_commit is not None:
             source.on_commit()  # e.g. the processed-files ledger: only once the data is safely stored
     if written.status == SKIPPED:
-        _finish_skipped(run, written.skip_reason, quality_status=result.quality_status)
+        run_finish.finish_skipped(run, written.skip_reason, quality_status=result.quality_status)
         return
     result.status = SUCCESS
-    _finish(run, SUCCESS)
+    run_finish.finish(run, SUCCESS)
 
 
 def _target_location(run: _Run) -> str | None:
@@ -354,85 +333,3 @@ PUBLIC_WRITE = {
     writes.UPSERT: "iceberg_merge_into",
     writes.HASH_DIFF: "iceberg_hash_diff_merge_into",
 }
-
-
-def _finish_skipped(run: _Run, reason: str, quality_status: str) -> None:
-    run.result.status, run.result.skip_reason, run.result.quality_status = SKIPPED, reason, quality_status
-    if run.result.rows_read is None:
-        run.result.rows_read = 0
-    run.result.operation_metrics.setdefault("skip_reason", reason)
-    run.measured.setdefault("write_engine_status", SKIPPED)
-    run.measured["write_engine_reason"] = reason
-    _finish(run, SKIPPED)
-
-
-def _finish(run: _Run, status: str) -> None:
-    run.stage = "evidence"
-    measured = run_evidence.measured_values(run.measured, run.result, status)
-    run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
-    # State, lineage and metadata commit side by side; the runs row goes last, once they are stored,
-    # so a SUCCESS row never exists without them (and a failure here is recorded as FAILED instead).
-    run.evidence.append_each(
-        [
-            *_state_batch(run, measured),
-            (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
-            (evidence_tables.METADATA, [run_evidence.metadata_row(run.plan, run.ctx, measured, run.redact)]),
-        ]
-    )
-    run.evidence.append(
-        evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
-    )
-
-
-def _state_batch(run: _Run, measured: dict) -> list[tuple[str, list[dict]]]:
-    """The ctrl_ingestion_state row to append, if any; the watermark only moves with a committed
-    SUCCESS (state.py)."""
-    if measured["skip_reason"] == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
-        return []  # a policy skip did not look at the data: the state stays the previous run's
-    row = state.build_state_row(
-        run.result.target_table,
-        run.ctx.run_id,
-        measured["status"],
-        previous=run.previous_state,
-        rows_written=measured.get("rows_written"),
-        write_committed=bool(measured.get("write_committed")),
-        watermark=measured.get("watermark"),
-        table_version=measured.get("table_version_after"),
-        error_message=run.redact(measured.get("error_message")),
-        ids=run.ctx.static_ids((run.plan.get("run") or {}).get("static_ids")),
-        now=measured["finished_at"],
-    )
-    return [(evidence_tables.STATE, [row])]
-
-
-def _record_failure(run: _Run, error: BaseException) -> None:
-    """FAILED run row + errors row; never lets an evidence problem replace the original error."""
-    try:
-        if run.evidence is None:
-            evidence_plan = run.plan.get("evidence") or {}
-            run.evidence = EvidenceStore(run.spark, evidence_plan["database"])
-        measured = run_evidence.measured_values(run.measured, run.result, FAILED)
-        measured["error_message"] = f"{type(error).__name__}: {error}"
-        measured["metrics_source"] = "runtime_exception"
-        measured.setdefault("write_engine_status", FAILED)
-        run.result.duration_seconds = round(
-            (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
-        )
-        errors = [run_evidence.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
-        run.evidence.append_each(
-            [
-                # only the lock holder may write the target's state
-                *(_state_batch(run, measured) if run.lock is not None else []),
-                (evidence_tables.ERRORS, errors),
-                (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
-            ]
-        )
-        run.evidence.append(
-            evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
-        )
-    except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
-        print(
-            f"contractforge: could not record failure evidence for {run.result.target_table}: "
-            f"{type(evidence_error).__name__}: {run.redact(str(evidence_error))}",
-            file=sys.stderr,
-        )

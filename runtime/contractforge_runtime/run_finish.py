@@ -1,0 +1,100 @@
+"""The evidence a run leaves behind once it is decided: success, skip or failure.
+
+Called by runner.run_plan with its _Run state. On success or skip: state, lineage and metadata rows
+commit side by side, then the runs row (so a SUCCESS row never exists without them). On failure: a
+FAILED run row and an errors row with the real exception; an evidence problem is printed and never
+replaces the original error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from contractforge_runtime import lineage, run_evidence, state
+from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.store import EvidenceStore
+from contractforge_runtime.reliability import idempotency
+
+SUCCESS, SKIPPED, FAILED = "SUCCESS", "SKIPPED", "FAILED"
+
+
+def finish_skipped(run, reason: str, quality_status: str) -> None:
+    run.result.status, run.result.skip_reason, run.result.quality_status = SKIPPED, reason, quality_status
+    if run.result.rows_read is None:
+        run.result.rows_read = 0
+    run.result.operation_metrics.setdefault("skip_reason", reason)
+    run.measured.setdefault("write_engine_status", SKIPPED)
+    run.measured["write_engine_reason"] = reason
+    finish(run, SKIPPED)
+
+
+def finish(run, status: str) -> None:
+    run.stage = "evidence"
+    measured = run_evidence.measured_values(run.measured, run.result, status)
+    run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
+    # State, lineage and metadata commit side by side; the runs row goes last, once they are stored,
+    # so a SUCCESS row never exists without them (and a failure here is recorded as FAILED instead).
+    run.evidence.append_each(
+        [
+            *_state_batch(run, measured),
+            (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
+            (evidence_tables.METADATA, [run_evidence.metadata_row(run.plan, run.ctx, measured, run.redact)]),
+        ]
+    )
+    run.evidence.append(
+        evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+    )
+
+
+def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
+    """The ctrl_ingestion_state row to append, if any; the watermark only moves with a committed
+    SUCCESS (state.py)."""
+    if measured["skip_reason"] == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
+        return []  # a policy skip did not look at the data: the state stays the previous run's
+    row = state.build_state_row(
+        run.result.target_table,
+        run.ctx.run_id,
+        measured["status"],
+        previous=run.previous_state,
+        rows_written=measured.get("rows_written"),
+        write_committed=bool(measured.get("write_committed")),
+        watermark=measured.get("watermark"),
+        table_version=measured.get("table_version_after"),
+        error_message=run.redact(measured.get("error_message")),
+        ids=run.ctx.static_ids((run.plan.get("run") or {}).get("static_ids")),
+        now=measured["finished_at"],
+    )
+    return [(evidence_tables.STATE, [row])]
+
+
+def record_failure(run, error: BaseException) -> None:
+    """FAILED run row + errors row; never lets an evidence problem replace the original error."""
+    try:
+        if run.evidence is None:
+            evidence_plan = run.plan.get("evidence") or {}
+            run.evidence = EvidenceStore(run.spark, evidence_plan["database"])
+        measured = run_evidence.measured_values(run.measured, run.result, FAILED)
+        measured["error_message"] = f"{type(error).__name__}: {error}"
+        measured["metrics_source"] = "runtime_exception"
+        measured.setdefault("write_engine_status", FAILED)
+        run.result.duration_seconds = round(
+            (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
+        )
+        errors = [run_evidence.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
+        run.evidence.append_each(
+            [
+                # only the lock holder may write the target's state
+                *(_state_batch(run, measured) if run.lock is not None else []),
+                (evidence_tables.ERRORS, errors),
+                (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
+            ]
+        )
+        run.evidence.append(
+            evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+        )
+    except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
+        print(
+            f"contractforge: could not record failure evidence for {run.result.target_table}: "
+            f"{type(evidence_error).__name__}: {run.redact(str(evidence_error))}",
+            file=sys.stderr,
+        )
