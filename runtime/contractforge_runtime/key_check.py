@@ -46,8 +46,16 @@ class KeyClassification:
     compared_hash: bool  # False: every present key counts as an update (plain upsert)
 
     def candidate_keys(self):
-        """The keys MERGE has to see: new or changed."""
-        return self.per_key.where(F.col(ACTION) != UNCHANGED).select(*[_col(k) for k in self.keys])
+        """The keys MERGE has to see: new or changed, read from the persisted frame.
+
+        Handed over without their lineage: it holds source row ids (monotonically_increasing_id),
+        and copy-on-write MERGE plans its source into a file filter that must be deterministic.
+        """
+        from pyspark.sql import DataFrame
+
+        keys = self.per_key.where(F.col(ACTION) != UNCHANGED).select(*[_col(k) for k in self.keys])
+        spark = keys.sparkSession
+        return DataFrame(spark._jsparkSession.createDataFrame(keys._jdf.rdd(), keys._jdf.schema()), spark)
 
     def changed_rows(self, df):
         """The batch narrowed to the rows MERGE has to see. Done before the row hash is added, so

@@ -69,6 +69,15 @@ def test_classified_hash_diff_waves(spark):
     assert current_snapshot(spark, target["identifier"])["summary"]["added-records"] == "2"
 
 
+def test_classified_hash_diff_into_copy_on_write(spark):
+    target = _target(spark, "cow")
+    target["table_properties"] = {f"write.{op}.mode": "copy-on-write" for op in ("merge", "update", "delete")}
+    _classified_write(spark, [(1, "a", 1.0), (2, "b", 2.0), (3, "c", 3.0)], HASH, target)
+    _, result = _classified_write(spark, [(1, "a", 1.0), (2, "b2", 2.0), (4, "d", 4.0)], HASH, target)
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    assert _table(spark, target) == {1: ("a", 1.0), 2: ("b2", 2.0), 3: ("c", 3.0), 4: ("d", 4.0)}
+
+
 def test_write_narrows_even_when_the_caller_did_not(spark):
     target = _target(spark, "not_narrowed")
     _classified_write(spark, [(i, "x", float(i)) for i in range(10)], HASH, target)
