@@ -14,6 +14,9 @@ from typing import Any
 
 from contractforge_runtime.evidence import schema as evidence_schema
 
+# Up to this many rows an append is a plan of literals (no Python workers); more go through
+# createDataFrame, whose fixed cost is then spread over many rows.
+LITERAL_ROWS_LIMIT = 200
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -99,14 +102,19 @@ class EvidenceStore:
                 raise ValueError(f"{table}: unknown evidence column(s) {unknown}")
             row = _with_defaults(definition, row)
             values.append(tuple(_convert(table, c.name, c.type, row.get(c.name)) for c in definition.columns))
-        self._write(table, self._literal_frame(definition, values))
+        if len(values) > LITERAL_ROWS_LIMIT:  # e.g. a files ledger of thousands of files
+            df = self.spark.createDataFrame(values, evidence_schema.spark_schema(table))
+        else:
+            df = self._literal_frame(definition, values)
+        self._write(table, df)
         return len(values)
 
     def _literal_frame(self, definition, values: list[tuple]):
         """The rows as a JVM-only DataFrame of typed literals.
 
         spark.createDataFrame(list) would parallelize pickled rows and start Python workers to
-        decode them: ~0.4 s per evidence append, several appends per run.
+        decode them: ~0.4 s per evidence append, several appends per run. A plan of literals grows
+        with the rows, hence LITERAL_ROWS_LIMIT.
         """
         from pyspark.sql import functions as F
 

@@ -114,3 +114,38 @@ def test_append_df_casts_and_fills_the_remaining_columns(spark):
     assert row.rule_name == "not_null" and row.record_payload == '{"a": 1}' and row.reason is None
     with pytest.raises(ValueError):
         store.append_df("ctrl_ingestion_quarantine", df.withColumnRenamed("rule_name", "rule"))
+
+
+@pytest.mark.parametrize("count", [1, 3, 250])  # one literal row, several, past LITERAL_ROWS_LIMIT
+def test_append_paths_store_the_same_values(spark, count):
+    store = EvidenceStore(spark, _database())
+    at = datetime(2026, 6, 2, 10, 30, 0, tzinfo=UTC)
+    rows = [
+        {
+            "target_table": "t",
+            "run_id": f"r{i}",
+            "owner": None,
+            "acquired_at_utc": at,
+            "expires_at_utc": at,
+            "ttl_minutes": i,
+            "status": "ACQUIRED",
+        }
+        for i in range(count)
+    ]
+    assert store.append(schema.LOCKS, rows) == count
+    stored = spark.table(store.identifier(schema.LOCKS)).orderBy("ttl_minutes").collect()
+    assert [(r.run_id, r.ttl_minutes, r.owner) for r in stored] == [(f"r{i}", i, None) for i in range(count)]
+    assert {r.acquired_at_utc.strftime("%Y-%m-%d %H:%M") for r in stored} == {"2026-06-02 10:30"}
+
+
+def test_append_each_commits_every_table_and_reports_a_failure(spark):
+    store = EvidenceStore(spark, _database())
+    store.append_each([(schema.ERRORS, [{"run_id": "r1"}]), (schema.LINEAGE, [{"run_id": "r1"}])])
+    for table in (schema.ERRORS, schema.LINEAGE):
+        assert [r.run_id for r in spark.table(store.identifier(table)).collect()] == ["r1"]
+    with pytest.raises(ValueError, match="unknown evidence column"):
+        store.append_each([(schema.ERRORS, [{"run_id": "r2"}]), (schema.LINEAGE, [{"nope": 1}])])
+    # the valid batch still landed: every batch is attempted
+    assert sorted(r.run_id for r in spark.table(store.identifier(schema.ERRORS)).collect()) == ["r1", "r2"]
+    with pytest.raises(ValueError, match="distinct tables"):
+        store.append_each([(schema.ERRORS, []), (schema.ERRORS, [])])
