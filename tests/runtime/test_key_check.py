@@ -125,3 +125,14 @@ def test_guard_against_an_existing_target_still_names_the_keys(spark, rows, mess
     with pytest.raises(key_check.KeyGuardError, match=message) as refused:
         key_check.check_merge_keys(df, HASH, target["identifier"])
     assert refused.value.rows == len(rows)
+
+
+def test_composite_keys_are_classified_together(spark):
+    target = _target(spark, "composite")
+    write = {**HASH, "merge_keys": ["id", "name"], "hash_keys": ["amount"]}
+    _classified_write(spark, [(1, "a", 1.0), (1, "b", 2.0)], write, target)
+    check, result = _classified_write(spark, [(1, "a", 1.0), (1, "b", 2.5), (2, "a", 3.0)], write, target)
+    assert check.classification.counts == {"insert": 1, "update": 1, "unchanged": 1}
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    rows = sorted((r.id, r.name, r.amount) for r in spark.table(target["identifier"]).collect())
+    assert rows == [(1, "a", 1.0), (1, "b", 2.5), (2, "a", 3.0)]
