@@ -109,20 +109,44 @@ def check_merge_keys(
         return KeyCheck(rows=int(stats["rows"] or 0))
     compare_hash = mode == HASH_DIFF
     hashed = with_row_hash(df, write, preparation)[0] if compare_hash else df
-    per_key = _classified_keys(hashed, identifier, keys, compare_hash).withColumn(_NULL, any_null)
-    # Only the keys that matter (new, changed, NULL or duplicated) are kept, the unchanged majority
-    # is not stored; the batch's row count comes from the batch itself (cached by the runner).
-    kept = per_key.where((F.col(ACTION) != UNCHANGED) | F.col(_NULL) | F.col(_DUP)).persist()
+    kept, stats = _classify(hashed, identifier, keys, compare_hash)
     try:
-        stats = kept.agg(*_stat_columns(classified=True)).first().asDict()
-        stats["rows"] = source_rows = df.count()
+        stats["rows"] = df.count()  # the batch itself (cached by the runner): cheap, and exact
         _raise_if_refused(label, keys, by_key, stats)
     except BaseException:
         kept.unpersist()
         raise
+    return KeyCheck(stats["rows"], _classification(kept, keys, compare_hash, stats))
+
+
+def classify(df, identifier: str, keys: list[str], compare_hash: bool, rows: int | None = None):
+    """The key classification of a batch whose keys were already guarded (e.g. the rows quality
+    kept), against a target that has data. ``df`` carries ``row_hash`` when ``compare_hash``."""
+    kept, stats = _classify(df, identifier, keys, compare_hash)
+    stats["rows"] = rows if rows is not None else df.count()
+    return _classification(kept, keys, compare_hash, stats)
+
+
+def _classify(hashed, identifier: str, keys: list[str], compare_hash: bool):
+    """(persisted frame of the keys that matter, their stats): one job."""
+    any_null = F.lit(False)
+    for key in keys:
+        any_null = any_null | _col(key).isNull()
+    per_key = _classified_keys(hashed, identifier, keys, compare_hash).withColumn(_NULL, any_null)
+    # Only the keys that matter (new, changed, NULL or duplicated) are kept, the unchanged majority
+    # is not stored; the batch's row count comes from the batch itself.
+    kept = per_key.where((F.col(ACTION) != UNCHANGED) | F.col(_NULL) | F.col(_DUP)).persist()
+    try:
+        return kept, kept.agg(*_stat_columns(classified=True)).first().asDict()
+    except BaseException:
+        kept.unpersist()
+        raise
+
+
+def _classification(kept, keys: list[str], compare_hash: bool, stats: dict) -> KeyClassification:
     counts = {INSERT: int(stats[INSERT] or 0), UPDATE: int(stats[UPDATE] or 0)}
-    counts[UNCHANGED] = source_rows - counts[INSERT] - counts[UPDATE]
-    return KeyCheck(source_rows, KeyClassification(kept, keys, counts, compare_hash))
+    counts[UNCHANGED] = int(stats["rows"] or 0) - counts[INSERT] - counts[UPDATE]
+    return KeyClassification(kept, keys, counts, compare_hash)
 
 
 def _classified_keys(df, identifier: str, keys: list[str], compare_hash: bool):

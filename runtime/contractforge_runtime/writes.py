@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import functions as F
 
-from contractforge_runtime.hashing import ROW_HASH, with_row_hash
+from contractforge_runtime.hashing import with_row_hash
 from contractforge_runtime.iceberg_tables import (
     create_table,
     current_snapshot,
@@ -24,17 +24,16 @@ from contractforge_runtime.iceberg_tables import (
     table_exists,
 )
 from contractforge_runtime.key_check import (  # noqa: F401 - KeyGuardError / check_merge_keys: public here
-    BROADCAST_KEYS_LIMIT,
     KeyCheck,
     KeyClassification,
     KeyGuardError,
     check_merge_keys,
+    classify,
 )
 
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 MERGE_MODES = (UPSERT, HASH_DIFF)
 PUBLIC_NAMES = {APPEND: "append", OVERWRITE: "overwrite", UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
-_ACTION = "__cf_action"
 
 
 @dataclass
@@ -97,7 +96,7 @@ def write(
     elif mode == OVERWRITE:
         _overwrite(df, identifier, result, before is not None)
     elif mode == UPSERT:
-        _merge(df, identifier, list(write["merge_keys"]), result, before is not None, classification)
+        _merge(df, identifier, list(write["merge_keys"]), result, before is not None, rows, classification)
     elif mode == HASH_DIFF:
         result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
         _hash_diff(
@@ -130,35 +129,6 @@ def _overwrite(df, identifier: str, result: WriteResult, has_data: bool) -> None
     result.rows_deleted = previous
 
 
-def _classify(df, identifier: str, keys: list[str], compare_hash: bool):
-    """(keys, action) per source row: insert / update / unchanged, from one left join with the target.
-
-    Only the narrow (keys, row_hash) columns are shuffled on both sides; callers join the few
-    candidate keys back to the full rows.
-    """
-    target = df.sparkSession.table(identifier)  # one catalog lookup for the columns and the scan
-    with_hash = compare_hash and ROW_HASH in set(target.columns)
-    wanted = [F.col(_q(k)).alias(f"__cf_t_{k}") for k in keys]
-    if with_hash:
-        wanted.append(F.col(ROW_HASH).alias("__cf_t_hash"))
-    wanted.append(F.lit(True).alias("__cf_t_present"))
-    existing = target.select(*wanted)
-    narrow = df.select(*[F.col(_q(k)) for k in keys], *([F.col(ROW_HASH)] if with_hash else []))
-    condition = [F.col(_q(k)) == F.col(f"__cf_t_{k}") for k in keys]
-    joined = narrow.join(existing, condition, "left")
-    unchanged = F.col("__cf_t_hash") == F.col(ROW_HASH) if with_hash else F.lit(False)
-    action = (
-        F.when(F.col("__cf_t_present").isNull(), F.lit("insert"))
-        .when(unchanged, F.lit("unchanged"))
-        .otherwise(F.lit("update"))
-    )
-    return joined.select(*[F.col(_q(k)) for k in keys], action.alias(_ACTION))
-
-
-def _counts(classified) -> dict[str, int]:
-    return {row[_ACTION]: int(row["count"]) for row in classified.groupBy(_ACTION).count().collect()}
-
-
 def _merge_sql(identifier: str, view: str, columns: list[str], keys: list[str]) -> str:
     on = " AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in keys)
     updates = ", ".join(f"t.{_q(c)} = s.{_q(c)}" for c in columns if c not in keys)
@@ -181,7 +151,13 @@ def _run_merge(source, identifier: str, keys: list[str]) -> None:
 
 
 def _merge(
-    df, identifier: str, keys: list[str], result: WriteResult, has_data: bool, classification=None
+    df,
+    identifier: str,
+    keys: list[str],
+    result: WriteResult,
+    has_data: bool,
+    rows: int | None = None,
+    classification: KeyClassification | None = None,
 ) -> None:
     if not has_data:  # empty table: a plain append is the same result without a join
         _append(df, identifier, result)
@@ -189,7 +165,9 @@ def _merge(
     if classification is not None:
         counts = classification.counts
     else:
-        counts = _counts(_classify(df, identifier, keys, compare_hash=False))
+        owned = classify(df, identifier, keys, compare_hash=False, rows=rows)
+        counts = owned.counts
+        owned.release()
     _run_merge(df, identifier, keys)
     result.rows_inserted, result.rows_updated = counts.get("insert", 0), counts.get("update", 0)
     result.rows_written = result.rows_inserted + result.rows_updated
@@ -210,28 +188,19 @@ def _hash_diff(
         return
     # The unchanged-row filter sits on the source side: only new or changed rows reach MERGE.
     owned = None
-    if classification is not None and classification.compared_hash:
-        # Narrowed again even when the caller already did so before hashing (cheap then): the
-        # write never depends on how the frame was built.
-        counts, changed_rows = classification.counts, classification.changed_rows(df)
-        unchanged = counts.get("unchanged", 0)
-    else:
-        owned = _classify(df, identifier, keys, compare_hash=True).where(F.col(_ACTION) != "unchanged")
-        owned = owned.persist()  # keys only: small even for large batches
-        counts = _counts(owned)
-        candidate_keys = owned.select(*[F.col(_q(k)) for k in keys])
-        if sum(counts.values()) <= BROADCAST_KEYS_LIMIT:
-            candidate_keys = F.broadcast(candidate_keys)
-        changed_rows = df.join(candidate_keys, keys, "left_semi")
-        total = rows if rows is not None else df.count()
-        unchanged = total - counts.get("insert", 0) - counts.get("update", 0)
+    if classification is None or not classification.compared_hash:  # e.g. quality dropped rows
+        classification = owned = classify(df, identifier, keys, compare_hash=True, rows=rows)
     try:
-        inserted, updated = counts.get("insert", 0), counts.get("update", 0)
+        counts = classification.counts
+        inserted, updated = counts["insert"], counts["update"]
         result.operation_metrics["hash_diff_candidate_rows"] = inserted + updated
-        result.operation_metrics["hash_diff_unchanged_rows"] = unchanged
+        result.operation_metrics["hash_diff_unchanged_rows"] = counts["unchanged"]
         if inserted + updated == 0:
             result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
             return
+        # Narrowed here even when the caller already did so before hashing (cheap then): the
+        # write never depends on how the frame was built.
+        changed_rows = classification.changed_rows(df)
         if updated == 0:
             changed_rows.writeTo(identifier).append()  # only new keys: no MERGE needed
         else:
@@ -240,4 +209,4 @@ def _hash_diff(
         result.rows_written = inserted + updated
     finally:
         if owned is not None:
-            owned.unpersist()
+            owned.release()
