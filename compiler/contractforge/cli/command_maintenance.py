@@ -1,7 +1,9 @@
-"""``contractforge maintenance retention|cost-report PROJECT``.
+"""``contractforge maintenance retention|compact|cost-report PROJECT``.
 
 - ``retention --days N [--execute]``: delete evidence older than N days from the date-partitioned
   tables (ctrl_ingestion_runs, ctrl_ingestion_errors, ctrl_deployment_versions); dry run by default.
+- ``compact [--execute]``: rewrite each evidence table's small files into few and expire old
+  snapshots (Athena OPTIMIZE + VACUUM, or Iceberg procedures locally); dry run by default.
 - ``cost-report [--dpu-hour-usd 0.44] [--since 30d]``: runs, rows, DPU-seconds and estimated cost per
   target and per million rows written.
 """
@@ -20,6 +22,7 @@ from contractforge.ops.cli_common import (
     print_json,
     project_from,
 )
+from contractforge.ops.compaction import run_compaction
 from contractforge.ops.maintenance import cost_report, run_retention
 
 
@@ -35,6 +38,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_aws_arguments(retention)
     add_athena_arguments(retention)
     retention.set_defaults(func=run_retention_command)
+
+    compact = actions.add_parser("compact", help="compact evidence tables (dry run by default)")
+    add_project_arguments(compact)
+    compact.add_argument("--execute", action="store_true", help="really compact (default: dry run)")
+    add_local_arguments(compact)
+    add_aws_arguments(compact)
+    add_athena_arguments(compact)
+    compact.set_defaults(func=run_compact_command)
 
     report = actions.add_parser("cost-report", help="estimated cost per target and per million rows")
     add_project_arguments(report)
@@ -64,6 +75,29 @@ def run_retention_command(args: argparse.Namespace) -> int:
             print(f"  {result['statement']}")
     if not args.execute:
         print("dry run: nothing deleted (add --execute)")
+    return 0
+
+
+def run_compact_command(args: argparse.Namespace) -> int:
+    plan = project_from(args)
+    backend = backend_from(args, plan)
+    results = run_compaction(backend, execute=args.execute)
+    if args.json:
+        print_json(
+            {"project": plan.name, "database": backend.database, "execute": args.execute, "tables": results}
+        )
+        return 0
+    for result in results:
+        files = result["data_files_before"]
+        after = f" -> {result['data_files_after']}" if result.get("data_files_after") is not None else ""
+        print(
+            f"{result['action']:<14} {result['table']:<30} {'?' if files is None else files:>6} file(s){after}"
+        )
+        if not args.execute and result["action"] == "DRY_RUN":
+            for statement in result["statements"]:
+                print(f"  {statement}")
+    if not args.execute:
+        print("dry run: nothing compacted (add --execute)")
     return 0
 
 
