@@ -32,7 +32,11 @@ class Problem:
             text += f"{self.field}: "
         text += self.message
         if self.suggestion:
-            text += f" (did you mean '{self.suggestion}'?)" if " " not in self.suggestion else f" ({self.suggestion})"
+            text += (
+                f" (did you mean '{self.suggestion}'?)"
+                if " " not in self.suggestion
+                else f" ({self.suggestion})"
+            )
         return text
 
 

@@ -66,7 +66,9 @@ class StepPlan:
     glue: GlueJobSettings
     run_plan: dict[str, Any] | None  # None when the step is not runnable (status not RUNNABLE)
     decisions: tuple[dict[str, Any], ...] = ()  # defaults-resolver decision ledger
-    mode: str = ""  # canonical write mode (scd0_append …, scd2_historical, custom:<x>), also when not runnable
+    mode: str = (
+        ""  # canonical write mode (scd0_append …, scd2_historical, custom:<x>), also when not runnable
+    )
 
     @property
     def runnable(self) -> bool:

@@ -27,7 +27,7 @@ from contractforge.ops.maintenance import cost_report, run_retention
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("maintenance", help="evidence retention and cost report")
+    parser = subparsers.add_parser("maintenance", help="evidence retention, compaction and cost report")
     actions = parser.add_subparsers(dest="maintenance_action", metavar="ACTION")
 
     retention = actions.add_parser("retention", help="delete evidence older than --days (dry run by default)")
