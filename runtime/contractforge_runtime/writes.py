@@ -24,6 +24,9 @@ from contractforge_runtime.iceberg_tables import (
     table_exists,
 )
 from contractforge_runtime.key_check import (  # noqa: F401 - KeyGuardError / check_merge_keys: public here
+    HASH_DIFF,
+    MERGE_MODES,
+    UPSERT,
     KeyCheck,
     KeyClassification,
     KeyGuardError,
@@ -31,8 +34,7 @@ from contractforge_runtime.key_check import (  # noqa: F401 - KeyGuardError / ch
     classify,
 )
 
-APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
-MERGE_MODES = (UPSERT, HASH_DIFF)
+APPEND, OVERWRITE = "scd0_append", "scd0_overwrite"
 PUBLIC_NAMES = {APPEND: "append", OVERWRITE: "overwrite", UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
 
 
