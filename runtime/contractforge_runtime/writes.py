@@ -144,12 +144,26 @@ def _merge_sql(identifier: str, view: str, columns: list[str], keys: list[str]) 
 
 
 def _run_merge(source, identifier: str, keys: list[str]) -> None:
+    source = _without_nondeterministic_lineage(source)
     view = f"cf_merge_source_{uuid.uuid4().hex[:12]}"
     source.createOrReplaceTempView(view)
     try:
         source.sparkSession.sql(_merge_sql(identifier, view, source.columns, keys))
     finally:
         source.sparkSession.catalog.dropTempView(view)
+
+
+def _without_nondeterministic_lineage(source):
+    """The MERGE source as a plain RDD-backed frame when its plan holds a non-deterministic expression
+    (a derived ``uuid()``, the key check's row ids): copy-on-write MERGE plans its source into a file
+    filter too and refuses such a plan. The runner's batch is persisted, so both reads see the same
+    rows; other sources would have their random values drawn when MERGE reads them."""
+    from pyspark.sql import DataFrame
+
+    if source._jdf.queryExecution().analyzed().deterministic():
+        return source
+    spark = source.sparkSession
+    return DataFrame(spark._jsparkSession.createDataFrame(source._jdf.rdd(), source._jdf.schema()), spark)
 
 
 def _merge(

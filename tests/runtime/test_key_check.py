@@ -78,6 +78,25 @@ def test_classified_hash_diff_into_copy_on_write(spark):
     assert _table(spark, target) == {1: ("a", 1.0), 2: ("b2", 2.0), 3: ("c", 3.0), 4: ("d", 4.0)}
 
 
+def test_copy_on_write_merge_accepts_a_random_derived_column(spark):
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    target = _target(spark, "cow_uuid")
+    target["table_properties"] = {f"write.{op}.mode": "copy-on-write" for op in ("merge", "update", "delete")}
+    for rows in ([(1, "a", 1.0), (2, "b", 2.0)], [(1, "a2", 1.0), (3, "c", 3.0)]):
+        df = spark.createDataFrame(rows, COLUMNS).withColumn("batch_uuid", F.expr("uuid()"))
+        df = df.persist(StorageLevel.MEMORY_AND_DISK)  # as the runner does
+        ready, hash_columns = writes.prepare_for_write(df, HASH)
+        writes.ensure_target(spark, target["identifier"], ready.schema, target)
+        result = writes.write(ready, HASH, target, hash_columns)
+        df.unpersist()
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    stored = {r.id: r for r in spark.table(target["identifier"]).collect()}
+    assert sorted(stored) == [1, 2, 3] and stored[1].name == "a2"
+    assert all(len(r.batch_uuid) == 36 for r in stored.values())
+
+
 def test_write_narrows_even_when_the_caller_did_not(spark):
     target = _target(spark, "not_narrowed")
     _classified_write(spark, [(i, "x", float(i)) for i in range(10)], HASH, target)
