@@ -3,7 +3,7 @@
 One aggregation per batch answers every question the merge modes ask about their keys: how many
 rows the batch has, rows with a NULL key, key values on several rows and, when the target already
 has data, which keys are new (insert), present with another row hash (update) or present with the
-same hash (unchanged). The guard runs before quality (reference §2.9: the key guard comes before
+same hash (unchanged). The guard runs before quality (the reference puts the key guard before
 quarantine); the write reuses the classification when quality kept every row, so a run shuffles
 the batch by key once instead of once for the guard and once for the diff.
 """
