@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pyspark.sql import functions as F
 
+from contractforge_runtime.frames import detached
 from contractforge_runtime.hashing import ROW_HASH, with_row_hash
 from contractforge_runtime.iceberg_tables import current_snapshot, table_exists
 
@@ -51,11 +52,7 @@ class KeyClassification:
         Handed over without their lineage: it holds source row ids (monotonically_increasing_id),
         and copy-on-write MERGE plans its source into a file filter that must be deterministic.
         """
-        from pyspark.sql import DataFrame
-
-        keys = self.per_key.where(F.col(ACTION) != UNCHANGED).select(*[_col(k) for k in self.keys])
-        spark = keys.sparkSession
-        return DataFrame(spark._jsparkSession.createDataFrame(keys._jdf.rdd(), keys._jdf.schema()), spark)
+        return detached(self.per_key.where(F.col(ACTION) != UNCHANGED).select(*[_col(k) for k in self.keys]))
 
     def changed_rows(self, df):
         """The batch narrowed to the rows MERGE has to see. Done before the row hash is added, so

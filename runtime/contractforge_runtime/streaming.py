@@ -151,12 +151,11 @@ def in_session(spark: Any, batch_df: Any) -> Any:
     SQLite-backed catalog, the two connection pools lock each other out. Re-binding the batch (same
     rows, same schema, no Python round trip) keeps every catalog operation in one session.
     """
-    from pyspark.sql import DataFrame
+    from contractforge_runtime.frames import detached
 
     if batch_df.sparkSession is spark:
         return batch_df
-    jdf = spark._jsparkSession.createDataFrame(batch_df._jdf.rdd(), batch_df._jdf.schema())
-    return DataFrame(jdf, spark)
+    return detached(batch_df, spark)
 
 
 def _as_outcome(value: Any, df: Any) -> BatchOutcome:

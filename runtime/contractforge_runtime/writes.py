@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import functions as F
 
+from contractforge_runtime.frames import detached
 from contractforge_runtime.hashing import with_row_hash
 from contractforge_runtime.iceberg_tables import (
     create_table,
@@ -158,12 +159,9 @@ def _without_nondeterministic_lineage(source):
     (a derived ``uuid()``, the key check's row ids): copy-on-write MERGE plans its source into a file
     filter too and refuses such a plan. The runner's batch is persisted, so both reads see the same
     rows; other sources would have their random values drawn when MERGE reads them."""
-    from pyspark.sql import DataFrame
-
     if source._jdf.queryExecution().analyzed().deterministic():
         return source
-    spark = source.sparkSession
-    return DataFrame(spark._jsparkSession.createDataFrame(source._jdf.rdd(), source._jdf.schema()), spark)
+    return detached(source)
 
 
 def _merge(
