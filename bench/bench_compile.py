@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from contractforge.compiling import plan_for
+from contractforge.api import plan_project
 from contractforge.render.build import CompileOptions, render_build
 from contractforge.render.inputs import load_module_files, load_runtime_files
 from contractforge.writer import write_tree
@@ -40,7 +40,7 @@ def measure(count: int, tmp: Path) -> dict[str, float]:
     _write_project()(root, count)
     out = tmp / f"build-{count}"
     start, cpu_start = time.perf_counter(), time.process_time()
-    plan = plan_for(root, "aws")
+    plan = plan_project(root, "aws")
     planned, cpu_planned = time.perf_counter(), time.process_time()
     tree = render_build(plan, CompileOptions(), load_module_files(), load_runtime_files())
     rendered, cpu_rendered = time.perf_counter(), time.process_time()

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from contractforge.api import load_project
-from contractforge.planner.project import plan_loaded_project
+from contractforge.planner import plan_loaded_project
 
 ENVIRONMENT = """\
 name: bench

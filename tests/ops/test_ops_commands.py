@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from contractforge.api import plan_project
+from contractforge.cli import run_aws
 from contractforge.cli.main import main
 from contractforge.errors import ContractForgeError
-from contractforge.ops import cli_run
 from contractforge.ops.aws import AwsSession
 from ops_plans import create_jobs
 
@@ -33,7 +33,7 @@ def _run_args(moto, *extra: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("path")
     parser.add_argument("--json", action="store_true")  # command_run (D1) owns --json; ours must not clash
-    cli_run.add_arguments(parser)
+    run_aws.add_arguments(parser)
     return parser.parse_args(
         [EXAMPLE, "--endpoint-url", moto.endpoint_url, "--poll-interval-seconds", "0.01", *extra]
     )
@@ -48,7 +48,7 @@ def _athena_queries(moto) -> list[str]:
 def test_run_waits_records_cost_and_prints_json(moto, applied, capsys):
     moto.set_glue_transition("manual", times=1)
 
-    code = cli_run.execute(_run_args(moto, "--wait", "--record-cost", "--json"))
+    code = run_aws.execute(_run_args(moto, "--wait", "--record-cost", "--json"))
 
     out = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -61,7 +61,7 @@ def test_run_waits_records_cost_and_prints_json(moto, applied, capsys):
 
 def test_run_rejects_steps_with_orchestration_and_cost_without_wait(moto, applied):
     with pytest.raises(ContractForgeError) as caught:
-        cli_run.execute(_run_args(moto, "--orchestration", "--steps", "bronze_orders", "--record-cost"))
+        run_aws.execute(_run_args(moto, "--orchestration", "--steps", "bronze_orders", "--record-cost"))
     text = caught.value.render()
     assert caught.value.exit_code == 2
     assert "--orchestration" in text and "--record-cost needs --wait" in text
@@ -305,7 +305,7 @@ def test_athena_query_failures_are_operator_errors():
 
 
 def test_run_reports_the_runs_even_when_cost_cannot_be_recorded(moto, applied, capsys):
-    code = cli_run.execute(
+    code = run_aws.execute(
         _run_args(moto, "--wait", "--record-cost", "--json", "--athena-workgroup", "missing")
     )
 

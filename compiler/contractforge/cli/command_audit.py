@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.ops.audit import AuditThresholds, parse_since, run_audit
-from contractforge.ops.cli_common import (
+from contractforge.cli.common import (
     add_athena_arguments,
     add_aws_arguments,
     add_local_arguments,
@@ -19,6 +18,7 @@ from contractforge.ops.cli_common import (
     print_json,
     project_from,
 )
+from contractforge.ops.audit import AuditThresholds, parse_since, run_audit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from contractforge.cli.common import add_project_arguments, print_json, project_from
 from contractforge.ops.cleanup_plan import cleanup_plan, cleanup_text
-from contractforge.ops.cli_common import add_project_arguments, print_json, project_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

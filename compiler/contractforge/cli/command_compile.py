@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from contractforge.compiling import compile_project
+    from contractforge.api import compile_project
 
     out = args.out or f"build/{args.env}"
     result = compile_project(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.ops.cli_common import (
+from contractforge.cli.common import (
     add_athena_arguments,
     add_aws_arguments,
     add_project_arguments,

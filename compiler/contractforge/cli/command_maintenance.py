@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.ops.audit import parse_since
-from contractforge.ops.cli_common import (
+from contractforge.cli.common import (
     add_athena_arguments,
     add_aws_arguments,
     add_local_arguments,
@@ -22,6 +21,7 @@ from contractforge.ops.cli_common import (
     print_json,
     project_from,
 )
+from contractforge.ops.audit import parse_since
 from contractforge.ops.compaction import run_compaction
 from contractforge.ops.maintenance import cost_report, run_retention
 

@@ -1,19 +1,12 @@
 """``contractforge run PROJECT``: ``--local`` runs on embedded Spark + Iceberg (this module);
-without it the run goes to AWS through ``contractforge.ops.cli_run`` (imported lazily)."""
+without it the run goes to AWS through ``contractforge.cli.run_aws``."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-
-def _aws_half():
-    try:
-        from contractforge.ops import cli_run
-    except ImportError as exc:
-        return None, exc
-    return cli_run, None
+from contractforge.cli import run_aws
 
 
 def register(subparsers) -> None:
@@ -38,23 +31,13 @@ def register(subparsers) -> None:
         help="steps with expected_result: failed that fail count as EXPECTED_FAILURE (always so with --local)",
     )
     parser.add_argument("--json", action="store_true", help="print the step results as JSON on stdout")
-    cli_run, _ = _aws_half()
-    if cli_run is not None:
-        cli_run.add_arguments(parser)  # skips options defined above
+    run_aws.add_arguments(parser)  # skips options defined above
     parser.set_defaults(func=execute)
 
 
 def execute(args: argparse.Namespace) -> int:
     if not args.local:
-        cli_run, error = _aws_half()
-        if cli_run is None:
-            print(
-                f"error: AWS runs need contractforge.ops.cli_run, which is not available ({error}); "
-                "use --local to run on this machine",
-                file=sys.stderr,
-            )
-            return 2
-        return cli_run.execute(args)
+        return run_aws.execute(args)
     from contractforge.local.runner import run_project_locally
 
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None

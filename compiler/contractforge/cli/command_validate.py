@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+from contractforge.api import ValidationReport, validate_path
 from contractforge.errors import ContractForgeError, Problem
-from contractforge.loader.validate_paths import ValidationReport, validate_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

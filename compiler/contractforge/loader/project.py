@@ -230,8 +230,9 @@ def _load_environment(
     return environment, path
 
 
-def load_project(path: str | Path, env: str = "aws") -> LoadedProject:
-    """Load and validate a project for one environment key (see module docstring)."""
+def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
+    """Load and validate the project whose project.yaml is ``path`` (or sits in directory ``path``)
+    for one environment key (see module docstring)."""
     given = Path(path)
     project_file = find_project_file(given)
     if project_file is None:

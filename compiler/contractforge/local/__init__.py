@@ -1,1 +1,6 @@
-"""Local embedded execution: Spark + Iceberg session (with the Jackson shim), s3:// mapping, run --local."""
+"""Local embedded execution: a ``ProjectPlan`` run on this machine.
+
+Takes a project path (planned through ``contractforge.api``); returns one outcome per step.
+Provides the Spark + Iceberg session (with the Jackson shim), the s3:// → local directory
+mapping and ``run --local`` (``local.runner.run_project_locally``), on ``contractforge_runtime``.
+"""

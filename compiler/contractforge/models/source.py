@@ -15,69 +15,7 @@ from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, mode
 from pydantic_core import PydanticCustomError
 
 from contractforge.models.base import NameList, OptStr, StrictModel, scalar_or_model
-
-# Source types known to the original (ref §1.11.2); the model accepts any type string, semantic
-# validation (A2) decides what each type needs.
-FILE_FORMATS = ("avro", "csv", "delta", "json", "jsonl", "ndjson", "orc", "parquet", "text", "xml")
-JDBC_TYPES = frozenset(
-    {
-        "jdbc",
-        "postgres",
-        "postgresql",
-        "mysql",
-        "mariadb",
-        "sqlserver",
-        "oracle",
-        "redshift",
-        "db2",
-        "snowflake_jdbc",
-        "bigquery_jdbc",
-    }
-)
-KNOWN_SOURCE_TYPES = (
-    "table",
-    "delta_table",
-    "iceberg_table",
-    "view",
-    "sql",
-    *FILE_FORMATS,
-    "s3",
-    "adls",
-    "azure_blob",
-    "gcs",
-    "blob",
-    "object_storage",
-    "incremental_files",
-    "http_file",
-    "http_csv",
-    "http_json",
-    "http_text",
-    "rest_api",
-    "api",
-    "http_api",
-    "jdbc",
-    "postgres",
-    "mysql",
-    "mariadb",
-    "sqlserver",
-    "oracle",
-    "redshift",
-    "db2",
-    "snowflake_jdbc",
-    "bigquery_jdbc",
-    "kafka_bounded",
-    "eventhubs_bounded",
-    "kafka_available_now",
-    "eventhubs_available_now",
-    "delta_share",
-    "custom_transform",
-    "native_passthrough",
-    "connection",
-    "connector",
-    "autoloader",
-    "cloudfiles",
-    "cloud_files",
-)
+from contractforge.models.source_types import FAMILY_OF
 
 PositiveInt = Annotated[int, Field(gt=0)]
 StrOrMap = Union[str, dict[str, Any]]  # noqa: UP007
@@ -226,7 +164,7 @@ class ConnectorSource(_SourceMaps):
 
     @model_validator(mode="after")
     def _jdbc_table_or_query(self) -> ConnectorSource:
-        if self.connector in JDBC_TYPES and self.table and self.query:
+        if FAMILY_OF.get(self.connector or "") == "jdbc" and self.table and self.query:
             raise PydanticCustomError(
                 "jdbc_table_query", "declare either `table` or `query` for JDBC, not both"
             )

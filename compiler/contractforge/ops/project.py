@@ -9,13 +9,6 @@ from contractforge.errors import ContractForgeError, Problem
 from contractforge.project_plan import ProjectPlan, StepPlan
 
 
-def load_project(path: str, env: str = "aws") -> ProjectPlan:
-    """Plan the project at ``path`` for environment ``env`` (``contractforge.api.plan_project``)."""
-    from contractforge.api import plan_project  # imported late: the planner is heavy
-
-    return plan_project(path, env=env)
-
-
 def select_steps(plan: ProjectPlan, names: str | list[str] | None) -> list[StepPlan]:
     """Steps named in ``--steps a,b`` (project order), or every step; unknown names are an error."""
     if not names:

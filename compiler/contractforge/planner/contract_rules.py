@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from contractforge.models import source_types as cat
 from contractforge.planner.diagnostics import diagnostic
 from contractforge.planner.read_kind import ReadKind, is_non_s3_storage, read_kind
 from contractforge.project_plan import Diagnostic
-from contractforge.validation import source_catalogue as cat
 
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 HISTORICAL, SNAPSHOT = "scd2_historical", "snapshot_soft_delete"

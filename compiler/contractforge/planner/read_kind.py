@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contractforge.validation import source_catalogue as cat
+from contractforge.models import source_types as cat
 
 NON_S3_STORAGE = ("adls", "azure_blob", "gcs", "blob")
 

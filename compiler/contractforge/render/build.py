@@ -10,10 +10,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import contractforge.render.ddl as ddl
+import contractforge.render.dqdl as dqdl
+import contractforge.render.iam as iam
+import contractforge.render.layout as layout
+import contractforge.render.performance as performance
+import contractforge.render.runtime_package as runtime_package
+import contractforge.render.step_functions as step_functions
 from contractforge import naming
 from contractforge.errors import ContractForgeError
 from contractforge.project_plan import ProjectPlan, StepPlan
-from contractforge.render import ddl, dqdl, iam, layout, performance, runtime_package, step_functions
 from contractforge.render.canonical import canonical_json, compact_json, sha256_hex, text_bytes
 from contractforge.render.endpoints import endpoints_override
 from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES, render_manifest

@@ -13,7 +13,8 @@ from typing import Any
 
 from contractforge_runtime.secrets import PLACEHOLDER
 
-from contractforge.validation import source_catalogue as cat
+from contractforge.models import source_types as cat
+from contractforge.models.order_by import parse_order_by
 from contractforge.validation.credentials import check_source_credentials
 from contractforge.validation.locate import PathKey, Problems, Where, closest, nowhere
 from contractforge.validation.source_rules import check_source
@@ -46,8 +47,6 @@ def validate_contract(contract: dict[str, Any], where: Where = nowhere) -> list:
 
 def _check_transform(problems: Problems, contract: dict[str, Any]) -> None:
     """What the runtime would otherwise trip over: unreadable order_by, unknown schema_ref."""
-    from contractforge.runplan.steps import parse_order_by  # one parser for validation and plans
-
     transform = contract.get("transform") or {}
     order_by = (transform.get("deduplicate") or {}).get("order_by")
     if isinstance(order_by, str):

@@ -7,7 +7,7 @@ from typing import Any
 
 from contractforge_runtime.secrets import PLACEHOLDER
 
-from contractforge.validation import source_catalogue as cat
+from contractforge.models import source_types as cat
 from contractforge.validation.locate import PathKey, Problems, closest
 
 SRC: PathKey = ("source",)

@@ -6,7 +6,7 @@ import difflib
 import shutil
 from pathlib import Path
 
-from contractforge.compiling import plan_for
+from contractforge.api import plan_project
 from contractforge.render.build import CompileOptions, render_build
 from contractforge.render.inputs import load_module_files
 
@@ -22,7 +22,7 @@ EXCLUDED_SUFFIXES = (".zip",)
 
 
 def compile_tree(project_dir: Path, options: CompileOptions | None = None) -> dict[str, bytes]:
-    plan = plan_for(project_dir, "aws")
+    plan = plan_project(project_dir, "aws")
     return render_build(plan, options or CompileOptions(), load_module_files(), FIXED_RUNTIME).files
 
 

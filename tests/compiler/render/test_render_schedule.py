@@ -124,13 +124,13 @@ def test_errors_name_the_given_project_file() -> None:
 
 
 def test_compile_of_a_project_with_an_invalid_schedule_exits_2(tmp_path, capsys, monkeypatch) -> None:
-    import contractforge.compiling as compiling
+    import contractforge.api as api
     from contractforge.cli.main import main
 
     from tests.compiler.render.plans import project, step
 
     plan = project(step("a"), schedule=ScheduleSettings("0 6 * * MONDAY", "UTC", True, None, "demo-schedule"))
-    monkeypatch.setattr(compiling, "plan_for", lambda path, env: plan)  # the planner is not under test
+    monkeypatch.setattr(api, "plan_project", lambda path, env: plan)  # the planner is not under test
     assert main(["compile", "demo", "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
     assert "demo/project.yaml: schedule.cron:" in error and "MONDAY" in error

@@ -161,7 +161,7 @@ def test_pre_commit_hook_runs_compile_check(compiled: Path) -> None:
 def test_blocked_steps_stop_the_compile(tmp_path: Path, capsys, monkeypatch) -> None:
     import dataclasses
 
-    import contractforge.compiling as compiling
+    import contractforge.api as api
     from contractforge.project_plan import UNSUPPORTED, Diagnostic
 
     from tests.compiler.render.plans import project, step
@@ -172,7 +172,7 @@ def test_blocked_steps_stop_the_compile(tmp_path: Path, capsys, monkeypatch) -> 
         run_plan=None,
         diagnostics=(Diagnostic("MERGE_KEYS_REQUIRED", "blocker", "upsert needs merge_keys", "c/b.yaml"),),
     )
-    monkeypatch.setattr(compiling, "plan_for", lambda path, env: project(step("a"), blocked))
+    monkeypatch.setattr(api, "plan_project", lambda path, env: project(step("a"), blocked))
     assert main(["compile", "demo", "--out", str(tmp_path / "out")]) == 1
     error = capsys.readouterr().err
     assert (

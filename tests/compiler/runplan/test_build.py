@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from contractforge.api import plan_project
-from contractforge.runplan.steps import parse_order_by
+from contractforge.models.order_by import parse_order_by
 
 from tests.compiler.project_factory import csv_contract, write_project
 
@@ -167,7 +167,7 @@ def test_evidence_database_fallback_is_shared(tmp_path):
     ],
 )
 def test_catalog_tables_are_qualified(table, expected):
-    from contractforge.runplan.source import qualify_table
+    from contractforge.planner.runplan.source import qualify_table
 
     assert qualify_table(table, "cf_test_bronze") == expected
 

@@ -34,7 +34,7 @@ class FakeSecrets:
 
 
 def test_every_runnable_family_has_a_runtime_reader():
-    from contractforge.validation.source_catalogue import FAMILY_OF
+    from contractforge.models.source_types import FAMILY_OF
 
     runnable = {
         "files",

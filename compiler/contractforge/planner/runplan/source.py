@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from contractforge import naming
+from contractforge.models import source_types as cat
 from contractforge.planner.read_kind import ReadKind
-from contractforge.validation import source_catalogue as cat
 
 RefResolver = Callable[[str, str, str | None, str | None, tuple], str]  # layer, table, schema, catalog, path
 JDBC_DRIVERS = {

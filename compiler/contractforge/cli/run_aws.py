@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from contractforge.errors import ContractForgeError, Problem
-from contractforge.ops.cli_common import (
+from contractforge.cli.common import (
     add_athena_arguments,
     add_aws_arguments,
     add_option,
@@ -22,6 +21,7 @@ from contractforge.ops.cli_common import (
     session_from,
     stderr_line,
 )
+from contractforge.errors import ContractForgeError, Problem
 from contractforge.ops.cost_recording import FinishedRun, record_cost
 from contractforge.ops.direct_run import RunOptions, run_direct
 from contractforge.ops.orchestrated_run import run_orchestrated

@@ -17,10 +17,10 @@ from contractforge_runtime.secrets import placeholders_in
 from contractforge import __version__, naming
 from contractforge.models.base import split_list
 from contractforge.planner.read_kind import ReadKind
+from contractforge.planner.runplan.source import build_source, option_text
+from contractforge.planner.runplan.steps import build_preparation, build_quality
 from contractforge.planner.table_refs import TargetInfo
 from contractforge.project_plan import GlueJobSettings
-from contractforge.runplan.source import build_source, option_text
-from contractforge.runplan.steps import build_preparation, build_quality
 
 PLAN_KIND = "contractforge.aws.run_plan"
 PLAN_VERSION = 1

@@ -1,5 +1,5 @@
-"""What ``contractforge validate PATH`` checks for each kind of path (kept out of the CLI module
-so tests and other commands can reuse it)."""
+"""What ``contractforge validate PATH`` checks for each kind of path: both validation depths
+(the loader's model validation, then this stage's semantic checks)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from pathlib import Path
 from contractforge.errors import ContractForgeError, Problem
 from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.errors import SourceLocator, validate
-from contractforge.loader.project import find_project_file, load_project
+from contractforge.loader.from_path import load_contract, load_project
+from contractforge.loader.project import find_project_file
 from contractforge.loader.yaml_source import load_mapping
 from contractforge.models import ConnectionFile
 from contractforge.project_plan import Diagnostic
+from contractforge.validation.project_semantics import validate_project
+from contractforge.validation.semantic import validate_contract
 
 
 @dataclass
@@ -24,11 +27,7 @@ class ValidationReport:
 
 
 def _semantic_problems(bundle) -> list[Problem]:
-    """Second validation depth (validation.semantic, owned by the planner side) when available."""
-    try:
-        from contractforge.validation.semantic import validate_contract
-    except ImportError:  # pragma: no cover - the package is always shipped together
-        return []
+    """Second validation depth of one contract (``validation.semantic``)."""
     mapping = bundle.contract.model_dump(mode="json", by_alias=True, exclude_none=True)
     return list(validate_contract(mapping, bundle.where))
 
@@ -43,8 +42,6 @@ def _collect(report: ValidationReport, action) -> None:
 def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> ValidationReport:
     """Validate what ``path`` is; ``kind`` (contract | environment | connection) overrides the guess
     for a single file."""
-    from contractforge.api import load_contract  # api imports this package
-
     if not path.exists() and not any(path.parent.glob(f"{path.name}.ingestion.*")):
         raise ContractForgeError.single("file not found", file=display_path(path), code="FILE_NOT_FOUND")
     if kind is None and find_project_file(path) is not None:
@@ -57,8 +54,6 @@ def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> Vali
             report.checked.extend(display_path(s.bundle.path) for s in loaded.loaded_steps)
             # Same second depth as `plan` (environment, schedule, contracts, refs) so the two
             # commands refuse exactly the same inputs.
-            from contractforge.validation.project_semantics import validate_project
-
             report.problems.extend(validate_project(loaded))
 
         _collect(report, project)
@@ -73,7 +68,7 @@ def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> Vali
                 code="CONTRACT_NOT_FOUND",
             )
         for contract in contracts:
-            _collect(report, lambda c=contract: _contract(report, c, load_contract))
+            _collect(report, lambda c=contract: _contract(report, c))
         return report
     name = path.name
     if kind == "environment" or (kind is None and ".environment." in name):
@@ -85,11 +80,11 @@ def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> Vali
         _collect(report, lambda: _single(path, ConnectionFile))
         return report
     report = ValidationReport(kind="contract")
-    _collect(report, lambda: _contract(report, path, load_contract))
+    _collect(report, lambda: _contract(report, path))
     return report
 
 
-def _contract(report: ValidationReport, path: Path, load_contract) -> None:
+def _contract(report: ValidationReport, path: Path) -> None:
     bundle = load_contract(path)
     report.warnings.extend(bundle.warnings)
     report.problems.extend(_semantic_problems(bundle))

@@ -6,41 +6,14 @@ spelling; quality turns ``quality_rules`` into an ordered list of rules with def
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from contractforge.models.base import split_list
-
-_ORDER_CLAUSE = re.compile(
-    r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(asc|desc)?\s*(?:nulls\s+(first|last))?\s*$", re.I
-)
+from contractforge.models.order_by import parse_order_by
 
 
 def _names(value: Any) -> list[str]:
     return [str(v) for v in split_list(value) or ()]
-
-
-def parse_order_by(value: Any) -> list[dict[str, Any]]:
-    """``"a desc nulls last, b"`` or a list of mappings → ``[{column, direction, nulls}]``."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        items = []
-        for clause in value.split(","):
-            match = _ORDER_CLAUSE.match(clause)
-            if not match:
-                raise ValueError(
-                    f"cannot read order_by clause '{clause.strip()}' (expected: col [ASC|DESC] [NULLS FIRST|LAST])"
-                )
-            column, direction, nulls = match.groups()
-            items.append({"column": column, "direction": (direction or "desc").lower(),
-                          "nulls": nulls.lower() if nulls else None})  # fmt: skip
-        return items
-    return [
-        {"column": item["column"], "direction": str(item.get("direction") or "desc").lower(),
-         "nulls": str(item["nulls"]).lower() if item.get("nulls") else None}
-        for item in value
-    ]  # fmt: skip
 
 
 def build_preparation(contract: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,9 @@ import json
 import sys
 from typing import Any
 
+from contractforge.api import plan_project
 from contractforge.ops.aws import AwsSession
-from contractforge.ops.project import athena_settings, load_project
+from contractforge.ops.project import athena_settings
 from contractforge.ops.sql_backends import AthenaBackend
 from contractforge.project_plan import ProjectPlan
 
@@ -47,7 +48,7 @@ def add_athena_arguments(parser: argparse.ArgumentParser) -> None:
 
 def project_from(args: argparse.Namespace) -> ProjectPlan:
     path = getattr(args, "path", None) or getattr(args, "project", None)
-    return load_project(path, getattr(args, "env", None) or "aws")
+    return plan_project(path, getattr(args, "env", None) or "aws")
 
 
 def session_from(args: argparse.Namespace, plan: ProjectPlan) -> AwsSession:
