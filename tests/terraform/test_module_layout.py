@@ -14,18 +14,6 @@ pytest.importorskip("hcl2")
 REQUIRED_FILES = {"main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"}
 
 
-def test_the_seven_modules_exist() -> None:
-    assert MODULE_NAMES == [
-        "artifacts",
-        "catalog",
-        "glue_job",
-        "glue_role",
-        "lakeformation",
-        "orchestration",
-        "schedule",
-    ]
-
-
 @pytest.mark.parametrize("module", MODULE_NAMES)
 def test_module_has_the_standard_files(module: str) -> None:
     present = {p.name for p in (MODULES_DIR / module).iterdir() if p.is_file()}

@@ -7,6 +7,7 @@ files (both loaded by the caller); the writer decides what to do with the tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,6 @@ MANIFEST_PATH = "artifacts/manifest.json"
 MANIFEST_KEY = "manifest.json"
 POLICY_FILE = "iam_policy.json"  # a templatefile() template: ${account_id}/${region}/${artifact_bucket}
 STATE_MACHINE_PATH = "artifacts/orchestration/state_machine.asl.json"
-MODULE_NAMES = ("artifacts", "catalog", "glue_job", "glue_role", "lakeformation", "orchestration", "schedule")
 VENDORED = "vendored"
 GIT_SOURCE = re.compile(r"^git::[^?]+\?ref=[A-Za-z0-9._/-]+$")
 ROLE_NAME_MAX = 64
@@ -88,7 +88,7 @@ def render_build(
             steps=tuple(deployments),
             state_machine_path=STATE_MACHINE_PATH,
             schedule=schedule,
-            module_sources=_module_sources(options.module_source),
+            module_source=_module_source(options.module_source),
             lake_formation=_lake_formation_requested(plan),
             step_functions_type=_step_functions_type(plan),
             region=build.region,
@@ -256,9 +256,11 @@ def _role_names(plan: ProjectPlan) -> dict[str, str]:
     }
 
 
-def _module_sources(module_source: str) -> dict[str, str]:
+def _module_source(module_source: str) -> Callable[[str], str]:
+    """Module name → its ``source`` in main.tf.json. The modules are the folders of
+    terraform/modules/: vendored ones are copied from there (``_add_vendored_modules``)."""
     if module_source == VENDORED:
-        return {name: f"./{MODULES_DIR}/{name}" for name in MODULE_NAMES}
+        return lambda name: f"./{MODULES_DIR}/{name}"
     if not GIT_SOURCE.match(module_source):
         raise ContractForgeError.single(
             f"--module-source {module_source!r} must be 'vendored' or a pinned git source",
@@ -266,7 +268,7 @@ def _module_sources(module_source: str) -> dict[str, str]:
             suggestion="e.g. git::https://github.com/acme/contractforge.git?ref=v0.1.0",
         )
     base, query = module_source.split("?", 1)
-    return {name: f"{base}//terraform/modules/{name}?{query}" for name in MODULE_NAMES}
+    return lambda name: f"{base}//terraform/modules/{name}?{query}"
 
 
 def _used_modules(main: dict[str, Any]) -> set[str]:

@@ -19,6 +19,7 @@ bucket (no ``artifacts.uri``) and the region (no ``parameters.aws.region``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,7 @@ class RootInputs:
     steps: tuple[StepDeployment, ...]
     state_machine_path: str  # build-tree path of the ASL definition (deployed as reviewed)
     schedule: ScheduleDefinition | None
-    module_sources: dict[str, str]
+    module_source: Callable[[str], str]  # module name → source (vendored path or pinned git URL)
     lake_formation: bool
     step_functions_type: str
     region: str  # literal or REGION_TOKEN
@@ -188,10 +189,10 @@ GLUE_JOB_ARGUMENTS = (
 
 
 def _modules(inputs: RootInputs) -> dict[str, Any]:
-    plan, sources = inputs.plan, inputs.module_sources
+    plan, source = inputs.plan, inputs.module_source
     modules: dict[str, Any] = {
         "artifacts": {
-            "source": sources["artifacts"],
+            "source": source("artifacts"),
             "bucket": _value(inputs.artifact_bucket),
             "key_prefix": escape(inputs.artifact_prefix),
             "artifacts": {
@@ -200,7 +201,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
             },
         },
         "catalog": {
-            "source": sources["catalog"],
+            "source": source("catalog"),
             "databases": _databases(inputs),
             "warehouse_uri": escape(_directory(plan.warehouse)),
         },
@@ -208,7 +209,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
     roles = {s.step.name: s for s in inputs.steps if s.role_name is not None}
     if roles:
         modules["glue_roles"] = {
-            "source": sources["glue_role"],
+            "source": source("glue_role"),
             "for_each": {
                 escape(name): {
                     "name": escape(s.role_name or ""),
@@ -221,21 +222,21 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
             "policy_json": ref("templatefile(each.value.policy_template, local.policy_variables)"),
         }
     if inputs.steps:
-        job_module: dict[str, Any] = {"source": sources["glue_job"], "for_each": ref("local.glue_jobs")}
+        job_module: dict[str, Any] = {"source": source("glue_job"), "for_each": ref("local.glue_jobs")}
         job_module.update({argument: ref(f"each.value.{argument}") for argument in GLUE_JOB_ARGUMENTS})
         job_module["depends_on"] = ["module.artifacts", "module.catalog"]
         modules["glue_jobs"] = job_module
         modules["orchestration"] = {
-            "source": sources["orchestration"],
+            "source": source("orchestration"),
             "name": escape(plan.state_machine_name),
             "definition": ref(f'file("${{path.root}}/{escape(inputs.state_machine_path)}")'),
             "type": escape(inputs.step_functions_type),
             "glue_job_arns": ref("[for job in module.glue_jobs : job.job_arn]"),
         }
     if inputs.schedule is not None and inputs.steps:
-        modules["schedule"] = _schedule_module(inputs.schedule, sources["schedule"], plan.name)
+        modules["schedule"] = _schedule_module(inputs.schedule, source("schedule"), plan.name)
     if inputs.lake_formation and inputs.steps:
-        modules.update(_lakeformation_modules(inputs, sources["lakeformation"]))
+        modules.update(_lakeformation_modules(inputs, source("lakeformation")))
     return modules
 
 

@@ -81,6 +81,8 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
         "artifacts", "catalog", "glue_roles", "glue_jobs", "orchestration", "schedule", "lakeformation",
         "lakeformation_reads",
     }  # fmt: skip
+    modules = sorted(p.name for p in (REPO_ROOT / "terraform" / "modules").iterdir() if p.is_dir())
+    assert sorted({call["source"].rsplit("/", 1)[1] for call in root["module"].values()}) == modules
     assert set(root["variable"]) == {"artifact_bucket", "region"}
     assert root["provider"]["aws"]["region"] == "${var.region}"
     assert root["module"]["artifacts"]["bucket"] == "${var.artifact_bucket}"
