@@ -6,7 +6,16 @@ Every error raised for bad *input* derives from ``ContractForgeError``; the CLI 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """A field path as users write it: ``("execution_order", 0, "name")`` → ``execution_order[0].name``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 from contractforge.api import plan_project
 from contractforge.cli import run_aws
-from contractforge.cli.main import main
+from contractforge.cli.main import build_parser, main
 from contractforge.errors import ContractForgeError
 from contractforge.ops.aws import AwsSession
 from ops_plans import create_jobs
@@ -30,12 +30,9 @@ def applied(moto):
 
 
 def _run_args(moto, *extra: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("path")
-    parser.add_argument("--json", action="store_true")  # command_run (D1) owns --json; ours must not clash
-    run_aws.add_arguments(parser)
-    return parser.parse_args(
-        [EXAMPLE, "--endpoint-url", moto.endpoint_url, "--poll-interval-seconds", "0.01", *extra]
+    """The arguments of ``contractforge run EXAMPLE …`` as the real CLI parser reads them."""
+    return build_parser().parse_args(
+        ["run", EXAMPLE, "--endpoint-url", moto.endpoint_url, "--poll-interval-seconds", "0.01", *extra]
     )
 
 

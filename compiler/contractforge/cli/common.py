@@ -14,36 +14,28 @@ from contractforge.ops.sql_backends import AthenaBackend
 from contractforge.project_plan import ProjectPlan
 
 
-def add_option(parser: argparse.ArgumentParser, *flags: str, **kwargs: Any) -> None:
-    """``add_argument`` unless one of ``flags`` is already defined (e.g. by a co-owned command)."""
-    if any(flag in parser._option_string_actions for flag in flags):
-        return
-    parser.add_argument(*flags, **kwargs)
-
-
 def add_project_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PROJECT", help="project directory or project.yaml")
-    add_option(parser, "--env", default="aws", help="environment key of project.yaml (default: aws)")
-    add_option(parser, "--json", action="store_true", help="print the result as JSON on stdout")
+    parser.add_argument("--env", default="aws", help="environment key of project.yaml (default: aws)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
 
 
 def add_aws_arguments(parser: argparse.ArgumentParser) -> None:
-    add_option(parser, "--region", help="AWS region (default: the environment's region)")
-    add_option(parser, "--endpoint-url", help="AWS endpoint override, e.g. a moto server (default: AWS)")
-    add_option(parser, "--profile", help="AWS named profile")
+    parser.add_argument("--region", help="AWS region (default: the environment's region)")
+    parser.add_argument("--endpoint-url", help="AWS endpoint override, e.g. a moto server (default: AWS)")
+    parser.add_argument("--profile", help="AWS named profile")
 
 
 def add_athena_arguments(parser: argparse.ArgumentParser) -> None:
-    add_option(
-        parser,
+    parser.add_argument(
         "--athena-output-location",
         help="s3:// URI for Athena results "
         "(default: parameters.aws.athena.output_location, else <artifacts uri>athena-results/)",
     )
-    add_option(
-        parser, "--athena-workgroup", help="Athena workgroup (default: the environment's, else primary)"
+    parser.add_argument(
+        "--athena-workgroup", help="Athena workgroup (default: the environment's, else primary)"
     )
-    add_option(parser, "--database", help="evidence database (default: the project's evidence database)")
+    parser.add_argument("--database", help="evidence database (default: the project's evidence database)")
 
 
 def project_from(args: argparse.Namespace) -> ProjectPlan:
@@ -70,9 +62,9 @@ def athena_from(args: argparse.Namespace, plan: ProjectPlan, session: AwsSession
 
 
 def add_local_arguments(parser: argparse.ArgumentParser) -> None:
-    add_option(parser, "--local", action="store_true", help="use the local evidence written by run --local")
-    add_option(
-        parser, "--home", default=".contractforge", help="local home with --local (default .contractforge/)"
+    parser.add_argument("--local", action="store_true", help="use the local evidence written by run --local")
+    parser.add_argument(
+        "--home", default=".contractforge", help="local home with --local (default .contractforge/)"
     )
 
 

@@ -1,9 +1,9 @@
-"""The non-local half of ``contractforge run``: ``command_run`` (D1) delegates here.
+"""The AWS half of ``contractforge run`` (``command_run`` delegates here without ``--local``).
 
-``add_arguments(parser)`` adds the AWS options and skips any option string the parser already
-has (``--json`` belongs to command_run); ``execute(args) -> int`` runs the project directly or
-through Step Functions, prints progress on stderr and a summary on stdout (or JSON with --json),
-optionally records cost, and returns 1 on any unexpected result.
+``add_arguments(parser)`` adds the AWS-only options to the ``run`` parser (``command_run`` owns
+the shared ones: path, --env, --steps, --accept-expected-failures, --json). ``execute(args) -> int``
+runs the project directly or through Step Functions, prints progress on stderr and a summary on
+stdout (or JSON with --json), optionally records cost, and returns 1 on any unexpected result.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import time
 from contractforge.cli.common import (
     add_athena_arguments,
     add_aws_arguments,
-    add_option,
     athena_from,
     print_json,
     project_from,
@@ -29,37 +28,25 @@ from contractforge.ops.project import require_runnable, select_steps
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_option(parser, "--env", default="aws", help="environment key of project.yaml (default: aws)")
-    add_option(parser, "--wait", action="store_true", help="wait for the runs and gate dependants on them")
-    add_option(parser, "--steps", help="comma-separated step names to run (default: every step)")
-    add_option(
-        parser,
-        "--accept-expected-failures",
-        action="store_true",
-        help="steps with expected_result: failed that fail count as EXPECTED_FAILURE",
-    )
-    add_option(
-        parser,
+    parser.add_argument("--wait", action="store_true", help="wait for the runs and gate dependants on them")
+    parser.add_argument(
         "--orchestration",
         action="store_true",
         help="start the project's Step Functions state machine instead of the jobs directly",
     )
-    add_option(
-        parser,
+    parser.add_argument(
         "--execution-key",
         help="with --orchestration: names the execution (default: the UTC date), so a repeat attaches",
     )
-    add_option(
-        parser, "--max-wait-seconds", type=float, default=3600.0, help="give up waiting after this (3600)"
+    parser.add_argument(
+        "--max-wait-seconds", type=float, default=3600.0, help="give up waiting after this (3600)"
     )
-    add_option(parser, "--poll-interval-seconds", type=float, default=30.0, help="poll interval (30)")
-    add_option(
-        parser,
+    parser.add_argument("--poll-interval-seconds", type=float, default=30.0, help="poll interval (30)")
+    parser.add_argument(
         "--record-cost",
         action="store_true",
         help="after waiting, record ctrl_ingestion_cost rows for the finished runs (Athena)",
     )
-    add_option(parser, "--json", action="store_true", help="print the summary as JSON on stdout")
     add_aws_arguments(parser)
     add_athena_arguments(parser)
 

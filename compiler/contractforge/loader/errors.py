@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel, ValidationError
 
-from contractforge.errors import ContractForgeError, Problem
+from contractforge.errors import ContractForgeError, Problem, dotted
 from contractforge.loader.yaml_source import PathKey, SourceMap
 from contractforge.models.base import is_union_tag
-
-
-def dotted(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 @dataclass
@@ -69,6 +61,13 @@ class SourceLocator:
         hit = smap.locate(inner, prefer_key)
         line, column = hit if hit else (None, None)
         return smap.file, line, column, inner
+
+    def problem(
+        self, path: PathKey, message: str, suggestion: str | None = None, code: str | None = None
+    ) -> Problem:
+        """A ``Problem`` located at ``path`` (file, line, column and the field path in that file)."""
+        file, line, column, inner = self.locate(path)
+        return Problem(message, file, line, column, dotted(inner) or None, suggestion, code)
 
 
 # ---------------------------------------------------------------- model lookup (error paths only)

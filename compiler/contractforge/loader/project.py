@@ -23,6 +23,7 @@ from contractforge.loader.bundle import (
 )
 from contractforge.loader.errors import SourceLocator, validate
 from contractforge.loader.refs import ResolvedRef, TargetEntry, find_table_refs, resolve_ref, target_entry
+from contractforge.loader.step_graph import check_step_graph
 from contractforge.loader.yaml_source import load_mapping
 from contractforge.models import Environment, IngestionContract, Project
 from contractforge.project_plan import Diagnostic
@@ -95,78 +96,6 @@ def find_project_above(path: Path) -> Path | None:
     return None
 
 
-def _problem(
-    locator: SourceLocator, path: tuple, message: str, suggestion: str | None = None, code: str | None = None
-) -> Problem:
-    file, line, column, inner = locator.locate(path)
-    field_name = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in inner).replace(".[", "[")
-    return Problem(message, file, line, column, field_name or None, suggestion, code)
-
-
-def _check_graph(project: Project, locator: SourceLocator) -> None:
-    names = [s.name for s in project.execution_order]
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for index, name in enumerate(names):
-        if name in seen:
-            problems.append(
-                _problem(
-                    locator,
-                    ("execution_order", index, "name"),
-                    f"step name '{name}' is used twice",
-                    code="DUPLICATE_STEP",
-                )
-            )
-        seen.add(name)
-    for index, step in enumerate(project.execution_order):
-        for dep in step.depends_on:
-            if dep not in seen:
-                close = difflib.get_close_matches(dep, names, n=1, cutoff=0.6)
-                problems.append(
-                    _problem(
-                        locator,
-                        ("execution_order", index, "depends_on"),
-                        f"depends on unknown step '{dep}'",
-                        close[0] if close else None,
-                        "UNKNOWN_DEPENDENCY",
-                    )
-                )
-    if problems:
-        raise ContractForgeError(problems)
-    graph = {s.name: s.depends_on for s in project.execution_order}
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-
-    def visit(name: str, stack: list[str]) -> list[str] | None:
-        state[name] = 1
-        stack.append(name)
-        for dep in graph[name]:
-            if state.get(dep) == 1:
-                return stack[stack.index(dep) :] + [dep]
-            if dep not in state:
-                cycle = visit(dep, stack)
-                if cycle:
-                    return cycle
-        stack.pop()
-        state[name] = 2
-        return None
-
-    for name in names:
-        if name not in state:
-            cycle = visit(name, [])
-            if cycle:
-                first = names.index(cycle[0])
-                raise ContractForgeError(
-                    [
-                        _problem(
-                            locator,
-                            ("execution_order", first, "depends_on"),
-                            "dependency cycle: " + " -> ".join(cycle),
-                            code="DEPENDENCY_CYCLE",
-                        )
-                    ]
-                )
-
-
 def _unknown_key_warnings(data: dict, project_file: str, smap) -> list[Diagnostic]:
     known = [info.alias or name for name, info in Project.model_fields.items()]
     warnings = []
@@ -205,9 +134,7 @@ def _load_environment(
         close = difflib.get_close_matches(env, list(project.environments), n=1, cutoff=0.5)
         raise ContractForgeError(
             [
-                _problem(
-                    locator,
-                    ("environments",),
+                locator.problem(("environments",),
                     f"no environment '{env}'; declared: {', '.join(sorted(project.environments))}",
                     close[0] if close else None,
                     "UNKNOWN_ENVIRONMENT",
@@ -218,9 +145,7 @@ def _load_environment(
     if not path.is_file():
         raise ContractForgeError(
             [
-                _problem(
-                    locator,
-                    ("environments", env),
+                locator.problem(("environments", env),
                     f"environment file not found: {project.environments[env]}",
                     code="FILE_NOT_FOUND",
                 )
@@ -244,7 +169,7 @@ def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
     locator = SourceLocator.single(document.source_map)
     project = validate(Project, document.data, locator)
     warnings = _unknown_key_warnings(document.data, display_path(project_file), document.source_map)
-    _check_graph(project, locator)
+    check_step_graph(project, locator)
     environment, environment_path = _load_environment(project, root, env, locator, warnings)
 
     context = ProjectContext(
@@ -272,9 +197,7 @@ def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
         contract_file = root / relative
         if not contract_file.is_file():
             problems.append(
-                _problem(
-                    locator,
-                    ("execution_order", index, "contracts", env),
+                locator.problem(("execution_order", index, "contracts", env),
                     f"contract file not found: {relative}",
                     code="FILE_NOT_FOUND",
                 )

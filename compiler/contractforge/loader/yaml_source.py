@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from contractforge.errors import ContractForgeError, Problem
+from contractforge.errors import ContractForgeError, Problem, dotted
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives identical nodes
     _Parent = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -107,7 +107,7 @@ class _Walker:
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
         if id(node) in self.open_nodes:  # an alias to one of its own ancestors
-            raise ContractForgeError([_problem("recursive YAML alias", self.file, mark, field=_dotted(path))])
+            raise ContractForgeError([_problem("recursive YAML alias", self.file, mark, field=dotted(path))])
         self.open_nodes.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -140,7 +140,7 @@ class _Walker:
                         f"duplicate key '{key}' (first defined on line {first_line})",
                         self.file,
                         mark,
-                        field=_dotted(child),
+                        field=dotted(child),
                         code="DUPLICATE_KEY",
                     )
                 )
@@ -157,17 +157,10 @@ class _Walker:
             return key_node.value
         self.problems.append(
             _problem(
-                "mapping keys must be plain strings", self.file, key_node.start_mark, field=_dotted(path)
+                "mapping keys must be plain strings", self.file, key_node.start_mark, field=dotted(path)
             )
         )
         return None
-
-
-def _dotted(path: PathKey) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocument:

@@ -129,10 +129,6 @@ class AwsSession:
             retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=60
         )
 
-    @property
-    def boto_session(self) -> boto3.session.Session:
-        return self._boto
-
     def client(self, service: str) -> Any:
         if service not in self._clients:
             self._clients[service] = self._boto.client(

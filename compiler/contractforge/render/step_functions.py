@@ -146,9 +146,6 @@ class _Graph:
     def bit(self, name: str) -> int:
         return 1 << self.index[name]
 
-    def comparable(self, a: str, b: str) -> bool:
-        return bool(self.ancestors[a] & self.bit(b) or self.ancestors[b] & self.bit(a))
-
 
 def decompose(
     names: list[str], depends_on: dict[str, tuple[str, ...]]

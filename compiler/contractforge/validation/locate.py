@@ -8,10 +8,10 @@ a value came from, so checks only ever talk about key paths.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from contractforge.errors import ContractForgeError, Problem
+from contractforge.errors import Problem, dotted
 
 PathKey = tuple[str | int, ...]
 Where = Callable[[PathKey], dict[str, Any]]
@@ -21,20 +21,13 @@ def nowhere(_path: PathKey) -> dict[str, Any]:
     return {}
 
 
-def dotted(path: Sequence[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def closest(word: str, choices: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return match[0] if match else None
 
 
 class Problems:
-    """Accumulates problems for one file/contract; ``raise_if_any`` stops the pipeline."""
+    """Accumulates the located problems of one file/contract (the caller decides what to raise)."""
 
     def __init__(self, where: Where = nowhere) -> None:
         self.where = where
@@ -65,7 +58,3 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ContractForgeError(list(self.items))

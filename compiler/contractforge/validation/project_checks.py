@@ -1,4 +1,5 @@
-"""Project-level semantic checks: the schedule (cron + IANA timezone) and the step DAG.
+"""Project-level semantic checks: the schedule (cron + IANA timezone). (The step DAG is checked
+once, by the loader: ``loader/step_graph.py``.)
 
 Cron follows the standard five fields (minute hour day-of-month month day-of-week, Sunday = 0
 or 7, names allowed). AWS-style six-field input and ``cron(…)``/``rate(…)``/``at(…)``
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Sequence
 from typing import Any
 
 from contractforge.validation.locate import PathKey, Problems, closest
@@ -101,57 +101,3 @@ def check_schedule(problems: Problems, schedule: Any, base: PathKey = ("schedule
                 problems.add((*scope, "timezone"), problem, code="SCHEDULE_TIMEZONE_INVALID")
     if not any(block.get(k) for block in (schedule, aws) for k in ("cron", "expression")):
         problems.add((*base,), "a schedule needs a cron expression", code="SCHEDULE_CRON_INVALID")
-
-
-def find_cycle(edges: dict[str, Sequence[str]]) -> list[str] | None:
-    """A dependency cycle as ``[a, b, …, a]`` (first found in declaration order), or None."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for dep in edges.get(node, ()):
-            if dep not in edges:
-                continue  # unknown steps are ignored (ref §1.22.2)
-            if state.get(dep) == 1:
-                return stack[stack.index(dep) :] + [dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in edges:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
-
-def check_dag(
-    problems: Problems, steps: Sequence[tuple[str, Sequence[str]]], base: PathKey = ("execution_order",)
-) -> None:
-    """Duplicate step names, self-dependencies and cycles; ``steps`` in declaration order."""
-    index: dict[str, int] = {}
-    for position, (name, deps) in enumerate(steps):
-        if name in index:
-            problems.add(
-                (*base, position, "name"), f"step name '{name}' is used twice", code="STEP_NAME_DUPLICATE"
-            )
-        index.setdefault(name, position)
-        if name in deps:
-            problems.add(
-                (*base, position, "depends_on"), f"step '{name}' depends on itself", code="DEPENDENCY_CYCLE"
-            )
-    edges = {name: [d for d in deps if d != name] for name, deps in steps}
-    cycle = find_cycle(edges)
-    if cycle:
-        problems.add(
-            (*base, index[cycle[0]], "depends_on"),
-            f"depends_on forms a cycle: {' -> '.join(cycle)}",
-            code="DEPENDENCY_CYCLE",
-        )

@@ -6,21 +6,12 @@ from pathlib import Path
 
 from contractforge.api import plan_project
 from contractforge_runtime.sources import BUILTIN_MODULES
-
-try:  # the runtime keeps JDBC option building in jdbc_options (older layout: jdbc)
-    from contractforge_runtime.sources.jdbc_options import (
-        connection_options,
-        partition_options,
-        refuse_inline_credentials,
-        relation_of,
-    )
-except ImportError:  # pragma: no cover - depends on the runtime version in the tree
-    from contractforge_runtime.sources.jdbc import (
-        connection_options,
-        partition_options,
-        refuse_inline_credentials,
-        relation_of,
-    )
+from contractforge_runtime.sources.jdbc_options import (
+    connection_options,
+    partition_options,
+    refuse_inline_credentials,
+    relation_of,
+)
 from contractforge_runtime.streaming import checkpoint_location, source_options
 
 from tests.compiler.project_factory import csv_contract, write_project

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contractforge.validation.project_checks import cron_problem, find_cycle, timezone_problem
+from contractforge.loader.step_graph import find_cycle
+from contractforge.validation.project_checks import cron_problem, timezone_problem
 from contractforge.validation.semantic import validate_contract
 
 PG = {
