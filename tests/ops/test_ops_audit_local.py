@@ -1,6 +1,6 @@
 """audit --local: the same named queries, transpiled to Spark, over real local Iceberg evidence.
 
-Evidence rows are appended with the runtime's own EvidenceStore (D2) into the local glue_catalog.
+Evidence rows are appended with the runtime's own EvidenceStore into the local glue_catalog.
 """
 
 from __future__ import annotations
