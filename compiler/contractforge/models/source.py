@@ -15,7 +15,7 @@ from pydantic import BaseModel, Discriminator, Field, Tag, field_validator, mode
 from pydantic_core import PydanticCustomError
 
 from contractforge.models.base import NameList, OptStr, StrictModel, scalar_or_model
-from contractforge.models.source_types import FAMILY_OF
+from contractforge.source_families import FAMILY_OF
 
 PositiveInt = Annotated[int, Field(gt=0)]
 StrOrMap = Union[str, dict[str, Any]]  # noqa: UP007

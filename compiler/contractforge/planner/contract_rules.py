@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from contractforge.models import source_types as cat
 from contractforge.planner.diagnostics import diagnostic
-from contractforge.planner.read_kind import ReadKind, is_non_s3_storage, read_kind
 from contractforge.project_plan import Diagnostic
+from contractforge.source_families import FAMILIES, ReadKind, read_kind, source_mapping
 
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 HISTORICAL, SNAPSHOT = "scd2_historical", "snapshot_soft_delete"
@@ -82,59 +81,12 @@ def _execution_rules(f: _Findings, contract: dict[str, Any]) -> None:
 
 
 def _source_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
-    source = cat.source_mapping(contract)
-    src = ("source", "type")
-    family = kind.family
-    if family == "autoloader":
-        f.add("AWS_SOURCE_AUTOLOADER_UNSUPPORTED", src)
-    elif family == "unknown":
-        f.add("AWS_SOURCE_TYPE_UNKNOWN", src, f"source type '{kind.type}' is not known to this product")
-    elif family == "catalog" and kind.type == "delta_table":
-        f.add("AWS_SOURCE_DELTA_TABLE_REVIEW", src)
-    elif family in ("files", "object_storage"):
-        if kind.format in cat.JAR_FORMATS:
-            f.add(
-                "AWS_SOURCE_FORMAT_JAR_REQUIRED",
-                ("source", "format"),
-                f"format {kind.format} needs a connector jar this product does not ship or test",
-            )
-        if is_non_s3_storage(source):
-            f.add("AWS_SOURCE_NON_S3_OBJECT_STORAGE", ("source", "path"))
-    elif family == "incremental_files":
-        f.add("AWS_INCREMENTAL_FILES_STRATEGY_REVIEW", src)
-        if kind.format not in cat.BOOKMARK_FORMATS:
-            f.add(
-                "AWS_INCREMENTAL_FILES_FORMAT_UNSUPPORTED",
-                ("source", "format"),
-                f"incremental_files format '{kind.format}' is not one of {', '.join(cat.BOOKMARK_FORMATS)}",
-            )
-        if is_non_s3_storage(source):
-            f.add("AWS_SOURCE_NON_S3_OBJECT_STORAGE", ("source", "path"))
-    elif family == "stream":
-        _stream_rules(f, contract, kind)
-    elif family == "delta_share":
-        f.add("AWS_DELTA_SHARE_NOT_IMPLEMENTED", src)
-    elif family == "custom":
-        f.add("AWS_CUSTOM_TRANSFORM_SOURCE_NOT_IMPLEMENTED", src)
-    elif family == "native":
-        f.add("AWS_NATIVE_PASSTHROUGH_REVIEW", src)
-
-
-def _stream_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
-    if not kind.available_now:
-        f.add("AWS_BOUNDED_STREAM_NOT_IMPLEMENTED", ("source", "type"))
+    family = FAMILIES.get(kind.family)
+    if family is None:
+        f.add("AWS_SOURCE_TYPE_UNKNOWN", ("source", "type"), f"source type '{kind.type}' is not known to this product")
         return
-    if not kind.checkpoint_location:
-        f.add("AWS_AVAILABLE_NOW_CHECKPOINT_REQUIRED", ("source",))
-    if contract.get("mode") == OVERWRITE:
-        f.add("AWS_STREAMING_OVERWRITE_UNSUPPORTED", ("mode",))
-    if kind.format in ("kafka", "eventhubs"):
-        f.add(
-            "AWS_SOURCE_CONNECTOR_PACKAGE_REQUIRED",
-            ("source", "type"),
-            f"the Spark {kind.format} connector jar must be supplied (dependencies.extra_jars)",
-        )
-        f.add("AWS_STREAM_NOT_TESTABLE_LOCALLY", ("source", "type"))
+    for code, path, message in family.notes(contract, source_mapping(contract), kind):
+        f.add(code, path, message)
 
 
 def _mode_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
@@ -146,12 +98,14 @@ def _mode_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
         f.add("AWS_HISTORICAL_NOT_IMPLEMENTED", ("mode",))
     elif mode == SNAPSHOT:
         f.add("AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED", ("mode",))
-        source = cat.source_mapping(contract)
+        source = source_mapping(contract)
         read = source.get("read") or {}
         if not (read.get("source_complete") or read.get("full_snapshot") or source.get("source_complete")):
             f.add("SNAPSHOT_SOURCE_COMPLETE_REQUIRED", ("source",))
     elif mode not in RUNNABLE_MODES:
         f.add("WRITE_MODE_UNSUPPORTED", ("mode",), f"write mode '{mode}' is not known")
+    if kind.family == "stream" and kind.available_now and mode == OVERWRITE:
+        f.add("AWS_STREAMING_OVERWRITE_UNSUPPORTED", ("mode",))
     if mode in (UPSERT, HISTORICAL, SNAPSHOT) and not merge_keys:
         f.add(
             "MERGE_KEYS_REQUIRED",

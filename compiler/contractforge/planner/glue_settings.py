@@ -8,8 +8,7 @@ from typing import Any
 
 from contractforge.models.base import split_list
 from contractforge.project_plan import GlueJobSettings
-
-BOOKMARK_FAMILIES = ("incremental_files",)
+from contractforge.source_families import FAMILIES
 
 
 def _merged(env_aws: dict[str, Any], contract_aws: dict[str, Any], key: str) -> dict[str, Any]:
@@ -39,8 +38,12 @@ def bookmarks_enabled(
         glue_job.get("enable_job_bookmark"),
     ):
         if explicit is not None:
-            return bool(explicit) and (family in BOOKMARK_FAMILIES or jdbc_bookmarkable)
-    return family in BOOKMARK_FAMILIES or jdbc_bookmarkable
+            return bool(explicit) and (_bookmarks_by_default(family) or jdbc_bookmarkable)
+    return _bookmarks_by_default(family) or jdbc_bookmarkable
+
+
+def _bookmarks_by_default(family: str) -> bool:
+    return family in FAMILIES and FAMILIES[family].glue_bookmarks
 
 
 def glue_settings(name: str, env_aws: dict[str, Any], contract_aws: dict[str, Any], *,

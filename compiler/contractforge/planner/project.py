@@ -17,10 +17,10 @@ from contractforge.planner.contract_rules import plan_contract
 from contractforge.planner.diagnostics import diagnostic, sort_diagnostics, status_of
 from contractforge.planner.glue_settings import bookmarks_enabled, glue_settings
 from contractforge.planner.project_settings import ProjectSettings, project_settings
-from contractforge.planner.read_kind import read_kind
 from contractforge.planner.runplan.build import StepInputs, build_run_plan
 from contractforge.planner.table_refs import RefSubstitution, TargetInfo
 from contractforge.project_plan import RUNNABLE_STATUSES, Diagnostic, ProjectPlan, StepPlan
+from contractforge.source_families import read_kind
 from contractforge.validation.project_semantics import contract_mapping, step_where, validate_project
 
 

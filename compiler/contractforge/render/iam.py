@@ -42,16 +42,15 @@ from typing import Any
 
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.canonical import canonical_json
-from contractforge.render.iam_msk import msk_iam_statements
 from contractforge.render.layout import split_s3_uri
 from contractforge.render.tf_json import escape
+from contractforge.source_families import FAMILIES, tables_read
 
 ACCOUNT_TOKEN = "${account_id}"  # replaced by the caller identity in Terraform
 TEMPLATE_VARIABLES = ("account_id", "artifact_bucket", "region")  # placeholders a policy may hold
 POLICY_VERSION = "2012-10-17"
 GLOB_CHARS = re.compile(r"[*?\[{]")
 SECRET_PLACEHOLDER = re.compile(r"\{\{\s*secret:([^/}\s]+)/[^}]*\}\}", re.IGNORECASE)
-FILE_FAMILIES = ("files", "object_storage", "incremental_files")
 TABLE_READ_ACTIONS = ("glue:GetDatabase", "glue:GetPartitions", "glue:GetTable", "glue:GetTables")
 TABLE_WRITE_ACTIONS = (
     "glue:CreateDatabase",
@@ -152,10 +151,9 @@ def render_job_policy(
                 {"StringEquals": {"kms:ViaService": f"secretsmanager.{context.region}.amazonaws.com"}},
             )
         )
-    rds_user = _rds_iam_user_arn(run_plan, context)
-    if rds_user:
-        statements.append(_statement("RdsIamConnect", ["rds-db:connect"], [rds_user]))
-    statements += msk_iam_statements(run_plan, context, _statement)
+    family = FAMILIES.get((run_plan.get("source") or {}).get("family"))
+    if family is not None:
+        statements += family.iam_statements(run_plan, context, _statement)  # e.g. RDS IAM, MSK IAM
     if step.glue.connections:
         statements.append(
             _statement(
@@ -256,7 +254,8 @@ def _s3_prefix(uri: str) -> str | None:
 def _source_read_prefixes(run_plan: dict[str, Any]) -> list[str]:
     source = run_plan.get("source") or {}
     paths: list[Any] = []
-    if source.get("family") in (*FILE_FAMILIES, "stream", "http_file"):
+    family = FAMILIES.get(source.get("family"))
+    if family is not None and family.reads_source_path:
         path = source.get("path")
         paths.extend(path if isinstance(path, list) else [path])
     return sorted({p for p in map(_s3_prefix, paths) if p})
@@ -289,10 +288,7 @@ def _directory(uri: str) -> str:
 
 
 def _read_identifiers(run_plan: dict[str, Any]) -> list[str]:
-    source = run_plan.get("source") or {}
-    identifiers = list(source.get("inputs") or [])
-    if source.get("family") == "catalog" and source.get("table"):
-        identifiers.append(source["table"])
+    identifiers = tables_read(run_plan.get("source") or {})
     return sorted({i for i in identifiers if isinstance(i, str) and i.count(".") == 2})
 
 
@@ -310,21 +306,6 @@ def _upstream_read_prefixes(tables: dict[str, str], step: StepPlan) -> list[str]
     """Locations of project tables this step reads; tables outside the project get catalog access only."""
     own = ((step.run_plan or {}).get("target") or {}).get("identifier")
     return sorted({tables[i] for i in _read_identifiers(step.run_plan or {}) if i in tables and i != own})
-
-
-def _rds_iam_user_arn(run_plan: dict[str, Any], context: PolicyContext) -> str | None:
-    """``rds-db:connect`` resource for ``auth.type: rds_iam`` JDBC sources: the database's resource id
-    (``auth.db_resource_id``) and user when literal, ``*`` where they are only known at run time."""
-    source = run_plan.get("source") or {}
-    auth = source.get("auth") or {}
-    if source.get("family") != "jdbc" or str(auth.get("type", "")).lower() != "rds_iam":
-        return None
-    user = str(auth.get("username") or (source.get("options") or {}).get("user") or "*")
-    user = "*" if "{{" in user else user
-    host = re.search(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.rds\.", str(source.get("url") or ""))
-    region = auth.get("region") or (host.group(1) if host else context.region)
-    resource_id = auth.get("db_resource_id") or "*"
-    return f"arn:{context.partition}:rds-db:{region}:{context.account_id}:dbuser:{resource_id}/{user}"
 
 
 def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:

@@ -28,6 +28,7 @@ from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.iam import ACCOUNT_TOKEN
 from contractforge.render.schedule import ScheduleDefinition
 from contractforge.render.tf_json import escape, literal, quoted_key, ref, resolve_tokens
+from contractforge.source_families import tables_read
 
 PROVIDER_CONSTRAINT = ">= 5.100, < 7.0"
 TERRAFORM_CONSTRAINT = ">= 1.5"
@@ -273,10 +274,7 @@ def _lakeformation_grants(inputs: RootInputs) -> tuple[dict[str, dict[str, Any]]
 
 
 def upstream_databases(run_plan: dict[str, Any]) -> set[str]:
-    source = run_plan.get("source") or {}
-    identifiers = list(source.get("inputs") or [])
-    if source.get("family") == "catalog" and source.get("table"):
-        identifiers.append(source["table"])
+    identifiers = tables_read(run_plan.get("source") or {})
     return {i.split(".")[1] for i in identifiers if isinstance(i, str) and i.count(".") == 2}
 
 

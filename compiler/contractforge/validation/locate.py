@@ -7,11 +7,12 @@ a value came from, so checks only ever talk about key paths.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from contractforge.errors import Problem, dotted
+from contractforge.errors import Problem, closest, dotted
+
+__all__ = ["PathKey", "Problems", "Where", "closest", "nowhere"]
 
 PathKey = tuple[str | int, ...]
 Where = Callable[[PathKey], dict[str, Any]]
@@ -19,11 +20,6 @@ Where = Callable[[PathKey], dict[str, Any]]
 
 def nowhere(_path: PathKey) -> dict[str, Any]:
     return {}
-
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return match[0] if match else None
 
 
 class Problems:

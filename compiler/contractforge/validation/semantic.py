@@ -13,8 +13,8 @@ from typing import Any
 
 from contractforge_runtime.secrets import PLACEHOLDER
 
-from contractforge.models import source_types as cat
 from contractforge.models.order_by import parse_order_by
+from contractforge.source_families import source_mapping
 from contractforge.validation.credentials import check_source_credentials
 from contractforge.validation.locate import PathKey, Problems, Where, closest, nowhere
 from contractforge.validation.source_rules import check_source
@@ -36,7 +36,7 @@ _WAREHOUSE_FORBIDDEN = ("replace-with", "example-", "{{", "}}", "<", ">")
 def validate_contract(contract: dict[str, Any], where: Where = nowhere) -> list:
     """Every semantic problem of one resolved contract mapping (empty list when fine)."""
     problems = Problems(where)
-    source = cat.source_mapping(contract)
+    source = source_mapping(contract)
     if isinstance(contract.get("source"), dict):
         check_source(problems, source)
         check_source_credentials(problems, source)

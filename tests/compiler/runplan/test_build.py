@@ -167,7 +167,7 @@ def test_evidence_database_fallback_is_shared(tmp_path):
     ],
 )
 def test_catalog_tables_are_qualified(table, expected):
-    from contractforge.planner.runplan.source import qualify_table
+    from contractforge.source_families.catalog import qualify_table
 
     assert qualify_table(table, "cf_test_bronze") == expected
 

@@ -25,7 +25,7 @@ class FakeSecrets:
 
 
 def test_every_runnable_family_has_a_runtime_reader():
-    from contractforge.models.source_types import FAMILY_OF
+    from contractforge.source_families import FAMILY_OF
 
     runnable = {
         "files",

@@ -16,11 +16,12 @@ from contractforge_runtime.secrets import placeholders_in
 
 from contractforge import __version__, naming
 from contractforge.models.base import split_list
-from contractforge.planner.read_kind import ReadKind
-from contractforge.planner.runplan.source import build_source, option_text
+from contractforge.planner.runplan.source import build_source
 from contractforge.planner.runplan.steps import build_preparation, build_quality
 from contractforge.planner.table_refs import TargetInfo
 from contractforge.project_plan import GlueJobSettings
+from contractforge.source_families import FAMILIES, ReadKind
+from contractforge.source_families.sections import option_text
 
 PLAN_KIND = "contractforge.aws.run_plan"
 PLAN_VERSION = 1
@@ -81,7 +82,8 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         "run": _run(contract, inputs.glue),
         "metadata": _metadata(contract),
     }
-    if plan["source"].get("family") == "incremental_files":
+    family = FAMILIES.get(inputs.kind.family)
+    if family is not None and family.glue_bookmarks:
         plan["source"]["bookmarks"] = inputs.glue.job_bookmarks
     # placeholders are only accepted in the source (validation refuses them in table properties)
     plan["secrets"] = sorted({f"{scope}/{key}" for scope, key in placeholders_in(plan["source"])})
