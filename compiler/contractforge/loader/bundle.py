@@ -165,7 +165,7 @@ def _take_metadata(
 
 
 def _check_sibling(
-    section: str, data: dict[str, Any], document: YamlDocument, ingestion_target: Any
+    section: str, data: dict[str, Any], document: YamlDocument, ingestion_target: Any, ingestion: SourceMap
 ) -> dict[str, Any]:
     smap = document.source_map
     if set(data) <= {section, "target"} and isinstance(data.get(section), dict):
@@ -198,9 +198,11 @@ def _check_sibling(
                 and str(mine).strip() != str(theirs).strip()
             ):
                 line, column = smap.locate(("target", key)) or (None, None)
+                their_line = (ingestion.locate(("target", key)) or (None,))[0]
                 problems.append(
                     Problem(
-                        f"does not match the ingestion contract's target.{key} '{theirs}'",
+                        f"target.{key} '{mine}' here does not match target.{key} '{theirs}' in "
+                        f"{ingestion.file}" + (f":{their_line}" if their_line else ""),
                         smap.file,
                         line,
                         column,
@@ -302,7 +304,11 @@ def load_bundle(path: str | Path, project: ProjectContext | None = None) -> Load
             continue
         sibling_doc = load_mapping(sibling, display_path(sibling), what=f"{section} file")
         data = _check_sibling(
-            section, _take_metadata(sibling_doc, section, metadata), sibling_doc, mapping.get("target")
+            section,
+            _take_metadata(sibling_doc, section, metadata),
+            sibling_doc,
+            mapping.get("target"),
+            document.source_map,
         )
         inline = mapping.get(section)
         mapping = {**mapping, section: deep_merge(inline, data) if isinstance(inline, dict) else data}

@@ -9,11 +9,13 @@ and has no notion of the path being built; composing nodes with the C loader (li
 available) and walking them once is both simpler and the fastest pure-PyYAML option.
 
 Refused: duplicate keys (both lines reported), non-string keys, empty documents, several
-documents in one file. YAML syntax errors become ``ContractForgeError`` with file:line:col.
+documents in one file, and anything beyond the bounds of ``loader.yaml_limits`` (file size,
+nesting depth, alias expansion). YAML syntax errors become ``ContractForgeError`` with file:line:col.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from typing import Any
 import yaml
 
 from contractforge.errors import ContractForgeError, Problem, dotted
+from contractforge.loader.yaml_limits import check_file_size, check_node_graph, check_text
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives identical nodes
     _Parent = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -165,6 +168,7 @@ class _Walker:
 
 def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocument:
     """Parse ``text`` (reported as ``file``); raises ContractForgeError on any problem."""
+    check_text(text, file)
     smap = SourceMap(file=file)
     loader = _BaseLoader(text)
     try:
@@ -187,6 +191,7 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
             raise ContractForgeError.single(
                 "the file is empty; expected a YAML mapping", file=file, line=1, column=1, code="EMPTY_FILE"
             )
+        check_node_graph(node, file)
         walker = _Walker(loader, smap)
         try:
             data = walker.value(node, ())
@@ -206,6 +211,7 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     shown = display or str(path)
     try:
         with open(path, encoding="utf-8") as handle:
+            check_file_size(os.fstat(handle.fileno()).st_size, shown)
             text = handle.read()
     except FileNotFoundError:
         raise ContractForgeError.single("file not found", file=shown, code="FILE_NOT_FOUND") from None

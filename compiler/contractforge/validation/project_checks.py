@@ -1,9 +1,10 @@
 """Project-level semantic checks: the schedule (cron + IANA timezone). (The step DAG is checked
 once, by the loader: ``loader/step_graph.py``.)
 
-Cron follows the standard five fields (minute hour day-of-month month day-of-week, Sunday = 0
-or 7, names allowed). AWS-style six-field input and ``cron(…)``/``rate(…)``/``at(…)``
-expressions are accepted as written (ref §1.22.4); the schedule renderer translates.
+``cron`` is strictly the standard five fields (minute hour day-of-month month day-of-week,
+Sunday = 0 or 7, names allowed), each range-checked; a six-field value is refused (it is not
+standard cron and was silently taken as AWS cron). AWS-native schedules go in
+``schedule.adapters.aws.expression`` as ``cron(…)`` (six fields), ``rate(…)`` or ``at(…)``.
 """
 
 from __future__ import annotations
@@ -27,14 +28,38 @@ _FIELDS = (
 _AWS_EXPRESSION = re.compile(r"^(cron|rate|at)\(.+\)$")
 
 
-def cron_problem(expression: str) -> str | None:
-    """Why ``expression`` is not a valid schedule, or None when it is."""
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_AT = re.compile(r"^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$")
+
+
+def aws_expression_problem(expression: str) -> str | None:
+    """Why an ``adapters.aws.expression`` is not an EventBridge Scheduler expression."""
     text = " ".join(str(expression).split())
-    if _AWS_EXPRESSION.match(text):
+    if not _AWS_EXPRESSION.match(text):
+        return cron_problem(text)  # a plain five-field cron is accepted here too
+    if text.startswith("rate("):
+        match = _RATE.match(text)
+        if not match or int(match.group(1)) < 1:
+            return f"'{expression}' must read rate(<n> minutes|hours|days) with n >= 1"
         return None
+    if text.startswith("at("):
+        return None if _AT.match(text) else f"'{expression}' must read at(yyyy-mm-ddThh:mm:ss)"
+    fields = text[len("cron(") : -1].split(" ")
+    if len(fields) != 6:
+        return f"'{expression}' must have 6 fields inside cron(…) (minute hour day-of-month month day-of-week year)"
+    return None
+
+
+def cron_problem(expression: str) -> str | None:
+    """Why ``expression`` is not a valid five-field cron, or None when it is."""
+    text = " ".join(str(expression).split())
     fields = text.split(" ")
+    if _AWS_EXPRESSION.match(text):
+        return (f"cron '{expression}' is an AWS schedule expression; put it in schedule.adapters.aws.expression "
+                "or write standard five-field cron here")  # fmt: skip
     if len(fields) == 6:
-        return None  # AWS six-field cron, passed through verbatim (ref §1.22.4)
+        return (f"cron '{expression}' has 6 fields; cron is standard five-field cron (minute hour day-of-month "
+                "month day-of-week) — AWS six-field cron goes in schedule.adapters.aws.expression as cron(…)")  # fmt: skip
     if len(fields) != 5:
         return f"cron '{expression}' must have 5 fields (minute hour day-of-month month day-of-week)"
     for value, (name, low, high, names) in zip(fields, _FIELDS, strict=True):
@@ -92,7 +117,8 @@ def check_schedule(problems: Problems, schedule: Any, base: PathKey = ("schedule
     for scope, block in ((base, schedule), ((*base, "adapters", "aws"), aws)):
         for key in ("cron", "expression"):
             if block.get(key) is not None:
-                problem = cron_problem(str(block[key]))
+                check = aws_expression_problem if key == "expression" else cron_problem
+                problem = check(str(block[key]))
                 if problem:
                     problems.add((*scope, key), problem, code="SCHEDULE_CRON_INVALID")
         if block.get("timezone") is not None:

@@ -11,7 +11,9 @@ from contractforge.errors import Problem
 from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.project import LoadedProject, LoadedStep
 from contractforge.validation.locate import Problems
+from contractforge.validation.placeholders import check_placeholders
 from contractforge.validation.project_checks import check_schedule
+from contractforge.validation.project_rules import check_environment_aws, check_project
 from contractforge.validation.semantic import check_aws_parameters, validate_contract
 
 
@@ -47,6 +49,7 @@ def validate_project(
     if loaded.project.schedule is not None:
         check_schedule(project_problems, loaded.project.schedule.model_dump(mode="json", exclude_none=True))
     problems.extend(project_problems.items)
+    problems.extend(check_project(loaded, locator_where(loaded.locator)))
     for step in loaded.loaded_steps:
         mapping = mappings[step.name] if mappings else contract_mapping(step)
         problems.extend(validate_contract(mapping, step_where(step)))
@@ -68,6 +71,8 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
         found.add(("adapter",), f"adapter must be 'aws' for ContractForge for AWS, got '{environment.adapter}'",
                   code="ENVIRONMENT_ADAPTER_INVALID")  # fmt: skip
     check_aws_parameters(found, env_aws, ("parameters", "aws"))
+    check_environment_aws(found, env_aws)
+    check_placeholders(found, env_aws, ("parameters", "aws"))
     artifacts = environment.artifacts_uri if environment else None
     if not artifacts:
         found.add(("artifacts", "uri"), "the environment needs artifacts.uri (s3://bucket/prefix/)",

@@ -14,10 +14,15 @@ from typing import Any
 from contractforge_runtime.secrets import PLACEHOLDER
 
 from contractforge.models.order_by import parse_order_by
-from contractforge.source_families import source_mapping
+from contractforge.source_families import family_of, source_mapping
+from contractforge.validation.aws_limits import check_glue_job, check_glue_name, check_grants
 from contractforge.validation.credentials import check_source_credentials
 from contractforge.validation.locate import PathKey, Problems, Where, closest, nowhere
+from contractforge.validation.placeholders import check_placeholders
+from contractforge.validation.rule_lists import check_rule_lists
 from contractforge.validation.source_rules import check_source
+from contractforge.validation.spark_sql import check_contract_sql
+from contractforge.validation.url_safety import check_source_paths, check_source_urls
 
 SRC: PathKey = ("source",)
 ADAPTER_OWNED_ARGUMENTS = (
@@ -40,9 +45,28 @@ def validate_contract(contract: dict[str, Any], where: Where = nowhere) -> list:
     if isinstance(contract.get("source"), dict):
         check_source(problems, source)
         check_source_credentials(problems, source)
+        check_source_urls(problems, source, family_of(source))
+        check_source_paths(problems, source, family_of(source))
+    check_placeholders(problems, contract)
     _check_extensions(problems, contract.get("extensions"))
     _check_transform(problems, contract)
+    check_contract_sql(problems, contract)
+    check_rule_lists(problems, contract.get("quality_rules"))
+    _check_target(problems, contract.get("target"))
+    access = contract.get("access") if isinstance(contract.get("access"), dict) else {}
+    check_grants(problems, access.get("grants"))
     return _unique(problems.items)
+
+
+def _check_target(problems: Problems, target: Any) -> None:
+    if not isinstance(target, dict):
+        return
+    for key, what in (
+        ("catalog", "catalog"),
+        ("schema", "schema (Glue database part)"),
+        ("table", "table name"),
+    ):
+        check_glue_name(problems, ("target", key), target.get(key), f"target {what}")
 
 
 def _check_transform(problems: Problems, contract: dict[str, Any]) -> None:
@@ -101,6 +125,7 @@ def check_aws_parameters(problems: Problems, aws: dict[str, Any], base: PathKey)
                     )
     glue_job = aws.get("glue_job")
     if isinstance(glue_job, dict):
+        check_glue_job(problems, glue_job, (*base, "glue_job"))
         arguments = glue_job.get("default_arguments")
         if isinstance(arguments, dict):
             for key in arguments:

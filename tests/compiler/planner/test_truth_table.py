@@ -194,7 +194,7 @@ CASES = {
         ["AWS_COLUMN_MASKS_REVIEW"],
     ),
     "grants only": (
-        {"access": {"grants": [{"principal": "arn:aws:iam::1:role/r", "privileges": ["SELECT"]}]}},
+        {"access": {"grants": [{"principal": "arn:aws:iam::123456789012:role/r", "privileges": ["SELECT"]}]}},
         "SUPPORTED",
         [],
     ),

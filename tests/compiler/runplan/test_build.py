@@ -96,7 +96,7 @@ def test_defaults_of_glue_settings_and_evidence_fallback(tmp_path):
 
 
 def test_contract_extension_overrides_environment(tmp_path):
-    contract = csv_contract(extensions={"aws": {"glue_job": {"number_of_workers": 5, "name": "custom job"},
+    contract = csv_contract(extensions={"aws": {"glue_job": {"number_of_workers": 5, "name": "custom-job"},
                                                 "iceberg": {"warehouse": "s3://other/wh/", "partition_by": ["day"],
                                                             "table_properties": {"write.format.default": "parquet"}}}})  # fmt: skip
     plan = plan_project(write_project(tmp_path / "p", {"s": contract}))
