@@ -18,7 +18,7 @@ from contractforge.validation.spark_types import type_problem
 
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _EXPRESSION_PREFIX = "SELECT "
-_EXPRESSION_SUFFIX = " FROM __contract_input"
+_EXPRESSION_SUFFIX = ""
 MAX_SQL_TEXT = 100_000
 
 
@@ -99,6 +99,8 @@ def _expression(problems: Problems, path: PathKey, text: Any) -> None:
         projections = getattr(select, "expressions", None) if select is not None else None
         if select is None or type(select).__name__ != "Select" or len(projections or ()) != 1:
             reason = "must be exactly one expression (no ';', no top-level ',', no SELECT)"
+        elif type(projections[0]).__name__ == "Alias":
+            reason = f"reads as '{projections[0].this.sql(dialect='spark')}' named '{projections[0].alias}'; an operator is missing"
     if reason:
         problems.add(path, f"'{_short(text)}' does not parse as a Spark SQL expression: {reason}",
                      code="SQL_INVALID")  # fmt: skip

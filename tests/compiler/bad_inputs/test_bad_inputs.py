@@ -4,6 +4,8 @@ A case file named ``<case>.<kind>.yaml`` replaces (or adds) one file of ``base/`
 ``ingestion`` → the bronze contract, ``silver`` → the silver contract, ``annotations`` /
 ``operations`` / ``access`` → a sibling of the bronze contract, ``environment``, ``project``.
 Its first line states what the real CLI must report: ``# expect: exit=N line=L [field=F] [code=C]``.
+``validate``, ``plan`` and ``compile`` must all refuse a case with exit 2 at that place (``validate``
+runs every check ``plan`` runs); exit-1 cases are planner blockers, which ``validate`` accepts.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def expectation(case: Path) -> dict[str, str]:
 
 
 def test_corpus_is_large_enough():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 100
 
 
 def test_base_project_is_valid(capsys):
@@ -50,10 +52,18 @@ def test_bad_input(case, tmp_path, capsys):
     target = root / PLACEMENT[kind]
     shutil.copyfile(case, target)
 
-    code = main(["plan", str(root)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    assert code == int(expected["exit"]), out + err
+    commands = [["plan", str(root)]]
+    if expected["exit"] == "2":
+        commands += [["validate", str(root)], ["compile", str(root), "--out", str(tmp_path / "build")]]
+    for command in commands:
+        code = main(command)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        assert code == int(expected["exit"]), f"{command[0]}: {out + err}"
+        assert_located(expected, target, code, out, err)
+
+
+def assert_located(expected: dict[str, str], target: Path, code: int, out: str, err: str) -> None:
     location = f"{target.name}:{expected['line']}"
     report = err if code == 2 else out
     lines = [line for line in report.splitlines() if location in line]
@@ -65,4 +75,5 @@ def test_bad_input(case, tmp_path, capsys):
     if "code" in expected:
         assert any(expected["code"] in line for line in lines), report
     if code == 2:
-        assert all(line.startswith("error: ") for line in err.splitlines() if line.strip()), err
+        prefixes = ("error: ", "warning: ", "info: ")  # validate also prints the warnings it found
+        assert all(line.startswith(prefixes) for line in err.splitlines() if line.strip()), err
