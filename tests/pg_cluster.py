@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL 15 cluster on loopback for tests marked ``jdbc`` (local-stack §2).
+"""A throwaway PostgreSQL 15 cluster on loopback for tests marked ``jdbc`` (docs/local-run.md#the-local-stack).
 
 tests/conftest.py registers the session-scoped ``postgres`` fixture from here.
 """
@@ -48,7 +48,7 @@ def _free_port() -> int:
 def postgres():
     """A throwaway PostgreSQL 15 cluster on 127.0.0.1:<free port> with password (scram) auth over TCP.
 
-    initdb runs as the ``postgres`` user when the tests run as root (local-stack §2); skips when the
+    initdb runs as the ``postgres`` user when the tests run as root; skips when the
     binaries are missing. The cluster is stopped and deleted at the end of the session.
     """
     if not (PG_BIN / "initdb").is_file():

@@ -1,4 +1,4 @@
-"""Names derived on AWS (ref §1.10), with the upstream doubled prefix fixed.
+"""Names derived on AWS (docs/planning.md#names), with the upstream doubled prefix fixed.
 
 Every function is pure and deterministic. When a name would exceed an AWS limit it is cut
 and suffixed with a short hash of the *full* name, so it stays stable and unique.

@@ -1,4 +1,4 @@
-"""Preparation and shape on real DataFrames (reference §1.12–1.13 order and guards)."""
+"""Preparation and shape on real DataFrames (docs/contract-language.md#shape-and-transform: order and guards)."""
 
 from __future__ import annotations
 

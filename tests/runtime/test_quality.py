@@ -10,7 +10,7 @@ from contractforge_runtime import quality
 pytestmark = pytest.mark.slow
 
 ORDERS_SCHEMA = "order_id bigint, customer_id string, order_status string, amount double"
-# s3-file-medallion (reference §3.1): both waves; 1008 has status "unknown", 1009 a negative amount.
+# the shared reference project s3-file-medallion: both waves; 1008 has status "unknown", 1009 a negative amount.
 ORDERS = [
     (1001, "C1", "paid", 10.0),
     (1002, "C2", "cancelled", 20.0),
@@ -132,7 +132,7 @@ def test_fail_policy_on_clean_data_passes_every_row(spark):
 
 
 def test_abort_expression_fails_whatever_the_policy(spark):
-    # aws-failure-paths quality_abort_orders (reference §3.3).
+    # the shared reference project aws-failure-paths, step quality_abort_orders.
     df = spark.createDataFrame([(1, 125.5), (2, 250.75), (3, 0.0)], "order_id bigint, amount double")
     rules = [
         {"name": "order_id_not_null", "kind": "not_null", "columns": ["order_id"], "severity": "quarantine"},

@@ -1,4 +1,4 @@
-"""``source.type: connection`` resolution (ref §1.23).
+"""``source.type: connection`` resolution (docs/contract-language.md#loading-rules).
 
 ``connection_path`` is ``project://<path below the project root>`` or a path relative to the
 ingestion file's directory. Absolute paths, ``..`` parts and anything resolving outside that

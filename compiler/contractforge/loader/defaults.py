@@ -1,4 +1,5 @@
-"""Project defaults resolver with a decision ledger (ref §1.22.3) and identity inference (§1.14).
+"""Project defaults resolver with a decision ledger and identity inference
+(docs/contract-language.md#defaults-resolver).
 
 Works on the raw contract mapping *before* the single model validation (so a contract is
 validated once). Contract values always win; "missing" means absent, null, "", [] or {}.

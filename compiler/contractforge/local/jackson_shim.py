@@ -1,4 +1,4 @@
-"""Build the relocated Jackson jar Iceberg's Spark runtime expects (local-stack §1.2, appendix A).
+"""Build the relocated Jackson jar Iceberg's Spark runtime expects (docs/local-run.md#the-local-stack).
 
 The Iceberg 1.10.2 runtime jar shipped by snowpark-connect-deps-iceberg references Jackson under
 ``org/apache/iceberg/shaded/com/fasterxml/jackson`` but does not contain those classes. We derive

@@ -3,7 +3,7 @@
 Run plans name tables ``glue_catalog.<database>.<table>`` in Glue and locally, so the local session
 registers an Iceberg catalog under that same name, backed by a JDBC catalog on SQLite when the
 Debian sqlite driver is installed (catalog semantics closest to Glue's), else a Hadoop catalog.
-Settings follow local-stack §1.3; see the comments for the less obvious ones.
+Settings: docs/local-run.md#the-local-stack; see the comments for the less obvious ones.
 """
 
 from __future__ import annotations
@@ -53,11 +53,11 @@ def local_spark_conf(
         prefix: "org.apache.iceberg.spark.SparkCatalog",
         f"{prefix}.warehouse": warehouse.as_uri(),
         # Streaming foreachBatch runs in a cloned session; a cached catalog there and here would
-        # show stale table state (local-stack §3.3).
+        # show stale table state (docs/local-run.md#the-local-stack).
         f"{prefix}.cache-enabled": "false",
         "spark.sql.shuffle.partitions": str(shuffle_partitions),
         "spark.default.parallelism": str(shuffle_partitions),
-        # Without this, INSERT OVERWRITE with no PARTITION clause replaces the whole table (§1.4).
+        # Without this, INSERT OVERWRITE with no PARTITION clause replaces the whole table.
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",

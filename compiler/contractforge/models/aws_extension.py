@@ -1,4 +1,4 @@
-"""``extensions.aws`` and ``environment.parameters.aws`` (ref §1.17, §1.21).
+"""``extensions.aws`` and ``environment.parameters.aws`` (docs/contract-language.md#aws-extensions).
 
 Typed loosely on purpose: known keys are checked for shape, unknown keys are *kept* (the
 planner reports them as ``AWS_UNKNOWN_EXTENSION`` / ``AWS_UNKNOWN_EXTENSION_FIELD`` warnings,

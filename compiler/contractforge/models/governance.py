@@ -1,4 +1,4 @@
-"""Annotations (ref §1.18), operations (§1.19) and access (§1.20) contracts.
+"""Annotations, operations and access contracts (docs/contract-language.md#annotations-operations-and-access).
 
 Each may live in a sibling ``<stem>.<section>.yaml`` (fields at the document root) or inline in
 the ingestion contract under ``annotations`` / ``operations`` / ``access``.

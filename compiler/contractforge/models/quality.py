@@ -1,4 +1,4 @@
-"""``quality_rules`` (ref §1.14). Built-in rules have fixed severities; only expressions declare one."""
+"""``quality_rules`` (docs/contract-language.md#quality-rules). Built-in rules have fixed severities; only expressions declare one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``{{ secret:<scope>/<key> }}`` placeholders (ref §1.24).
+"""``{{ secret:<scope>/<key> }}`` placeholders (docs/secrets.md).
 
 Case-insensitive ``secret:``; scope = everything before the *first* ``/``; both non-empty.
 """

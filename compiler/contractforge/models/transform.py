@@ -1,4 +1,4 @@
-"""``shape`` (ref §1.12) and ``transform`` (ref §1.13)."""
+"""``shape`` and ``transform`` (docs/contract-language.md#shape-and-transform)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Per-contract planning rules: every finding becomes a coded Diagnostic (ref §2.2, §2.2.2).
+"""Per-contract planning rules: every finding becomes a coded Diagnostic (docs/planning.md).
 
 Input is the resolved contract mapping in YAML spelling (canonical ``mode``, defaults applied);
 ``at(path)`` turns a key path into ``{file, line}`` for the diagnostic. Rules never raise.

@@ -1,6 +1,6 @@
-"""The diagnostic code catalogue (ref §2.2.1 names kept) and the status rule.
+"""The diagnostic code catalogue (upstream's code names kept; docs/planning.md#codes) and the status rule.
 
-Upstream planned some contracts SUPPORTED that no job could run (ref §2.2.2). Here every
+Upstream planned some contracts SUPPORTED that no job could run (docs/planning.md). Here every
 construct this product cannot execute carries its own code with severity ``review`` or
 ``blocker``, so ``SUPPORTED*`` always means "a run plan exists and the runtime executes it".
 
@@ -36,7 +36,7 @@ def _catalogue(*codes: Code) -> dict[str, Code]:
 
 
 CODES: dict[str, Code] = _catalogue(
-    # --- write modes (ref §1.6) -----------------------------------------------------------
+    # --- write modes (docs/contract-language.md#write-modes) -------------------------------------------
     Code("MERGE_KEYS_REQUIRED", BLOCKER, "upsert, historical and snapshot modes need merge_keys"),
     Code("AWS_HASH_DIFF_MERGE_KEYS_REQUIRED", BLOCKER, "hash_diff_upsert needs merge_keys (row identity)"),
     Code("HASH_KEYS_REQUIRED", BLOCKER, "hash_diff_upsert with hash_strategy explicit needs hash_keys"),
@@ -65,7 +65,7 @@ CODES: dict[str, Code] = _catalogue(
         WARNING,
         "hash diff performance is validated on the benchmark only",
     ),
-    # --- sources (ref §1.11) ---------------------------------------------------------------
+    # --- sources (docs/sources.md#source-types-and-families) --------------------------------
     Code("AWS_SOURCE_AUTOLOADER_UNSUPPORTED", BLOCKER, "Databricks Auto Loader; use incremental_files"),
     Code("AWS_SOURCE_TYPE_UNKNOWN", BLOCKER, "source type is not known to this product"),
     Code("AWS_INCREMENTAL_FILES_STRATEGY_REVIEW", WARNING, "incremental files rely on Glue job bookmarks"),
@@ -124,7 +124,7 @@ CODES: dict[str, Code] = _catalogue(
         INFO,
         "JDBC drivers are not bundled; add the jar with dependencies.extra_jars or a Glue connection",
     ),
-    # --- preparation and quality (ref §1.12–1.14) ------------------------------------------
+    # --- preparation and quality (docs/contract-language.md#shape-and-transform, #quality-rules) ------
     Code("AWS_TRANSFORM_CUSTOM_NOT_IMPLEMENTED", REVIEW, "transform.custom has no AWS binding"),
     Code("AWS_QUALITY_CUSTOM_NOT_IMPLEMENTED", REVIEW, "quality_rules.custom rules are not evaluated"),
     Code(
@@ -136,7 +136,7 @@ CODES: dict[str, Code] = _catalogue(
     Code(
         "AWS_EXPRESSION_QUALITY_SPARK_SQL", WARNING, "expression rules are evaluated as Spark SQL, not DQDL"
     ),
-    # --- execution and operations (ref §1.16, §1.19) -----------------------------------------
+    # --- execution and operations (docs/contract-language.md#execution, #annotations-operations-and-access)
     Code(
         "AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED",
         WARNING,
@@ -147,14 +147,14 @@ CODES: dict[str, Code] = _catalogue(
         INFO,
         "alert_on_failure / alert_on_quality_fail are recorded; no alarm is created",
     ),
-    # --- governance (ref §1.20) -------------------------------------------------------------
+    # --- governance (docs/contract-language.md#annotations-operations-and-access) --------------------
     Code("AWS_ROW_FILTERS_REVIEW", REVIEW, "row filters become fail-closed Lake Formation scaffolds"),
     Code("AWS_COLUMN_MASKS_REVIEW", REVIEW, "column masks become Lake Formation column exclusions"),
-    # --- extensions (ref §1.17) -------------------------------------------------------------
+    # --- extensions (docs/contract-language.md#aws-extensions) ---------------------------------------
     Code("AWS_UNKNOWN_EXTENSION", WARNING, "unknown key under extensions.aws"),
     Code("AWS_EXTENSION_SHAPE_IGNORED", WARNING, "extensions.aws key is not a mapping and is ignored"),
     Code("AWS_UNKNOWN_EXTENSION_FIELD", WARNING, "unknown field under an extensions.aws block"),
-    # --- project (ref §1.22) ----------------------------------------------------------------
+    # --- project (docs/contract-language.md#project-file) ----------------------------------------------
     Code("PROJECT_DEPENDENCY_NOT_RUNNABLE", INFO, "a step this one depends on is not runnable"),
     Code("PROJECT_REGION_DEFAULTED", INFO, "parameters.aws.region is not set; us-east-1 is used"),
 )

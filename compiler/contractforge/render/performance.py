@@ -1,4 +1,5 @@
-"""Hash-diff performance profile and benchmark report SQL (reference §2.19).
+"""Hash-diff performance profile and benchmark report SQL
+(docs/compile.md#review-artifacts-dqdl-and-the-hash-diff-performance-profile).
 
 Rendered only for ``scd1_hash_diff`` steps: hash-diff upserts on Glue are not yet validated at
 production sizes, so the profile lists what to measure and the release gate, and the Athena

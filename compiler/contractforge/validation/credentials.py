@@ -1,6 +1,6 @@
 """Inline credentials are refused: secrets must be ``{{ secret:scope/key }}`` placeholders.
 
-Why at validation time: upstream only refused them while rendering a Glue script (ref §1.24),
+Why at validation time: upstream only refused them while rendering a Glue script (docs/secrets.md),
 so ``validate`` happily passed a contract with a literal password in it.
 """
 

@@ -1,8 +1,10 @@
-"""Second validation depth (ref §1.2): what the models cannot say about one contract.
+"""Second validation depth (docs/contract-language.md#two-validation-depths): what the models
+cannot say about one contract.
 
-Required fields per source type (§1.11.2), JDBC partition completeness and table/query
-exclusivity (§1.11.6), limit allow-lists, REST/HTTP enums (§1.11.7-8), inline credentials
-(§1.24), Iceberg warehouse guardrails (§1.17). Input is the resolved contract *mapping*
+Required fields per source family, JDBC partition completeness and table/query exclusivity,
+limit allow-lists, REST/HTTP enums (docs/sources.md), inline credentials (docs/secrets.md),
+Iceberg warehouse guardrails (docs/contract-language.md#aws-extensions). Input is the resolved
+contract *mapping*
 (after model validation), so every finding can be located through the loader's SourceMap.
 Planner concerns (merge keys, unsupported modes) are diagnostics, not errors: see planner/.
 """
@@ -104,7 +106,7 @@ def _check_extensions(problems: Problems, extensions: Any, base: PathKey = ("ext
 
 
 def check_aws_parameters(problems: Problems, aws: dict[str, Any], base: PathKey) -> None:
-    """Guardrails shared by ``extensions.aws`` and ``environment.parameters.aws`` (ref §1.17)."""
+    """Guardrails shared by ``extensions.aws`` and ``environment.parameters.aws`` (docs/contract-language.md#aws-extensions)."""
     iceberg = aws.get("iceberg")
     if isinstance(iceberg, dict):
         warehouse = iceberg.get("warehouse")

@@ -1,4 +1,4 @@
-"""The reference's own §1.25 example project (every file kind at once) loads as documented."""
+"""The shared reference's own example project (every file kind at once) loads as documented."""
 
 from __future__ import annotations
 

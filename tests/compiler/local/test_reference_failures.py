@@ -1,4 +1,4 @@
-"""Acceptance (reference §3.3, §3.8): aws-failure-paths and hash-diff-production run locally."""
+"""Acceptance (shared reference projects): aws-failure-paths and hash-diff-production run locally."""
 
 from __future__ import annotations
 

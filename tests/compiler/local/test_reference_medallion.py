@@ -1,4 +1,4 @@
-"""Acceptance (reference §3.1, §3.2): s3-file-medallion and aws-incremental-files run locally."""
+"""Acceptance (shared reference projects): s3-file-medallion and aws-incremental-files run locally."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``{{ secret:scope/key }}`` parsing (ref §1.24)."""
+"""``{{ secret:scope/key }}`` parsing (docs/secrets.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Write-mode aliases → canonical names (ref §1.6)."""
+"""Write-mode aliases → canonical names (docs/contract-language.md#write-modes)."""
 
 from __future__ import annotations
 

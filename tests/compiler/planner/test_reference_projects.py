@@ -1,4 +1,5 @@
-"""Every reference project validates and plans unmodified, with the statuses of ref §3.1-3.3, §3.8."""
+"""Every reference project validates and plans unmodified, with upstream's statuses
+(docs/planning.md)."""
 
 from __future__ import annotations
 

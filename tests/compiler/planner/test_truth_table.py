@@ -1,4 +1,4 @@
-"""Planner truth table: status and codes per construct; SUPPORTED* always means runnable (ref §2.2.2)."""
+"""Planner truth table: status and codes per construct; SUPPORTED* always means runnable (docs/planning.md)."""
 
 from __future__ import annotations
 

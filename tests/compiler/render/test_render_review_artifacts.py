@@ -1,4 +1,4 @@
-"""DQDL mapping (reference §2.10), target/evidence DDL and the hash-diff performance profile."""
+"""DQDL mapping (docs/compile.md), target/evidence DDL and the hash-diff performance profile."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Second validation depth on resolved contract mappings (ref §1.2, §1.11, §1.24)."""
+"""Second validation depth on resolved contract mappings (docs/contract-language.md#two-validation-depths)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Evidence column definitions against reference §2.16 (counts, order anchors, types, partitions)."""
+"""Evidence column definitions (docs/evidence-and-reliability.md): counts, order anchors, types, partitions."""
 
 from __future__ import annotations
 
