@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL 15 cluster on loopback for tests marked ``jdbc`` (docs/local-run.md#the-local-stack).
+"""A throwaway PostgreSQL 15 cluster on loopback for tests marked ``jdbc``
+(docs/local-run.md#the-local-stack).
 
 tests/conftest.py registers the session-scoped ``postgres`` fixture from here.
 """

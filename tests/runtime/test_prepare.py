@@ -1,4 +1,5 @@
-"""Preparation and shape on real DataFrames (docs/contract-language.md#shape-and-transform: order and guards)."""
+"""Preparation and shape on real DataFrames (docs/contract-language.md#shape-and-transform: order and
+guards)."""
 
 from __future__ import annotations
 

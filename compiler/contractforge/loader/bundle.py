@@ -1,4 +1,5 @@
-"""Contract bundle loading (docs/contract-language.md#loading-rules): ``<stem>.ingestion.yaml`` plus sibling section files.
+"""Contract bundle loading (docs/contract-language.md#loading-rules): ``<stem>.ingestion.yaml`` plus
+sibling section files.
 
 Order: read the ingestion file and strip ``_metadata`` → merge a ``source.type: connection`` →
 attach sibling ``annotations`` / ``operations`` / ``access`` files (fields at the document root;

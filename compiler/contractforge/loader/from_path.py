@@ -21,7 +21,8 @@ from contractforge.models import Project
 
 
 def _adapter_from_path(contract: Path, root: Path) -> str | None:
-    """``contracts/<adapter>/...`` below the project root names the adapter (docs/contract-language.md#loading-rules)."""
+    """``contracts/<adapter>/...`` below the project root names the adapter
+    (docs/contract-language.md#loading-rules)."""
     try:
         parts = contract.resolve().relative_to(root.resolve()).parts
     except ValueError:

@@ -1,4 +1,5 @@
-"""Logical table references (docs/sources.md#catalog-sources-sql-and-table-refs) resolved through the project's own index.
+"""Logical table references (docs/sources.md#catalog-sources-sql-and-table-refs) resolved through the
+project's own index.
 
 Forms: ``{{ table_ref:<layer>.<table> }}`` inside ``source.query`` (and input queries),
 ``source.ref: layer.table`` and ``source.table_ref`` (string or ``{layer, table, schema?,

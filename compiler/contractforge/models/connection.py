@@ -1,4 +1,5 @@
-"""Connection files (docs/contract-language.md#loading-rules): a source mapping at the root or under ``source:``.
+"""Connection files (docs/contract-language.md#loading-rules): a source mapping at the root or under
+``source:``.
 
 A connection is validated as a source after the ingestion overrides are merged over it; this
 model exists for ``contractforge schema connection`` and for validating a connection file alone.

@@ -1,4 +1,5 @@
-"""The environment contract (docs/contract-language.md#environment), optionally wrapped under ``environment:``.
+"""The environment contract (docs/contract-language.md#environment), optionally wrapped under
+``environment:``.
 
 Typed parts: ``artifacts``, ``evidence``, ``parameters.aws``, ``capabilities``; the other maps stay
 opaque. ``evidence.schema`` / ``artifacts.path`` are accepted aliases, read them through

@@ -1,4 +1,5 @@
-"""The ingestion contract (docs/contract-language.md#the-ingestion-contract): the root model of ``<stem>.ingestion.yaml``.
+"""The ingestion contract (docs/contract-language.md#the-ingestion-contract): the root model of
+``<stem>.ingestion.yaml``.
 
 ``mode`` is stored as its canonical name (``hash_diff_upsert`` → ``scd1_hash_diff``), see
 ``write_modes``. List-or-string fields are tuples (see ``models.base``).
@@ -31,7 +32,8 @@ CONTROL_COLUMNS = (
     "changed_columns",
 )
 
-# Legacy top-level keys of older contract versions → where the value lives now (docs/contract-language.md#two-validation-depths).
+# Legacy top-level keys of older contract versions → where the value lives now
+# (docs/contract-language.md#two-validation-depths).
 LEGACY_KEY_HINTS = {
     "target_table": "legacy key; use `target.table`",
     "target_schema": "legacy key; use `target.schema`",

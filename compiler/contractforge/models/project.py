@@ -1,4 +1,5 @@
-"""``project.yaml`` (docs/contract-language.md#project-file). The original had no model; we type every documented key and keep
+"""``project.yaml`` (docs/contract-language.md#project-file). The original had no model; we type every
+documented key and keep
 undocumented top-level keys (``source_system`` maps, ``stable_surface``, ...) as descriptive
 extras — the loader warns when such a key looks like a typo of a known one.
 """
@@ -18,7 +19,8 @@ ModeName = Annotated[str, BeforeValidator(validate_mode)]
 
 
 class DefaultsBlock(StrictModel):
-    """Accepted keys of ``defaults`` and of ``defaults.adapters.<adapter>`` (docs/contract-language.md#defaults-resolver)."""
+    """Accepted keys of ``defaults`` and of ``defaults.adapters.<adapter>``
+    (docs/contract-language.md#defaults-resolver)."""
 
     catalog: OptStr = None
     catalog_type: OptStr = None

@@ -1,4 +1,5 @@
-"""``quality_rules`` (docs/contract-language.md#quality-rules). Built-in rules have fixed severities; only expressions declare one."""
+"""``quality_rules`` (docs/contract-language.md#quality-rules). Built-in rules have fixed severities; only
+expressions declare one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``source`` (docs/sources.md#source-types-and-families): a table name string, the connector model or the generic model.
+"""``source`` (docs/sources.md#source-types-and-families): a table name string, the connector model or the
+generic model.
 
 The variant is chosen by ``type`` before validation (``connector`` → ConnectorSource, any other
 type → GenericSource, a plain string → table name), so errors always talk about one model.

@@ -1,4 +1,5 @@
-"""Write modes (docs/contract-language.md#write-modes): public aliases, canonical names, and the lookup between them.
+"""Write modes (docs/contract-language.md#write-modes): public aliases, canonical names, and the lookup
+between them.
 
 Lookup lowercases and maps ``-`` to ``_`` (``HASH-DIFF-UPSERT`` → ``scd1_hash_diff``); canonical
 names are accepted as input; ``custom:<name>`` is kept verbatim. Models store the canonical name.
@@ -28,7 +29,8 @@ MODE_ALIASES: dict[str, str] = {
 }
 PUBLIC_MODES = tuple(MODE_ALIASES)
 
-# Modes whose MERGE needs row identity; merge keys then imply unique_key + not_null (docs/contract-language.md#write-modes).
+# Modes whose MERGE needs row identity; merge keys then imply unique_key + not_null
+# (docs/contract-language.md#write-modes).
 KEYED_MODES = frozenset({UPSERT, HASH_DIFF, HISTORICAL, SNAPSHOT})
 
 _EXPECTED = (

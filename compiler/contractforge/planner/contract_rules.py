@@ -83,7 +83,8 @@ def _execution_rules(f: _Findings, contract: dict[str, Any]) -> None:
 def _source_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
     family = FAMILIES.get(kind.family)
     if family is None:
-        f.add("AWS_SOURCE_TYPE_UNKNOWN", ("source", "type"), f"source type '{kind.type}' is not known to this product")
+        message = f"source type '{kind.type}' is not known to this product"
+        f.add("AWS_SOURCE_TYPE_UNKNOWN", ("source", "type"), message)
         return
     for code, path, message in family.notes(contract, source_mapping(contract), kind):
         f.add(code, path, message)

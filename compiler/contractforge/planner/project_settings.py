@@ -79,7 +79,8 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
 
 
 def _first_target_database(loaded: LoadedProject) -> str:
-    """The ``<glue db>_ops`` fallback of docs/planning.md#names, applied once so every step shares one evidence database."""
+    """The ``<glue db>_ops`` fallback of docs/planning.md#names, applied once so every step shares one
+    evidence database."""
     for step in loaded.loaded_steps:
         target = step.bundle.contract.target
         return naming.glue_database(target.catalog, target.schema_name)

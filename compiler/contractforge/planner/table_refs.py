@@ -1,4 +1,5 @@
-"""Targets of steps and the substitution of logical table refs in run plans (docs/sources.md#catalog-sources-sql-and-table-refs).
+"""Targets of steps and the substitution of logical table refs in run plans
+(docs/sources.md#catalog-sources-sql-and-table-refs).
 
 Resolution itself happens in the loader (``loader/refs.py``); the planner refuses refs to a
 layer no step of the project writes and warns about refs resolved by the layer convention.

@@ -1,4 +1,5 @@
-"""Run-plan quality rules → AWS Glue Data Quality ruleset (DQDL): docs/compile.md#review-artifacts-dqdl-and-the-hash-diff-performance-profile.
+"""Run-plan quality rules → AWS Glue Data Quality ruleset (DQDL):
+docs/compile.md#review-artifacts-dqdl-and-the-hash-diff-performance-profile.
 
 Review/native-reuse artifact only: the runtime evaluates the rules itself. Every mappable rule
 is listed regardless of severity; ``expression`` rules have no DQDL form and are left out.

@@ -106,7 +106,8 @@ def _check_extensions(problems: Problems, extensions: Any, base: PathKey = ("ext
 
 
 def check_aws_parameters(problems: Problems, aws: dict[str, Any], base: PathKey) -> None:
-    """Guardrails shared by ``extensions.aws`` and ``environment.parameters.aws`` (docs/contract-language.md#aws-extensions)."""
+    """Guardrails shared by ``extensions.aws`` and ``environment.parameters.aws``
+    (docs/contract-language.md#aws-extensions)."""
     iceberg = aws.get("iceberg")
     if isinstance(iceberg, dict):
         warehouse = iceberg.get("warehouse")

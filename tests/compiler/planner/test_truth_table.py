@@ -1,4 +1,5 @@
-"""Planner truth table: status and codes per construct; SUPPORTED* always means runnable (docs/planning.md)."""
+"""Planner truth table: status and codes per construct; SUPPORTED* always means runnable
+(docs/planning.md)."""
 
 from __future__ import annotations
 

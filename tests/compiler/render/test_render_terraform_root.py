@@ -205,7 +205,8 @@ def test_escaping_and_tokens() -> None:
 
 @pytest.mark.skipif(not CHECKOV.is_file(), reason=".venv-checkov is absent (scripts/setup.sh creates it)")
 def test_checkov_on_the_compiled_root(tmp_path: Path) -> None:
-    """``--framework terraform_json`` on the root (module calls are not followed, docs/local-run.md#the-local-stack) and
+    """``--framework terraform_json`` on the root (module calls are not followed,
+    docs/local-run.md#the-local-stack) and
     ``--framework terraform`` on the vendored HCL modules. checkov 3.3.30's terraform_json parser
     raises on the string attributes of a ``terraform {}`` block, so that block (settings only, no
     resources) is dropped from the copy it scans."""

@@ -1,4 +1,5 @@
-"""Evidence column definitions (docs/evidence-and-reliability.md): counts, order anchors, types, partitions."""
+"""Evidence column definitions (docs/evidence-and-reliability.md): counts, order anchors, types,
+partitions."""
 
 from __future__ import annotations
 

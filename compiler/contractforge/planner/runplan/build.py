@@ -138,7 +138,8 @@ def _run(contract: dict[str, Any], glue: GlueJobSettings) -> dict[str, Any]:
 
 
 def _operations_view(operations: dict[str, Any]) -> dict[str, Any]:
-    """The nested ``operations`` block wins over root keys (docs/contract-language.md#annotations-operations-and-access); ``target`` is dropped."""
+    """The nested ``operations`` block wins over root keys
+    (docs/contract-language.md#annotations-operations-and-access); ``target`` is dropped."""
     view = {k: v for k, v in operations.items() if k not in ("target", "operations")}
     view.update(operations.get("operations") or {})
     return view

@@ -1,4 +1,5 @@
-"""``preparation`` and ``quality`` sections of the run plan (docs/contract-language.md#shape-and-transform, #quality-rules).
+"""``preparation`` and ``quality`` sections of the run plan
+(docs/contract-language.md#shape-and-transform, #quality-rules).
 
 Preparation keeps only the steps that are declared (absent key = skipped) in their canonical
 spelling; quality turns ``quality_rules`` into an ordered list of rules with default severities.
