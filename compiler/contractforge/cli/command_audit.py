@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    add_local_arguments,
-    add_project_arguments,
-    backend_from,
-    print_json,
-    project_from,
-)
+from contractforge.cli import common
 from contractforge.ops.audit import AuditThresholds, parse_since, run_audit
 
 
@@ -25,9 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "audit", help="audit the evidence tables and judge them against thresholds"
     )
-    add_project_arguments(parser)
+    common.add_project_arguments(parser)
     parser.add_argument("--since", default="7d", help="window: 30m, 12h, 7d, 2w (default 7d)")
-    add_local_arguments(parser)
+    common.add_local_arguments(parser)
     parser.add_argument(
         "--max-failed-runs",
         type=int,
@@ -45,13 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--no-freshness", action="store_true", help="do not judge freshness_sla_minutes")
     parser.add_argument("--allow-expired-locks", action="store_true", help="report expired locks as warnings")
-    add_aws_arguments(parser)
-    add_athena_arguments(parser)
+    common.add_aws_arguments(parser)
+    common.add_athena_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = project_from(args)
+    plan = common.project_from(args)
     thresholds = AuditThresholds(
         max_failed_runs=args.max_failed_runs,
         max_quarantine_ratio=args.max_quarantine_ratio,
@@ -59,10 +51,10 @@ def run(args: argparse.Namespace) -> int:
         check_freshness=not args.no_freshness,
         fail_on_expired_locks=not args.allow_expired_locks,
     )
-    backend = backend_from(args, plan)
+    backend = common.backend_from(args, plan)
     report = run_audit(backend, plan, since=parse_since(args.since), thresholds=thresholds)
     if args.json:
-        print_json(report.as_dict())
+        common.print_json(report.as_dict())
     else:
         print(report.text())
     return report.exit_code

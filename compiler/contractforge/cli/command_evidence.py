@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    add_project_arguments,
-    athena_from,
-    print_json,
-    project_from,
-    session_from,
-)
+from contractforge.cli import common
 from contractforge.ops.evidence_ddl import ensure_evidence
 from contractforge.ops.project import evidence_location
 
@@ -23,21 +15,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ensure = actions.add_parser(
         "ensure", help="create the evidence database/tables (Athena DDL), add missing columns"
     )
-    add_project_arguments(ensure)
+    common.add_project_arguments(ensure)
     ensure.add_argument("--location", help="database location s3://…/<db>.db/ (default: from the run plans)")
-    add_aws_arguments(ensure)
-    add_athena_arguments(ensure)
+    common.add_aws_arguments(ensure)
+    common.add_athena_arguments(ensure)
     ensure.set_defaults(func=run_ensure)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
 def run_ensure(args: argparse.Namespace) -> int:
-    plan = project_from(args)
-    session = session_from(args, plan)
-    athena = athena_from(args, plan, session)
+    plan = common.project_from(args)
+    session = common.session_from(args, plan)
+    athena = common.athena_from(args, plan, session)
     results = ensure_evidence(session, athena, args.location or evidence_location(plan))
     if args.json:
-        print_json({"project": plan.name, "database": athena.database, "tables": results})
+        common.print_json({"project": plan.name, "database": athena.database, "tables": results})
     else:
         for result in results:
             print(f"{result['action']:<14} {result['table']}")

@@ -12,15 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    add_local_arguments,
-    add_project_arguments,
-    backend_from,
-    print_json,
-    project_from,
-)
+from contractforge.cli import common
 from contractforge.ops.audit import parse_since
 from contractforge.ops.compaction import run_compaction
 from contractforge.ops.maintenance import cost_report, run_retention
@@ -31,82 +23,90 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="maintenance_action", metavar="ACTION")
 
     retention = actions.add_parser("retention", help="delete evidence older than --days (dry run by default)")
-    add_project_arguments(retention)
+    common.add_project_arguments(retention)
     retention.add_argument("--days", type=int, required=True, help="keep this many days of evidence")
     retention.add_argument("--execute", action="store_true", help="really delete (default: dry run)")
-    add_local_arguments(retention)
-    add_aws_arguments(retention)
-    add_athena_arguments(retention)
+    common.add_local_arguments(retention)
+    common.add_aws_arguments(retention)
+    common.add_athena_arguments(retention)
     retention.set_defaults(func=run_retention_command)
 
     compact = actions.add_parser("compact", help="compact evidence tables (dry run by default)")
-    add_project_arguments(compact)
+    common.add_project_arguments(compact)
     compact.add_argument("--execute", action="store_true", help="really compact (default: dry run)")
-    add_local_arguments(compact)
-    add_aws_arguments(compact)
-    add_athena_arguments(compact)
+    common.add_local_arguments(compact)
+    common.add_aws_arguments(compact)
+    common.add_athena_arguments(compact)
     compact.set_defaults(func=run_compact_command)
 
     report = actions.add_parser("cost-report", help="estimated cost per target and per million rows")
-    add_project_arguments(report)
+    common.add_project_arguments(report)
     report.add_argument("--dpu-hour-usd", type=float, default=None, help="price of a DPU-hour, e.g. 0.44")
     report.add_argument("--since", default="30d", help="window (default 30d)")
-    add_local_arguments(report)
-    add_aws_arguments(report)
-    add_athena_arguments(report)
+    common.add_local_arguments(report)
+    common.add_aws_arguments(report)
+    common.add_athena_arguments(report)
     report.set_defaults(func=run_cost_report)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
 
 
 def run_retention_command(args: argparse.Namespace) -> int:
-    plan = project_from(args)
-    backend = backend_from(args, plan)
-    results = run_retention(backend, args.days, execute=args.execute)
-    if args.json:
-        print_json(
-            {"project": plan.name, "database": backend.database, "execute": args.execute, "tables": results}
-        )
-        return 0
-    for result in results:
-        print(
-            f"{result['action']:<18} {result['table']:<28} {result['rows']:>10} row(s) before {result['cutoff']}"
-        )
-        if not args.execute:
-            print(f"  {result['statement']}")
-    if not args.execute:
-        print("dry run: nothing deleted (add --execute)")
-    return 0
+    return _run_table_maintenance(
+        args,
+        lambda backend: run_retention(backend, args.days, execute=args.execute),
+        _retention_lines,
+        "deleted",
+    )
+
+
+def _retention_lines(result: dict, execute: bool) -> list[str]:
+    line = (
+        f"{result['action']:<18} {result['table']:<28} {result['rows']:>10} row(s) before {result['cutoff']}"
+    )
+    return [line] if execute else [line, f"  {result['statement']}"]
 
 
 def run_compact_command(args: argparse.Namespace) -> int:
-    plan = project_from(args)
-    backend = backend_from(args, plan)
-    results = run_compaction(backend, execute=args.execute)
+    return _run_table_maintenance(
+        args, lambda backend: run_compaction(backend, execute=args.execute), _compaction_lines, "compacted"
+    )
+
+
+def _compaction_lines(result: dict, execute: bool) -> list[str]:
+    files = result["data_files_before"]
+    after = f" -> {result['data_files_after']}" if result.get("data_files_after") is not None else ""
+    lines = [
+        f"{result['action']:<14} {result['table']:<30} {'?' if files is None else files:>6} file(s){after}"
+    ]
+    if not execute and result["action"] == "DRY_RUN":
+        lines += [f"  {statement}" for statement in result["statements"]]
+    return lines
+
+
+def _run_table_maintenance(args: argparse.Namespace, run, lines, verb: str) -> int:
+    """Run one maintenance action over the evidence tables; print JSON or one block per table."""
+    plan = common.project_from(args)
+    backend = common.backend_from(args, plan)
+    results = run(backend)
     if args.json:
-        print_json(
+        common.print_json(
             {"project": plan.name, "database": backend.database, "execute": args.execute, "tables": results}
         )
         return 0
     for result in results:
-        files = result["data_files_before"]
-        after = f" -> {result['data_files_after']}" if result.get("data_files_after") is not None else ""
-        print(
-            f"{result['action']:<14} {result['table']:<30} {'?' if files is None else files:>6} file(s){after}"
-        )
-        if not args.execute and result["action"] == "DRY_RUN":
-            for statement in result["statements"]:
-                print(f"  {statement}")
+        for line in lines(result, args.execute):
+            print(line)
     if not args.execute:
-        print("dry run: nothing compacted (add --execute)")
+        print(f"dry run: nothing {verb} (add --execute)")
     return 0
 
 
 def run_cost_report(args: argparse.Namespace) -> int:
-    plan = project_from(args)
-    backend = backend_from(args, plan)
+    plan = common.project_from(args)
+    backend = common.backend_from(args, plan)
     rows = cost_report(backend, plan, dpu_hour_usd=args.dpu_hour_usd, since=parse_since(args.since))
     if args.json:
-        print_json({"project": plan.name, "since": args.since, "targets": rows})
+        common.print_json({"project": plan.name, "since": args.since, "targets": rows})
         return 0
     print(
         f"{'TARGET':<50} {'RUNS':>5} {'ROWS WRITTEN':>13} {'BILLED DPU-H':>13} {'USD':>10} {'USD/M ROWS':>11}"

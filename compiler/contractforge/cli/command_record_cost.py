@@ -8,15 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    add_project_arguments,
-    athena_from,
-    print_json,
-    project_from,
-    session_from,
-)
+from contractforge.cli import common
 from contractforge.ops.cost_recording import finished_runs, record_cost
 from contractforge.ops.glue_runs import GlueJobs
 from contractforge.ops.project import select_steps
@@ -24,7 +16,7 @@ from contractforge.ops.project import select_steps
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("record-cost", help="record Glue DPU-second cost evidence (idempotent)")
-    add_project_arguments(parser)
+    common.add_project_arguments(parser)
     parser.add_argument(
         "--run-id",
         action="append",
@@ -32,20 +24,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="<job name>:<glue run id> or a bare Glue run id (repeatable; default: every run)",
     )
     parser.add_argument("--steps", help="comma-separated steps whose runs to record (default: every step)")
-    add_aws_arguments(parser)
-    add_athena_arguments(parser)
+    common.add_aws_arguments(parser)
+    common.add_athena_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = project_from(args)
+    plan = common.project_from(args)
     steps = select_steps(plan, args.steps)
-    session = session_from(args, plan)
+    session = common.session_from(args, plan)
     run_ids = [r for value in args.run_id for r in value.split(",") if r.strip()]
     runs = finished_runs(GlueJobs(session), plan, steps, run_ids or None)
-    results = record_cost(athena_from(args, plan, session), runs)
+    results = record_cost(common.athena_from(args, plan, session), runs)
     if args.json:
-        print_json({"project": plan.name, "results": results})
+        common.print_json({"project": plan.name, "results": results})
     else:
         for result in results:
             print(f"{result['run_id']}  {result['state']}  {result['status']}  {result.get('signals', '')}")

@@ -11,15 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    athena_from,
-    print_json,
-    project_from,
-    session_from,
-    stderr_line,
-)
+from contractforge.cli import common
 from contractforge.errors import ContractForgeError, Problem
 from contractforge.ops.cost_recording import FinishedRun, record_cost
 from contractforge.ops.direct_run import RunOptions, run_direct
@@ -47,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="after waiting, record ctrl_ingestion_cost rows for the finished runs (Athena)",
     )
-    add_aws_arguments(parser)
-    add_athena_arguments(parser)
+    common.add_aws_arguments(parser)
+    common.add_athena_arguments(parser)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -75,10 +67,10 @@ def _check(args: argparse.Namespace) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     _check(args)
-    plan = project_from(args)
+    plan = common.project_from(args)
     steps = select_steps(plan, args.steps)
     require_runnable(steps)
-    session = session_from(args, plan)
+    session = common.session_from(args, plan)
     options = RunOptions(
         wait=args.wait,
         accept_expected_failures=args.accept_expected_failures,
@@ -87,26 +79,26 @@ def execute(args: argparse.Namespace) -> int:
     )
     if args.orchestration:
         summary = run_orchestrated(
-            session, plan, options, execution_key=args.execution_key, progress=stderr_line
+            session, plan, options, execution_key=args.execution_key, progress=common.stderr_line
         )
     else:
-        summary = run_direct(session, plan, steps, options, progress=stderr_line)
+        summary = run_direct(session, plan, steps, options, progress=common.stderr_line)
     cost_error: ContractForgeError | None = None
     if args.record_cost:
         by_name = {step.name: step for step in plan.steps}
         finished = [FinishedRun(by_name[o.step], o.job_run) for o in summary.outcomes if o.job_run]
         try:
-            summary.cost = record_cost(athena_from(args, plan, session), finished) if finished else []
+            summary.cost = record_cost(common.athena_from(args, plan, session), finished) if finished else []
         except ContractForgeError as exc:  # the runs are done: still report them
             cost_error = exc
     now = time.monotonic()
     if getattr(args, "json", False):
-        print_json(summary.as_dict(now))
+        common.print_json(summary.as_dict(now))
     else:
         print(summary.table(now))
         for result in summary.cost:
             print(f"cost {result['run_id']}: {result['status']} {result.get('signals', '')}")
     if cost_error is not None:
-        stderr_line("cost not recorded: " + cost_error.render())
+        common.stderr_line("cost not recorded: " + cost_error.render())
         return max(summary.exit_code, 1)
     return summary.exit_code

@@ -114,20 +114,19 @@ def target_entry(step: str, contract: IngestionContract) -> TargetEntry:
 def _convention_database(contract: IngestionContract, ref_layer: str) -> str:
     """The original's rule: swap a trailing ``_<layer>`` / ``.<layer>`` of the current namespace."""
     catalog, schema = contract.target.catalog, contract.target.schema_name
-    current = contract.layer
     if schema:
-        for separator in ("_", "."):
-            suffix = f"{separator}{current}"
-            if schema.endswith(suffix):
-                schema = schema[: -len(suffix)] + separator + ref_layer
-                break
+        schema = _swap_layer(schema, contract.layer, ref_layer)
     elif catalog:
-        for separator in ("_", "."):
-            suffix = f"{separator}{current}"
-            if catalog.endswith(suffix):
-                catalog = catalog[: -len(suffix)] + separator + ref_layer
-                break
+        catalog = _swap_layer(catalog, contract.layer, ref_layer)
     return naming.glue_database(catalog, schema)
+
+
+def _swap_layer(name: str, current: str, ref_layer: str) -> str:
+    for separator in ("_", "."):
+        suffix = f"{separator}{current}"
+        if name.endswith(suffix):
+            return name[: -len(suffix)] + separator + ref_layer
+    return name
 
 
 def resolve_ref(

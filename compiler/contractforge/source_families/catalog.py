@@ -65,16 +65,10 @@ def _sql_section(source: dict[str, Any], kind: ReadKind, inputs: SectionInputs) 
 
 
 CATALOG = SourceFamily(
-    name="catalog",
-    types=("table", "delta_table", "iceberg_table", "view"),
-    check=_check_catalog,
-    section=_catalog_section,
-    notes=_catalog_notes,
-    reads_catalog_table=True,
-)
+    "catalog", ("table", "delta_table", "iceberg_table", "view"), _check_catalog, section=_catalog_section,
+    notes=_catalog_notes, reads_catalog_table=True,
+)  # fmt: skip
 SQL = SourceFamily(
-    name="sql",
-    types=("sql",),
-    check=lambda problems, source: require(problems, source, "sql", "query", "options.query"),
+    "sql", ("sql",), lambda problems, source: require(problems, source, "sql", "query", "options.query"),
     section=_sql_section,
-)
+)  # fmt: skip

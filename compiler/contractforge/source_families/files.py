@@ -76,28 +76,13 @@ def _incremental_notes(contract: dict[str, Any], source: dict[str, Any], kind: R
     return notes
 
 
-FILES = SourceFamily(
-    name="files",
-    types=FILE_FORMATS,
-    check=_check_files,
-    section=files_section,
-    notes=_files_notes,
-    reads_source_path=True,
-)
+_READS_FILES = {"section": files_section, "reads_source_path": True}
+FILES = SourceFamily("files", FILE_FORMATS, _check_files, notes=_files_notes, **_READS_FILES)
 OBJECT_STORAGE = SourceFamily(
-    name="object_storage",
-    types=("s3", "adls", "azure_blob", "gcs", "blob", "object_storage"),
-    check=_check_object_storage,
-    section=files_section,
-    notes=_files_notes,
-    reads_source_path=True,
-)
+    "object_storage", ("s3", "adls", "azure_blob", "gcs", "blob", "object_storage"), _check_object_storage,
+    notes=_files_notes, **_READS_FILES,
+)  # fmt: skip
 INCREMENTAL_FILES = SourceFamily(
-    name="incremental_files",
-    types=("incremental_files",),
-    check=_check_incremental_files,
-    section=files_section,
-    notes=_incremental_notes,
-    glue_bookmarks=True,
-    reads_source_path=True,
-)
+    "incremental_files", ("incremental_files",), _check_incremental_files, notes=_incremental_notes,
+    glue_bookmarks=True, **_READS_FILES,
+)  # fmt: skip

@@ -19,17 +19,8 @@ REST_METHODS = ("GET", "POST")
 REST_PAGINATION = ("none", "page", "offset", "cursor", "link_header")
 REST_RESPONSE_MODES = ("records", "raw")
 HTTP_LIMITS = ("timeout_seconds", "retry_attempts", "retry_backoff_seconds", "max_bytes", "max_records")
-REST_LIMITS = (
-    "page_size",
-    "max_pages",
-    "max_records",
-    "max_page_bytes",
-    "max_total_bytes",
-    "rate_limit_per_minute",
-    "timeout_seconds",
-    "retry_attempts",
-    "retry_backoff_seconds",
-)
+REST_LIMITS = ("page_size", "max_pages", "max_records", "max_page_bytes", "max_total_bytes", "rate_limit_per_minute",
+               "timeout_seconds", "retry_attempts", "retry_backoff_seconds")  # fmt: skip
 _AUTH_NEEDS = {
     "bearer_token": ("token",),
     "api_key": ("value",),
