@@ -1,7 +1,8 @@
 """Per-contract planning rules: every finding becomes a coded Diagnostic (docs/planning.md).
 
-Input is the resolved contract mapping in YAML spelling (canonical ``mode``, defaults applied);
-``at(path)`` turns a key path into ``{file, line}`` for the diagnostic. Rules never raise.
+Input is the validated, frozen ``IngestionContract`` (canonical ``mode``, defaults applied); the
+source and ``extensions.aws`` are read from its YAML-spelling mapping, where the families and the
+unknown-key checks work. ``at(path)`` turns a key path into ``{file, line}``. Rules never raise.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from contractforge.models import Access, IngestionContract, QualityRules
+from contractforge.models.transform import ArrayRule, CustomTransform
 from contractforge.planner.diagnostics import diagnostic
 from contractforge.project_plan import Diagnostic
 from contractforge.source_families import FAMILIES, ReadKind, read_kind, source_mapping
@@ -55,28 +58,29 @@ class _Findings:
         )
 
 
-def plan_contract(contract: dict[str, Any], at: At) -> list[Diagnostic]:
+def plan_contract(contract: IngestionContract, mapping: dict[str, Any], at: At) -> list[Diagnostic]:
+    """``mapping``: the same contract in YAML spelling (``validation.project_semantics.contract_mapping``)."""
     findings = _Findings(at)
-    kind = read_kind(contract)
-    _source_rules(findings, contract, kind)
-    _mode_rules(findings, contract, kind)
+    kind = read_kind(mapping)
+    _source_rules(findings, mapping, kind)
+    _mode_rules(findings, contract, source_mapping(mapping), kind)
     _preparation_rules(findings, contract)
-    _quality_rules(findings, contract)
-    _access_rules(findings, contract)
-    _extension_rules(findings, contract)
+    _quality_rules(findings, contract.quality_rules)
+    _access_rules(findings, contract.access)
+    _extension_rules(findings, mapping)
     _execution_rules(findings, contract)
     return findings.items
 
 
-def _execution_rules(f: _Findings, contract: dict[str, Any]) -> None:
-    execution = contract.get("execution") or {}
-    for key in ("window", "catchup"):
-        block = execution.get(key)
-        if block and (key == "window" or block.get("enabled")):
-            f.add("AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED", ("execution", key))
-    operations = contract.get("operations") or {}
-    flags = {**operations, **(operations.get("operations") or {})}
-    if flags.get("alert_on_failure") or flags.get("alert_on_quality_fail"):
+def _execution_rules(f: _Findings, contract: IngestionContract) -> None:
+    execution = contract.execution
+    if execution is not None and execution.window is not None:
+        f.add("AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED", ("execution", "window"))
+    if execution is not None and execution.catchup is not None and execution.catchup.enabled:
+        f.add("AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED", ("execution", "catchup"))
+    operations = contract.operations
+    flags = (operations.operations or operations) if operations is not None else None  # nested block wins
+    if flags is not None and (flags.alert_on_failure or flags.alert_on_quality_fail):
         f.add("AWS_ALERTS_NOT_WIRED", ("operations",))
 
 
@@ -90,16 +94,15 @@ def _source_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> Non
         f.add(code, path, message)
 
 
-def _mode_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
-    mode = str(contract.get("mode") or APPEND)
-    merge_keys = contract.get("merge_keys") or ()
+def _mode_rules(f: _Findings, contract: IngestionContract, source: dict[str, Any], kind: ReadKind) -> None:
+    mode = contract.mode
+    merge_keys = contract.merge_keys or ()
     if mode.startswith("custom:"):
         f.add("AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED", ("mode",), f"write mode '{mode}' has no AWS binding")
     elif mode == HISTORICAL:
         f.add("AWS_HISTORICAL_NOT_IMPLEMENTED", ("mode",))
     elif mode == SNAPSHOT:
         f.add("AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED", ("mode",))
-        source = source_mapping(contract)
         read = source.get("read") or {}
         if not (read.get("source_complete") or read.get("full_snapshot") or source.get("source_complete")):
             f.add("SNAPSHOT_SOURCE_COMPLETE_REQUIRED", ("source",))
@@ -120,67 +123,74 @@ def _mode_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
                 ("mode",),
                 "hash_diff_upsert needs merge_keys (the MERGE row identity; hash_keys only detect changes)",
             )
-        if contract.get("hash_strategy", "explicit") == "explicit" and not contract.get("hash_keys"):
+        if contract.hash_strategy == "explicit" and not contract.hash_keys:
             f.add(
                 "HASH_KEYS_REQUIRED",
                 ("mode",),
                 "hash_diff_upsert with hash_strategy explicit needs hash_keys (or hash_strategy all_columns_except)",
             )
         f.add("AWS_HASH_DIFF_PERFORMANCE_UNVALIDATED", ("mode",))
-    scd2_set = [k for k in SCD2_FIELDS if contract.get(k)]
-    late_policy = contract.get("scd2_late_arriving_policy") or "apply"
+    scd2_set = [k for k in SCD2_FIELDS if getattr(contract, k)]
+    late_policy = contract.scd2_late_arriving_policy
     if mode != HISTORICAL and (scd2_set or late_policy != "apply"):
         field = scd2_set[0] if scd2_set else "scd2_late_arriving_policy"
         f.add("SCD2_FIELDS_ON_NON_SCD2_MODE", (field,), f"{field} is only valid with mode historical")
-    if mode == HISTORICAL and late_policy in ("ignore", "reject") and not contract.get("scd2_sequence_by"):
+    if mode == HISTORICAL and late_policy in ("ignore", "reject") and not contract.scd2_sequence_by:
         f.add("SCD2_SEQUENCE_BY_REQUIRED", ("scd2_late_arriving_policy",))
 
 
-def _preparation_rules(f: _Findings, contract: dict[str, Any]) -> None:
-    transform = contract.get("transform") or {}
-    if transform.get("custom"):
+def _preparation_rules(f: _Findings, contract: IngestionContract) -> None:
+    transform = contract.transform
+    if transform is not None and _declared(transform.custom):
         f.add("AWS_TRANSFORM_CUSTOM_NOT_IMPLEMENTED", ("transform", "custom"))
-    base = ("shape",) if contract.get("shape") else ("transform", "shape")
-    shape = contract.get("shape") or transform.get("shape") or {}
-    cardinality = ("explode", "explode_outer")
-    arrays = [a for a in shape.get("arrays") or () if a.get("mode") in cardinality]
-    layer = contract.get("layer") or "bronze"
-    if arrays and layer == "bronze" and not shape.get("allow_cardinality_change_on_bronze"):
+    base = ("shape",) if contract.shape is not None else ("transform", "shape")
+    shape = contract.effective_shape
+    if shape is None:
+        return
+    arrays = [a for a in shape.arrays or () if a.mode in ("explode", "explode_outer")]
+    if arrays and contract.layer == "bronze" and not shape.allow_cardinality_change_on_bronze:
         f.add(
             "AWS_BRONZE_EXPLODE_NOT_ALLOWED",
             (*base, "arrays"),
-            f"'{arrays[0].get('path')}' explodes on layer bronze; set allow_cardinality_change_on_bronze: true",
+            f"'{arrays[0].path}' explodes on layer bronze; set allow_cardinality_change_on_bronze: true",
         )
-    parents: dict[str, list[dict[str, Any]]] = {}
+    parents: dict[str, list[ArrayRule]] = {}
     for rule in arrays:
-        parents.setdefault(str(rule.get("path", "")).rpartition(".")[0], []).append(rule)
+        parents.setdefault(rule.path.rpartition(".")[0], []).append(rule)
     for group in parents.values():
-        if len(group) > 1 and not all(r.get("allow_cartesian") for r in group):
+        if len(group) > 1 and not all(r.allow_cartesian for r in group):
             f.add(
                 "AWS_CARTESIAN_EXPLODE_NOT_ALLOWED",
                 (*base, "arrays"),
-                "explodes of " + ", ".join(str(r.get("path")) for r in group) + " need allow_cartesian: true",
+                "explodes of " + ", ".join(r.path for r in group) + " need allow_cartesian: true",
             )
 
 
-def _quality_rules(f: _Findings, contract: dict[str, Any]) -> None:
-    rules = contract.get("quality_rules") or {}
-    if rules.get("custom"):
-        names = ", ".join(sorted(rules["custom"]))
+def _declared(block: CustomTransform | None) -> bool:
+    """A block with at least one value (an empty ``custom: {}`` declares nothing)."""
+    return block is not None and bool(block.model_dump(exclude_none=True))
+
+
+def _quality_rules(f: _Findings, rules: QualityRules | None) -> None:
+    if rules is None:
+        return
+    if rules.custom:
+        names = ", ".join(sorted(rules.custom))
         f.add(
             "AWS_QUALITY_CUSTOM_NOT_IMPLEMENTED",
             ("quality_rules", "custom"),
             f"custom quality rules ({names}) are not evaluated by this product",
         )
-    if rules.get("expressions"):
+    if rules.expressions:
         f.add("AWS_EXPRESSION_QUALITY_SPARK_SQL", ("quality_rules", "expressions"))
 
 
-def _access_rules(f: _Findings, contract: dict[str, Any]) -> None:
-    access = contract.get("access") or {}
-    if access.get("row_filters"):
+def _access_rules(f: _Findings, access: Access | None) -> None:
+    if access is None:
+        return
+    if access.row_filters:
         f.add("AWS_ROW_FILTERS_REVIEW", ("access", "row_filters"))
-    if access.get("column_masks"):
+    if access.column_masks:
         f.add("AWS_COLUMN_MASKS_REVIEW", ("access", "column_masks"))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from contractforge import naming
 from contractforge.errors import ContractForgeError
 from contractforge.loader.project import LoadedProject, LoadedStep
+from contractforge.models import IngestionContract
 from contractforge.planner.contract_rules import plan_contract
 from contractforge.planner.diagnostics import diagnostic, sort_diagnostics, status_of
 from contractforge.planner.glue_settings import bookmarks_enabled, glue_settings
@@ -24,11 +25,9 @@ from contractforge.source_families import read_kind
 from contractforge.validation.project_semantics import contract_mapping, step_where, validate_project
 
 
-def _target(mapping: dict[str, Any]) -> TargetInfo:
-    target = mapping.get("target") or {}
-    return TargetInfo(
-        target.get("catalog"), target.get("schema"), target["table"], mapping.get("layer") or "bronze"
-    )
+def _target(contract: IngestionContract) -> TargetInfo:
+    target = contract.target
+    return TargetInfo(target.catalog, target.schema_name, target.table, contract.layer)
 
 
 def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
@@ -40,7 +39,7 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
     settings = project_settings(loaded)
 
     job_names = naming.make_unique(
-        naming.glue_job_name(loaded.name, s.name, _job_name_override(mappings[s.name])) for s in steps
+        naming.glue_job_name(loaded.name, s.name, _job_name_override(s.bundle.contract)) for s in steps
     )
     planned: dict[str, StepPlan] = {}
     refs_by_step: dict[str, list] = {}
@@ -70,9 +69,9 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
     )
 
 
-def _job_name_override(mapping: dict[str, Any]) -> str | None:
-    glue_job = ((mapping.get("extensions") or {}).get("aws") or {}).get("glue_job") or {}
-    return glue_job.get("name")
+def _job_name_override(contract: IngestionContract) -> str | None:
+    aws = contract.extensions.aws
+    return aws.glue_job.name if aws is not None and aws.glue_job is not None else None
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,8 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
                job_name: str) -> StepPlan:  # fmt: skip
     settings, refs = context.settings, context.refs
     where = step_where(step)
-    diagnostics: list[Diagnostic] = plan_contract(mapping, where)
+    contract = step.bundle.contract
+    diagnostics: list[Diagnostic] = plan_contract(contract, mapping, where)
     for ref in refs:
         if ref.via == "layer_convention":
             file, line, _ = step.bundle.locate(ref.use.field)
@@ -113,7 +113,7 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
         diagnostics.append(diagnostic("AWS_JDBC_DRIVER_REQUIRED", file=file, line=line, field="source.type"))
     ordered = sort_diagnostics(diagnostics)
     status = status_of(ordered)
-    target = _target(mapping)
+    target = _target(contract)
     run_plan = None
     if status in RUNNABLE_STATUSES:
         substitution = RefSubstitution(
@@ -139,7 +139,7 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
         glue=glue,
         run_plan=run_plan,
         decisions=tuple(step.bundle.decisions),
-        mode=str(mapping.get("mode") or "scd0_append"),
+        mode=contract.mode,
     )
 
 
