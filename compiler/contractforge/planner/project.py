@@ -121,7 +121,7 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
         )
         inputs = StepInputs(
             project=loaded.name, environment_key=loaded.env_key, step=step.name, depends_on=step.depends_on,
-            expected_result=step.expected_result, contract_path=step.contract_path, contract=mapping,
+            expected_result=step.expected_result, contract_path=step.contract_path, model=contract, contract=mapping,
             target=target, warehouse=warehouse, evidence_database=settings.evidence_database, glue=glue,
             kind=kind, env_iceberg=settings.env_iceberg,
         )  # fmt: skip

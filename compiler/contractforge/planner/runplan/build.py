@@ -15,6 +15,7 @@ from typing import Any
 from contractforge_runtime.secrets import placeholders_in
 
 from contractforge import __version__, naming
+from contractforge.models import IngestionContract
 from contractforge.models.base import split_list
 from contractforge.planner.runplan.source import build_source
 from contractforge.planner.runplan.steps import build_preparation, build_quality
@@ -36,7 +37,8 @@ class StepInputs:
     depends_on: tuple[str, ...]
     expected_result: str
     contract_path: str
-    contract: dict[str, Any]  # resolved contract mapping (YAML spelling, canonical mode)
+    model: IngestionContract  # the validated contract
+    contract: dict[str, Any]  # the same contract as a mapping (YAML spelling): hashed, carried as written
     target: TargetInfo
     warehouse: str
     evidence_database: str
@@ -71,15 +73,15 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         },
         "contract": {"path": inputs.contract_path, "sha256": contract_sha256(contract)},
         "target": _target(inputs),
-        "write": _write(contract),
+        "write": _write(inputs.model),
         "source": build_source(source, inputs.kind, resolve_ref, substitute_sql, inputs.target.database),
         "preparation": build_preparation(contract),
-        "quality": build_quality(contract),
+        "quality": build_quality(inputs.model),
         "evidence": {
             "database": inputs.evidence_database,
             "location": naming.namespace_location(inputs.warehouse, inputs.evidence_database),
         },
-        "run": _run(contract, inputs.glue),
+        "run": _run(inputs.model, inputs.glue),
         "metadata": _metadata(contract),
     }
     family = FAMILIES.get(inputs.kind.family)
@@ -112,26 +114,26 @@ def _target(inputs: StepInputs) -> dict[str, Any]:
     }
 
 
-def _write(contract: dict[str, Any]) -> dict[str, Any]:
+def _write(contract: IngestionContract) -> dict[str, Any]:
     return {
-        "mode": contract.get("mode") or "scd0_append",
-        "merge_keys": _names(contract.get("merge_keys")),
-        "hash_strategy": contract.get("hash_strategy") or "explicit",
-        "hash_keys": _names(contract.get("hash_keys")),
-        "hash_exclude_columns": _names(contract.get("hash_exclude_columns")),
-        "schema_policy": contract.get("schema_policy") or "permissive",
+        "mode": contract.mode,
+        "merge_keys": list(contract.merge_keys or ()),
+        "hash_strategy": contract.hash_strategy,
+        "hash_keys": list(contract.hash_keys or ()),
+        "hash_exclude_columns": list(contract.hash_exclude_columns or ()),
+        "schema_policy": contract.schema_policy,
     }
 
 
-def _run(contract: dict[str, Any], glue: GlueJobSettings) -> dict[str, Any]:
+def _run(contract: IngestionContract, glue: GlueJobSettings) -> dict[str, Any]:
     return {
-        "idempotency_policy": contract.get("idempotency_policy") or "always_run",
-        "idempotency_key": contract.get("idempotency_key"),
+        "idempotency_policy": contract.idempotency_policy,
+        "idempotency_key": contract.idempotency_key,
         # a lock can never need to outlive the job's own timeout
         "lock_ttl_minutes": glue.timeout_minutes,
-        "dry_run": bool(contract.get("dry_run", False)),
+        "dry_run": contract.dry_run,
         "static_ids": {
-            key: contract.get(key)
+            key: getattr(contract, key)
             for key in ("parent_run_id", "run_group_id", "master_job_id", "master_run_id")
         },
     }

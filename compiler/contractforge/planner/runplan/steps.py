@@ -1,4 +1,5 @@
-"""``preparation`` and ``quality`` sections of the run plan
+"""``preparation`` (from the contract's YAML-spelling mapping, which it carries as written) and
+``quality`` (from the typed ``QualityRules``) sections of the run plan
 (docs/contract-language.md#shape-and-transform, #quality-rules).
 
 Preparation keeps only the steps that are declared (absent key = skipped) in their canonical
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contractforge.models import IngestionContract, QualityRules
 from contractforge.models.base import split_list
 from contractforge.models.order_by import parse_order_by
 
@@ -64,31 +66,30 @@ def _inline_schema_refs(shape: dict[str, Any], schemas: dict[str, str]) -> dict[
     return {**shape, "parse_json": parse_json}
 
 
-def build_quality(contract: dict[str, Any]) -> dict[str, Any]:
-    rules_in = contract.get("quality_rules") or {}
+def build_quality(contract: IngestionContract) -> dict[str, Any]:
+    rules_in = contract.quality_rules or QualityRules()
     rules: list[dict[str, Any]] = []
-    if rules_in.get("required_columns"):
+    if rules_in.required_columns:
         rules.append({"name": "required_columns", "kind": "required_columns",
-                      "columns": _names(rules_in["required_columns"]), "severity": "abort"})  # fmt: skip
-    for column in _names(rules_in.get("not_null")):
+                      "columns": list(rules_in.required_columns), "severity": "abort"})  # fmt: skip
+    for column in rules_in.not_null or ():
         rules.append(
             {"name": f"{column}_not_null", "kind": "not_null", "columns": [column], "severity": "quarantine"}
         )
-    if rules_in.get("unique_key"):
-        rules.append({"name": "unique_key", "kind": "unique_key", "columns": _names(rules_in["unique_key"]),
+    if rules_in.unique_key:
+        rules.append({"name": "unique_key", "kind": "unique_key", "columns": list(rules_in.unique_key),
                       "severity": "abort"})  # fmt: skip
-    for column, values in (rules_in.get("accepted_values") or {}).items():
-        listed = list(values) if isinstance(values, (list, tuple)) else [values]
+    for column, values in (rules_in.accepted_values or {}).items():
         rules.append({"name": f"{column}_accepted_values", "kind": "accepted_values", "columns": [column],
-                      "values": listed, "severity": "quarantine"})  # fmt: skip
-    if rules_in.get("min_rows"):
+                      "values": list(values), "severity": "quarantine"})  # fmt: skip
+    if rules_in.min_rows:
         rules.append(
-            {"name": "min_rows", "kind": "min_rows", "value": int(rules_in["min_rows"]), "severity": "abort"}
+            {"name": "min_rows", "kind": "min_rows", "value": rules_in.min_rows, "severity": "abort"}
         )
-    for column, ratio in (rules_in.get("max_null_ratio") or {}).items():
+    for column, ratio in (rules_in.max_null_ratio or {}).items():
         rules.append({"name": f"{column}_max_null_ratio", "kind": "max_null_ratio", "columns": [column],
                       "value": float(ratio), "severity": "warn"})  # fmt: skip
-    for rule in rules_in.get("expressions") or ():
-        rules.append({"name": rule["name"], "kind": "expression", "expression": rule["expression"],
-                      "severity": rule.get("severity") or "quarantine", "message": rule.get("message")})  # fmt: skip
-    return {"on_quality_fail": contract.get("on_quality_fail") or "fail", "rules": rules}
+    for rule in rules_in.expressions or ():
+        rules.append({"name": rule.name, "kind": "expression", "expression": rule.expression,
+                      "severity": rule.severity, "message": rule.message})  # fmt: skip
+    return {"on_quality_fail": contract.on_quality_fail, "rules": rules}
