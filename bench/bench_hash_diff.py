@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "compiler"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
 
 from contractforge.local.spark import get_local_spark  # noqa: E402
-from contractforge_runtime.context import RunContext  # noqa: E402
-from contractforge_runtime.hashing import row_hash_column  # noqa: E402
-from contractforge_runtime.runner import run_plan  # noqa: E402
+from contractforge_runtime.environment.context import RunContext  # noqa: E402
+from contractforge_runtime.run import run_plan  # noqa: E402
+from contractforge_runtime.write.hashing import row_hash_column  # noqa: E402
 
 DB = "cf_bench_hash_diff"
 HASH_KEYS = ["segment", "status", "balance", "updated_at", "payload"]

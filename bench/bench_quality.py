@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "compiler"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
 
 from contractforge.local.spark import get_local_spark  # noqa: E402
-from contractforge_runtime import quality  # noqa: E402
+from contractforge_runtime.checks import quality  # noqa: E402
 
 RULES = [
     *[

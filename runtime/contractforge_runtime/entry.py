@@ -12,8 +12,8 @@ import sys
 import uuid
 from pathlib import Path
 
-from contractforge_runtime.context import AWS_GLUE, LOCAL, GlueHooks, RunContext
-from contractforge_runtime.paths import is_s3_uri, split_s3_uri
+from contractforge_runtime.environment.context import AWS_GLUE, LOCAL, GlueHooks, RunContext
+from contractforge_runtime.environment.paths import is_s3_uri, split_s3_uri
 
 MAX_PLAN_BYTES = 5_000_000
 ID_ARGUMENTS = {
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         from pyspark.sql import SparkSession
 
         spark = SparkSession.builder.getOrCreate()
-    from contractforge_runtime.runner import run_plan
+    from contractforge_runtime.run import run_plan
 
     result = run_plan(spark, plan, ctx)  # raises the original error on failure: the Glue run fails
     if job is not None:

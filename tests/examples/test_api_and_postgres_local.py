@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from contractforge_runtime.secrets import env_var_name
+from contractforge_runtime.environment.secrets import env_var_name
 
 from tests.compiler.local.reference_helpers import count, reset_project, run
 

@@ -127,8 +127,8 @@ def run_project_locally(
 def _run_step(
     spark, step: StepPlan, s3_root: str, run_group_id: str, accept_expected_failures: bool
 ) -> StepOutcome:
-    from contractforge_runtime.context import RunContext
-    from contractforge_runtime.runner import run_plan
+    from contractforge_runtime.environment.context import RunContext
+    from contractforge_runtime.run import run_plan
 
     ctx = RunContext.local(step.name, s3_root=s3_root, run_group_id=run_group_id)
     began = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from contractforge_runtime.paths import PathResolver, is_s3_uri
+from contractforge_runtime.environment.paths import PathResolver, is_s3_uri
 
 from contractforge.errors import ContractForgeError
 

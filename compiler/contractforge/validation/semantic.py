@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractforge_runtime.secrets import PLACEHOLDER
+from contractforge_runtime.environment.secrets import PLACEHOLDER
 
 from contractforge.models.order_by import parse_order_by
 from contractforge.source_families import family_of, source_mapping

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime.context import RunContext
+from contractforge_runtime.environment.context import RunContext
 
 Reader = Callable[[dict, "SourceContext"], "SourceResult"]
 
@@ -26,7 +26,7 @@ BUILTIN_MODULES: dict[str, str] = {
     "jdbc": "contractforge_runtime.sources.jdbc",
     "rest_api": "contractforge_runtime.sources.rest",
     "http_file": "contractforge_runtime.sources.http_file",
-    "stream": "contractforge_runtime.streaming",
+    "stream": "contractforge_runtime.sources.stream",
 }
 
 _READERS: dict[str, Reader] = {}

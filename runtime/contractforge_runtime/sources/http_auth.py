@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime.secrets import PLACEHOLDER, SecretResolver, is_sensitive_key
+from contractforge_runtime.environment.secrets import PLACEHOLDER, SecretResolver, is_sensitive_key
 from contractforge_runtime.sources.http_client import HttpClient, HttpLimits, private_targets_allowed
 
 AUTH_TYPES = ("none", "bearer_token", "api_key", "basic", "oauth_client_credentials")

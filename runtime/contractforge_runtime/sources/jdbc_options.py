@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-from contractforge_runtime.secrets import PLACEHOLDER, SecretResolver, is_placeholder
+from contractforge_runtime.environment.secrets import PLACEHOLDER, SecretResolver, is_placeholder
 
 DRIVERS = {
     "postgresql": "org.postgresql.Driver",

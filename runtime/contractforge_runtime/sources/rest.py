@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contractforge_runtime.secrets import SecretResolver
+from contractforge_runtime.environment.secrets import SecretResolver
 from contractforge_runtime.sources import SourceResult, http_auth, register, watermarks
 from contractforge_runtime.sources.http_client import HttpClient
 from contractforge_runtime.sources.rest_fetch import (

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime.secrets import SecretResolver
+from contractforge_runtime.environment.secrets import SecretResolver
 from contractforge_runtime.sources import http_auth, watermarks
 from contractforge_runtime.sources.http_client import HttpClient, HttpResponse, next_link
 

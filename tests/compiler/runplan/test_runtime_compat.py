@@ -12,7 +12,7 @@ from contractforge_runtime.sources.jdbc_options import (
     refuse_inline_credentials,
     relation_of,
 )
-from contractforge_runtime.streaming import checkpoint_location, source_options
+from contractforge_runtime.sources.stream_options import checkpoint_location, source_options
 
 from tests.compiler.project_factory import csv_contract, write_project
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from contractforge_runtime import state
+from contractforge_runtime.evidence import state
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.reliability import idempotency, locks
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contractforge_runtime.context import RunContext
-from contractforge_runtime.secrets import SecretResolver, env_var_name
+from contractforge_runtime.environment.context import RunContext
+from contractforge_runtime.environment.secrets import SecretResolver, env_var_name
 from contractforge_runtime.sources import SourceContext, read_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("allow_loopback")]

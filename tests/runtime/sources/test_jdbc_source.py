@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contractforge_runtime.context import RunContext
-from contractforge_runtime.secrets import SecretResolver, env_var_name
+from contractforge_runtime.environment.context import RunContext
+from contractforge_runtime.environment.secrets import SecretResolver, env_var_name
 from contractforge_runtime.sources import SourceContext, read_source
 from contractforge_runtime.sources.jdbc import bookmark_read_arguments, new_rows_predicate
 from contractforge_runtime.sources.jdbc_options import (
@@ -240,7 +240,7 @@ def test_incremental_watermark_round_trip_reads_only_new_rows(spark, pg_secrets)
 @pytest.mark.slow
 def test_incremental_state_round_trip_through_the_runner(spark, pg_secrets, tmp_path):
     """run_plan stores the watermark in ctrl_ingestion_state after the commit and feeds it back."""
-    from contractforge_runtime.runner import run_plan
+    from contractforge_runtime.run import run_plan
 
     from tests.runtime.plan_factory import run_plan as make_plan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from contractforge_runtime.secrets import REDACTED, SecretResolver, env_var_name
+from contractforge_runtime.environment.secrets import REDACTED, SecretResolver, env_var_name
 from contractforge_runtime.sources import http_auth
 from contractforge_runtime.sources.http_client import (
     ByteLimitExceededError,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from contractforge_runtime.secrets import placeholders_in
+from contractforge_runtime.environment.secrets import placeholders_in
 
 from contractforge import __version__, naming
 from contractforge.models import IngestionContract

@@ -139,7 +139,7 @@ def run_event(
 
 
 def lineage_row(plan: dict, ctx, measured: dict, redact) -> dict:
-    """The ctrl_ingestion_lineage row (same signature as run_evidence.lineage_row).
+    """The ctrl_ingestion_lineage row.
 
     Reads ``measured``: status, finished_at, error_message, and optionally input_schema /
     output_schema (StructType) for the schema facets.

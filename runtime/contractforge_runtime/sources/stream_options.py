@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contractforge_runtime.secrets import SecretResolver
+from contractforge_runtime.environment.secrets import SecretResolver
 
 FILE_FORMATS = {"csv", "json", "jsonl", "ndjson", "parquet", "orc", "avro", "text"}
 MSK_IAM_LOGIN = "software.amazon.msk.auth.iam.IAMLoginModule"

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import functions as F
 
-from contractforge_runtime.frames import detached
-from contractforge_runtime.hashing import with_row_hash
-from contractforge_runtime.iceberg_tables import (
+from contractforge_runtime.environment.frames import detached
+from contractforge_runtime.write.hashing import with_row_hash
+from contractforge_runtime.write.iceberg_tables import (
     create_table,
     current_snapshot,
     quote_identifier,
     table_exists,
 )
-from contractforge_runtime.key_check import (  # noqa: F401 - KeyGuardError / check_merge_keys: public here
+from contractforge_runtime.write.key_check import (  # noqa: F401 - KeyGuardError / check_merge_keys: public here
     HASH_DIFF,
     MERGE_MODES,
     UPSERT,

@@ -4,9 +4,9 @@ guards)."""
 from __future__ import annotations
 
 import pytest
-from contractforge_runtime.hashing import HashInputError, hash_input_columns
-from contractforge_runtime.prepare import PreparationError, prepare
-from contractforge_runtime.shape import ShapeError, apply_shape
+from contractforge_runtime.prepare.pipeline import PreparationError, prepare
+from contractforge_runtime.prepare.shape import ShapeError, apply_shape
+from contractforge_runtime.write.hashing import HashInputError, hash_input_columns
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-from contractforge_runtime.paths import IDENTITY, PathResolver
+from contractforge_runtime.environment.paths import IDENTITY, PathResolver
 
 
 def test_s3_uris_map_under_the_local_root(tmp_path):

@@ -6,7 +6,7 @@ import json
 import socket
 
 import pytest
-from contractforge_runtime.secrets import (
+from contractforge_runtime.environment.secrets import (
     REDACTED,
     SecretError,
     SecretResolver,

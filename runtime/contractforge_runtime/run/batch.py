@@ -13,49 +13,18 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime import run_evidence, run_finish, state, writes
+from contractforge_runtime.environment.session_conf import run_session_conf
+from contractforge_runtime.evidence import run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.iceberg_tables import ensure_namespace
 from contractforge_runtime.reliability import idempotency, locks
-from contractforge_runtime.session_conf import run_session_conf
+from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS, QualityAbort, RunResult
+from contractforge_runtime.run.finish import finish, finish_skipped, record_failure
 from contractforge_runtime.sources import SourceContext, read_source
-
-SUCCESS, SKIPPED, FAILED = "SUCCESS", "SKIPPED", "FAILED"
-
-
-class QualityAbort(ValueError):
-    """An abort-severity rule (or a quarantine rule under on_quality_fail: fail) failed."""
-
-
-@dataclass
-class RunResult:
-    run_id: str
-    target_table: str
-    status: str = FAILED
-    quality_status: str = "NOT_CONFIGURED"
-    skip_reason: str | None = None
-    rows_read: int | None = None
-    rows_written: int = 0
-    rows_inserted: int = 0
-    rows_updated: int = 0
-    rows_deleted: int = 0
-    rows_quarantined: int = 0
-    write_committed: bool = False
-    table_version_before: str | None = None
-    table_version_after: str | None = None
-    duration_seconds: float = 0.0
-    stage_durations: dict[str, float] = field(default_factory=dict)
-    operation_metrics: dict[str, Any] = field(default_factory=dict)
-    error: BaseException | None = None
-    error_stage: str | None = None
-
-    @property
-    def error_message(self) -> str | None:
-        return None if self.error is None else str(self.error)
+from contractforge_runtime.write import writes
+from contractforge_runtime.write.iceberg_tables import ensure_namespace
 
 
 class _Run:
@@ -67,7 +36,7 @@ class _Run:
         self.write = plan.get("write") or {}
         self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
         self.measured: dict[str, Any] = {
-            "started_at": run_evidence.utc_now(),
+            "started_at": run_rows.utc_now(),
             "metrics_source": "contractforge_runtime",
         }
         self.stage = "setup"
@@ -92,7 +61,7 @@ def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult
     """Execute one run plan. Raises the original error on failure unless ``raise_on_failure`` is False
     (the FAILED result then carries it in ``.error``)."""
     if (plan.get("source") or {}).get("family") == "stream":  # available-now micro-batches
-        from contractforge_runtime.stream_runner import run_stream_plan
+        from contractforge_runtime.run.stream import run_stream_plan
 
         return run_stream_plan(spark, plan, ctx, raise_on_failure=raise_on_failure)
     run = _Run(spark, plan, ctx)
@@ -101,7 +70,7 @@ def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult
             _execute(run)
     except Exception as error:  # noqa: BLE001 - recorded, then re-raised (or returned) unchanged
         run.result.status, run.result.error, run.result.error_stage = FAILED, error, run.stage
-        run_finish.record_failure(run, error)
+        record_failure(run, error)
         if raise_on_failure:
             raise
     finally:
@@ -144,7 +113,7 @@ def _execute(run: _Run) -> None:
         decision.raise_if_failed()
     if decision.action == idempotency.SKIP:
         run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
-        run_finish.finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
+        finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
         return
 
     with run.timed("lock"):
@@ -168,7 +137,7 @@ def _execute(run: _Run) -> None:
         run.previous_state = state.latest_state(run.evidence, result.target_table)
     if decision.action == idempotency.SKIP:
         run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
-        run_finish.finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
+        finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
         return
 
     with run.timed("read"):
@@ -178,13 +147,13 @@ def _execute(run: _Run) -> None:
         run.measured["input_schema"] = source.df.schema if source.df is not None else None
         run.measured["watermark"] = source.watermark
     if source.df is None:
-        run_finish.finish_skipped(run, "no_new_input", quality_status=SKIPPED)
+        finish_skipped(run, "no_new_input", quality_status=SKIPPED)
         return
 
     with run.timed("prepare"):
         from pyspark import StorageLevel
 
-        from contractforge_runtime.prepare import prepare
+        from contractforge_runtime.prepare.pipeline import prepare
 
         # Cached once: count, key guards, quality and the write see the same rows (sources may change
         # between reads); deserialized storage is the cheapest to build (about a plain read's cost).
@@ -212,7 +181,7 @@ def _execute(run: _Run) -> None:
     known_rows = result.rows_read if kept_all else None
     classification = classification if kept_all else None
     with run.timed("schema_policy"):
-        from contractforge_runtime import schema_policy
+        from contractforge_runtime.checks import schema_policy
 
         if classification is not None and classification.compared_hash:
             df = classification.changed_rows(df)  # hash diff: only new and changed rows go on
@@ -230,16 +199,16 @@ def _execute(run: _Run) -> None:
         _append_schema_changes(run, diff)
 
     if (plan.get("run") or {}).get("dry_run"):
-        run_finish.finish_skipped(run, "dry_run", quality_status=result.quality_status)
+        finish_skipped(run, "dry_run", quality_status=result.quality_status)
         return
 
     with run.timed("write"):
-        run.measured["write_started_at"] = run_evidence.utc_now()
+        run.measured["write_started_at"] = run_rows.utc_now()
         created = writes.ensure_target(spark, result.target_table, ready.schema, run.target)
         written = writes.write(
             ready, run.write, run.target, hash_columns, rows=known_rows, classification=classification
         )
-        run.measured["write_finished_at"] = run_evidence.utc_now()
+        run.measured["write_finished_at"] = run_rows.utc_now()
     written.table_created = created
     _take_write_result(run, written)
 
@@ -247,10 +216,10 @@ def _execute(run: _Run) -> None:
         if source.on_commit is not None:
             source.on_commit()  # e.g. the processed-files ledger: only once the data is safely stored
     if written.status == SKIPPED:
-        run_finish.finish_skipped(run, written.skip_reason, quality_status=result.quality_status)
+        finish_skipped(run, written.skip_reason, quality_status=result.quality_status)
         return
     result.status = SUCCESS
-    run_finish.finish(run, SUCCESS)
+    finish(run, SUCCESS)
 
 
 def _target_location(run: _Run) -> str | None:
@@ -259,7 +228,7 @@ def _target_location(run: _Run) -> str | None:
 
 
 def _quality(run: _Run, df):
-    from contractforge_runtime import quality
+    from contractforge_runtime.checks import quality
 
     result, plan = run.result, run.plan
     rules = (plan.get("quality") or {}).get("rules") or []
@@ -272,7 +241,7 @@ def _quality(run: _Run, df):
         )
         run.cached.extend(outcome._cached)
         result.quality_status = outcome.status
-        now = run_evidence.utc_now()
+        now = run_rows.utc_now()
         common = {"run_id": result.run_id, "target_table": result.target_table}
         run.evidence.append(
             evidence_tables.QUALITY, [{**common, "checked_at_utc": now, **r} for r in outcome.results]
@@ -294,18 +263,18 @@ def _quality(run: _Run, df):
 
 
 def _append_schema_changes(run: _Run, diff) -> None:
-    from contractforge_runtime import schema_policy
+    from contractforge_runtime.checks import schema_policy
 
     rows = schema_policy.evidence_rows(diff)
     if not rows:
         return
-    now = run_evidence.utc_now()
+    now = run_rows.utc_now()
     extra = {
         "run_id": run.result.run_id,
         "target_table": run.result.target_table,
         "change_ts_utc": now,
         "changed_at_utc": now,
-        "framework_version": run_evidence.runtime_columns(run.spark, run.ctx)["framework_version"],
+        "framework_version": run_rows.runtime_columns(run.spark, run.ctx)["framework_version"],
     }
     run.evidence.append(evidence_tables.SCHEMA_CHANGES, [{**extra, **row} for row in rows])
 

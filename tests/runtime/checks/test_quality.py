@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from contractforge_runtime import quality
+from contractforge_runtime.checks import quality
 
 pytestmark = pytest.mark.slow
 

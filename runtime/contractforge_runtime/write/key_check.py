@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from pyspark.sql import functions as F
 
-from contractforge_runtime.frames import detached
-from contractforge_runtime.hashing import ROW_HASH, with_row_hash
-from contractforge_runtime.iceberg_tables import current_snapshot, table_exists
+from contractforge_runtime.environment.frames import detached
+from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
+from contractforge_runtime.write.iceberg_tables import current_snapshot, table_exists
 
 UPSERT, HASH_DIFF = "scd1_upsert", "scd1_hash_diff"
 MERGE_MODES = (UPSERT, HASH_DIFF)

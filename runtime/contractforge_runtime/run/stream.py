@@ -1,6 +1,6 @@
 """run_stream_plan: a run plan whose source family is ``stream`` (available-now micro-batches).
 
-The runner dispatches here (``runner.run_plan`` → family "stream"). First the idempotency policy and
+The runner dispatches here (``run.batch.run_plan`` → family "stream"). First the idempotency policy and
 the target lock (as in run_plan); then per micro-batch (re-bound to the job's session by
 ``streaming.run_stream``): preparation → key guards → quality (quality rows; quarantine rows before
 the target write; an abort fails the stream) → schema policy → write → one ``ctrl_ingestion_streams``
@@ -18,12 +18,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from contractforge_runtime import lineage, run_evidence, stream_options, streaming, writes
+from contractforge_runtime.evidence import lineage, run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.iceberg_tables import ensure_namespace
 from contractforge_runtime.reliability import idempotency, locks
-from contractforge_runtime.runner import FAILED, SKIPPED, SUCCESS, QualityAbort, RunResult
+from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS, QualityAbort, RunResult
+from contractforge_runtime.sources import stream as streaming
+from contractforge_runtime.sources import stream_options
+from contractforge_runtime.write import writes
+from contractforge_runtime.write.iceberg_tables import ensure_namespace
 
 STREAM_MODES = (writes.APPEND, writes.UPSERT, writes.HASH_DIFF)
 
@@ -43,7 +46,7 @@ class _StreamStep:
         self.redact = ctx.secret_resolver().redact
         self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
         self.measured: dict[str, Any] = {
-            "started_at": run_evidence.utc_now(),
+            "started_at": run_rows.utc_now(),
             "metrics_source": "spark_streaming",
         }
         self.schema_changes: list[dict] = []
@@ -55,10 +58,10 @@ class _StreamStep:
     def process_batch(self, batch_df, batch_id: int) -> streaming.BatchOutcome:
         from pyspark import StorageLevel
 
-        from contractforge_runtime import quality, schema_policy
-        from contractforge_runtime.prepare import prepare
+        from contractforge_runtime.checks import quality, schema_policy
+        from contractforge_runtime.prepare.pipeline import prepare
 
-        started = run_evidence.utc_now()
+        started = run_rows.utc_now()
         spark = self.spark  # run_stream re-bound the micro-batch to the job's session
         self.stage = f"batch {batch_id}: prepare"
         df = prepare(batch_df, self.plan.get("preparation"), self.target.get("layer"))
@@ -100,7 +103,7 @@ class _StreamStep:
         return batch
 
     def _record_quality(self, outcome) -> None:
-        now = run_evidence.utc_now()
+        now = run_rows.utc_now()
         common = {"run_id": self.result.run_id, "target_table": self.result.target_table}
         self.evidence.append(
             evidence_tables.QUALITY, [{**common, "checked_at_utc": now, **r} for r in outcome.results]
@@ -129,7 +132,7 @@ class _StreamStep:
             result.write_committed = True
 
     def _stream_row(self, batch_id: int, batch: streaming.BatchOutcome, started) -> dict:
-        ended = run_evidence.utc_now()
+        ended = run_rows.utc_now()
         run = self.plan.get("run") or {}
         return {
             "stream_run_id": f"{self.result.run_id}:{batch_id}",
@@ -160,13 +163,13 @@ class _StreamStep:
                 "quality_status": batch.quality_status,
             },
             "captured_at_utc": ended,
-            **run_evidence.runtime_columns(self.spark, self.ctx),
+            **run_rows.runtime_columns(self.spark, self.ctx),
             **self.ctx.static_ids(run.get("static_ids")),
         }
 
     # --------------------------------------------------------------------------------- run level
     def measured_for(self, status: str, summary: streaming.StreamSummary | None) -> dict:
-        from contractforge_runtime.quality import worst_status
+        from contractforge_runtime.checks.quality import worst_status
 
         result = self.result
         metrics = summary.metrics() if summary is not None else {}
@@ -181,13 +184,13 @@ class _StreamStep:
             result.quality_status = (
                 worst_status(summary.quality_statuses) if summary.quality_statuses else SKIPPED
             )
-        measured = run_evidence.measured_values(
+        measured = run_rows.measured_values(
             self.measured, result, status, schema_changes=self.schema_changes
         )
         return measured
 
     def finish(self, status: str, summary: streaming.StreamSummary | None) -> None:
-        from contractforge_runtime import state
+        from contractforge_runtime.evidence import state
 
         self.stage = "evidence"
         measured = self.measured_for(status, summary)
@@ -197,10 +200,10 @@ class _StreamStep:
         plan, ctx, redact = self.plan, self.ctx, self.redact
         self.evidence.append(evidence_tables.LINEAGE, [lineage.lineage_row(plan, ctx, measured, redact)])
         self.evidence.append(
-            evidence_tables.METADATA, [run_evidence.metadata_row(plan, ctx, measured, redact)]
+            evidence_tables.METADATA, [run_rows.metadata_row(plan, ctx, measured, redact)]
         )
         self.evidence.append(
-            evidence_tables.RUNS, [run_evidence.run_row(plan, ctx, self.spark, measured, redact)]
+            evidence_tables.RUNS, [run_rows.run_row(plan, ctx, self.spark, measured, redact)]
         )
         if self.result.skip_reason == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
             return  # a policy skip did not look at the data: the state stays the previous run's
@@ -219,7 +222,7 @@ class _StreamStep:
 
 
 def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
-    """Execute one stream step; same contract as ``runner.run_plan``."""
+    """Execute one stream step; same contract as ``run.batch.run_plan``."""
     step = _StreamStep(spark, plan, ctx)
     try:
         _execute(step)
@@ -317,11 +320,11 @@ def _record_failure(step: _StreamStep, error: BaseException) -> None:
         measured["error_message"] = f"{type(error).__name__}: {error}"
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)
-        errors = [run_evidence.error_row(step.plan, step.ctx, step.spark, error, step.stage, step.redact)]
+        errors = [run_rows.error_row(step.plan, step.ctx, step.spark, error, step.stage, step.redact)]
         step.evidence.append(evidence_tables.ERRORS, errors)
         step.evidence.append(
             evidence_tables.RUNS,
-            [run_evidence.run_row(step.plan, step.ctx, step.spark, measured, step.redact)],
+            [run_rows.run_row(step.plan, step.ctx, step.spark, measured, step.redact)],
         )
     except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
         print(

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractforge_runtime.paths import IDENTITY, PathResolver
+from contractforge_runtime.environment.paths import IDENTITY, PathResolver
 
 AWS_GLUE = "aws_glue"
 LOCAL = "local"
@@ -32,7 +32,7 @@ class RunContext:
     master_run_id: str | None = None
     runtime_entrypoint: str = "contractforge_runtime.runner"
     paths: PathResolver = IDENTITY
-    secrets: Any = None  # contractforge_runtime.secrets.SecretResolver; created on demand
+    secrets: Any = None  # contractforge_runtime.environment.secrets.SecretResolver; created on demand
     glue: GlueHooks | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -54,7 +54,7 @@ class RunContext:
 
     def secret_resolver(self):
         if self.secrets is None:
-            from contractforge_runtime.secrets import SecretResolver
+            from contractforge_runtime.environment.secrets import SecretResolver
 
             self.secrets = SecretResolver.for_runtime(self.runtime_type)
         return self.secrets

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contractforge_runtime import key_check, writes
-from contractforge_runtime.iceberg_tables import current_snapshot
+from contractforge_runtime.write import key_check, writes
+from contractforge_runtime.write.iceberg_tables import current_snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contractforge_runtime import writes
-from contractforge_runtime.iceberg_tables import current_snapshot
+from contractforge_runtime.write import writes
+from contractforge_runtime.write.iceberg_tables import current_snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -112,7 +112,7 @@ def test_created_table_follows_plan_layout(spark):
 
 
 def test_snapshot_from_metadata_matches_the_metadata_tables(spark):
-    from contractforge_runtime.iceberg_tables import _current_snapshot_sql
+    from contractforge_runtime.write.iceberg_tables import _current_snapshot_sql
 
     target = _fresh(spark, "snapshots")
     writes.ensure_target(spark, target["identifier"], spark.createDataFrame([], COLUMNS).schema, target)

@@ -1,6 +1,6 @@
 """The evidence a run leaves behind once it is decided: success, skip or failure.
 
-Called by runner.run_plan with its _Run state. On success or skip: state, lineage and metadata rows
+Called by run.batch.run_plan with its _Run state. On success or skip: state, lineage and metadata rows
 commit side by side, then the runs row (so a SUCCESS row never exists without them). On failure: a
 FAILED run row and an errors row with the real exception; an evidence problem is printed and never
 replaces the original error.
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import sys
 
-from contractforge_runtime import lineage, run_evidence, state
+from contractforge_runtime.evidence import lineage, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.reliability import idempotency
-
-SUCCESS, SKIPPED, FAILED = "SUCCESS", "SKIPPED", "FAILED"
+from contractforge_runtime.results import FAILED, SKIPPED
 
 
 def finish_skipped(run, reason: str, quality_status: str) -> None:
@@ -30,7 +29,7 @@ def finish_skipped(run, reason: str, quality_status: str) -> None:
 
 def finish(run, status: str) -> None:
     run.stage = "evidence"
-    measured = run_evidence.measured_values(run.measured, run.result, status)
+    measured = run_rows.measured_values(run.measured, run.result, status)
     run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
     # State, lineage and metadata commit side by side; the runs row goes last, once they are stored,
     # so a SUCCESS row never exists without them (and a failure here is recorded as FAILED instead).
@@ -38,17 +37,17 @@ def finish(run, status: str) -> None:
         [
             *_state_batch(run, measured),
             (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
-            (evidence_tables.METADATA, [run_evidence.metadata_row(run.plan, run.ctx, measured, run.redact)]),
+            (evidence_tables.METADATA, [run_rows.metadata_row(run.plan, run.ctx, measured, run.redact)]),
         ]
     )
     run.evidence.append(
-        evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+        evidence_tables.RUNS, [run_rows.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
     )
 
 
 def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
     """The ctrl_ingestion_state row to append, if any; the watermark only moves with a committed
-    SUCCESS (state.py)."""
+    SUCCESS (evidence/state.py)."""
     if measured["skip_reason"] == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
         return []  # a policy skip did not look at the data: the state stays the previous run's
     row = state.build_state_row(
@@ -73,14 +72,14 @@ def record_failure(run, error: BaseException) -> None:
         if run.evidence is None:
             evidence_plan = run.plan.get("evidence") or {}
             run.evidence = EvidenceStore(run.spark, evidence_plan["database"])
-        measured = run_evidence.measured_values(run.measured, run.result, FAILED)
+        measured = run_rows.measured_values(run.measured, run.result, FAILED)
         measured["error_message"] = f"{type(error).__name__}: {error}"
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)
         run.result.duration_seconds = round(
             (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
         )
-        errors = [run_evidence.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
+        errors = [run_rows.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
         run.evidence.append_each(
             [
                 # only the lock holder may write the target's state
@@ -90,7 +89,7 @@ def record_failure(run, error: BaseException) -> None:
             ]
         )
         run.evidence.append(
-            evidence_tables.RUNS, [run_evidence.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+            evidence_tables.RUNS, [run_rows.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
         )
     except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
         print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from contractforge_runtime import schema_policy as sp
+from contractforge_runtime.checks import schema_policy as sp
 
 T = pytest.importorskip("pyspark.sql.types")
 

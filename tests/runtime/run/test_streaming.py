@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from contractforge_runtime.context import RunContext
-from contractforge_runtime.secrets import SecretResolver, env_var_name
-from contractforge_runtime.stream_options import (
+from contractforge_runtime.environment.context import RunContext
+from contractforge_runtime.environment.secrets import SecretResolver, env_var_name
+from contractforge_runtime.sources.stream_options import (
     MSK_IAM_CALLBACK,
     StreamSourceError,
     checkpoint_location,
@@ -121,7 +121,7 @@ def test_eventhubs_options_and_checkpoint_resolution(tmp_path):
 
 
 def test_overwrite_is_refused_for_streams():
-    from contractforge_runtime.stream_runner import StreamPlanError, run_stream_plan
+    from contractforge_runtime.run.stream import StreamPlanError, run_stream_plan
 
     plan = make_plan(
         "s",
@@ -182,8 +182,8 @@ def _stream_plan(db: str) -> dict:
 
 @pytest.mark.slow
 def test_file_stream_available_now_three_rounds(spark, tmp_path):
-    """Through runner.run_plan, which dispatches family "stream" to stream_runner."""
-    from contractforge_runtime.runner import run_plan
+    """Through run.run_plan, which dispatches family "stream" to run.stream."""
+    from contractforge_runtime.run import run_plan
 
     db = "cf_test_stream_events"
     drop_databases(spark, db, f"{db}_ops")

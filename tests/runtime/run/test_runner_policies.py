@@ -1,4 +1,4 @@
-"""Issue 4 acceptance through runner.run_plan: schema_policy refusals/evolution, idempotency, locks."""
+"""Issue 4 acceptance through run.run_plan: schema_policy refusals/evolution, idempotency, locks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from contractforge_runtime.context import RunContext
+from contractforge_runtime.checks.schema_policy import SchemaPolicyError
+from contractforge_runtime.environment.context import RunContext
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.reliability import locks
-from contractforge_runtime.runner import run_plan
-from contractforge_runtime.schema_policy import SchemaPolicyError
+from contractforge_runtime.run import run_plan
 
 from tests.runtime.plan_factory import run_plan as make_plan
 

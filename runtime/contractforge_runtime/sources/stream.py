@@ -3,10 +3,10 @@
 ``open_stream`` builds the streaming DataFrame; ``run_stream`` drives it with
 ``trigger(availableNow=True)`` + ``foreachBatch`` and a checkpoint, calling the runner's
 ``process_batch(df, batch_id)`` once per micro-batch (preparation, quality, write, streams evidence:
-see stream_runner.py). Everything new since the last checkpointed batch is processed, then the query
+see run/stream.py). Everything new since the last checkpointed batch is processed, then the query
 stops; a rerun with no new input processes zero batches (``StreamSummary.no_new_input``).
 
-Options come from stream_options.py. The Spark Kafka connector is not installable on the local
+Options come from sources/stream_options.py. The Spark Kafka connector is not installable on the local
 stack, so Kafka is verified at the level of rendered options only (docs/sources.md).
 
 Note (local-stack §3.3): foreachBatch runs in a cloned SparkSession; ``run_stream`` re-binds each
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contractforge_runtime.sources import SourceResult, register
-from contractforge_runtime.stream_options import (
+from contractforge_runtime.sources.stream_options import (
     StreamSourceError,
     checkpoint_location,
     resolver_for,
@@ -151,7 +151,7 @@ def in_session(spark: Any, batch_df: Any) -> Any:
     SQLite-backed catalog, the two connection pools lock each other out. Re-binding the batch (same
     rows, same schema, no Python round trip) keeps every catalog operation in one session.
     """
-    from contractforge_runtime.frames import detached
+    from contractforge_runtime.environment.frames import detached
 
     if batch_df.sparkSession is spark:
         return batch_df
@@ -218,7 +218,7 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     """The registry view of a stream: the unstarted streaming DataFrame (``df.isStreaming``).
 
     The runner must not batch-write it: it dispatches family ``stream`` to
-    ``stream_runner.run_stream_plan`` instead, which calls ``run_stream``.
+    ``run.stream.run_stream_plan`` instead, which calls ``run_stream``.
     """
     df = open_stream(sctx.spark, source, getattr(sctx, "run", None))
     resolver = resolver_for(getattr(sctx, "run", None))

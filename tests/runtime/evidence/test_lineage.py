@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
-from contractforge_runtime import lineage
+from contractforge_runtime.evidence import lineage
 
 T = pytest.importorskip("pyspark.sql.types")
 

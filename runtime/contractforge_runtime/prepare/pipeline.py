@@ -6,7 +6,7 @@ from __future__ import annotations
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
-from contractforge_runtime.shape import apply_shape
+from contractforge_runtime.prepare.shape import apply_shape
 
 
 class PreparationError(ValueError):
