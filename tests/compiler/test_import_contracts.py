@@ -82,3 +82,14 @@ def test_the_runtime_importing_the_compiler_or_its_libraries_breaks_a_contract(
         result.stdout.split()
     )
     assert f"contractforge_runtime -> {module}" in result.stdout
+
+
+def test_a_runtime_stage_importing_a_later_one_breaks_the_runtime_layers(copy: Path) -> None:
+    add_line(
+        copy / "runtime/contractforge_runtime/evidence/state.py",
+        "import contractforge_runtime.run.batch  # noqa",
+    )
+    result = lint_imports(copy)
+    assert result.returncode == 1
+    assert "runtime stages run one way" in result.stdout and "BROKEN" in result.stdout
+    assert "contractforge_runtime.evidence.state -> contractforge_runtime.run.batch" in result.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractforge_runtime.secrets import PLACEHOLDER
+from contractforge_runtime.environment.secrets import PLACEHOLDER
 
 from contractforge.source_families.checks import SRC, check_enum, check_format, require
 from contractforge.source_families.family import ProblemSink, ReadKind, SectionInputs, SourceFamily

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from contractforge_runtime.secrets import PLACEHOLDER, SecretError, parse_placeholder
+from contractforge_runtime.environment.secrets import PLACEHOLDER, SecretError, parse_placeholder
 
 from contractforge.validation.locate import PathKey, Problems
 
