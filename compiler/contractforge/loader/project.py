@@ -134,7 +134,8 @@ def _load_environment(
         close = difflib.get_close_matches(env, list(project.environments), n=1, cutoff=0.5)
         raise ContractForgeError(
             [
-                locator.problem(("environments",),
+                locator.problem(
+                    ("environments",),
                     f"no environment '{env}'; declared: {', '.join(sorted(project.environments))}",
                     close[0] if close else None,
                     "UNKNOWN_ENVIRONMENT",
@@ -145,7 +146,8 @@ def _load_environment(
     if not path.is_file():
         raise ContractForgeError(
             [
-                locator.problem(("environments", env),
+                locator.problem(
+                    ("environments", env),
                     f"environment file not found: {project.environments[env]}",
                     code="FILE_NOT_FOUND",
                 )
@@ -175,95 +177,10 @@ def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
     context = ProjectContext(
         root=root, defaults=document.data.get("defaults"), adapter=env, source_map=document.source_map
     )
-    problems: list[Problem] = []
-    loaded: dict[str, LoadedBundle] = {}
-    skipped: set[str] = set()
-    relative_paths: dict[str, str] = {}
-    for index, step in enumerate(project.execution_order):
-        relative = step.contracts.get(env)
-        if relative is None:
-            skipped.add(step.name)
-            warnings.append(
-                Diagnostic(
-                    "STEP_SKIPPED_FOR_ENVIRONMENT",
-                    "info",
-                    f"step '{step.name}' has no contract for '{env}' and is skipped",
-                    display_path(project_file),
-                    locator.locate(("execution_order", index), prefer_key=True)[1],
-                    f"execution_order[{index}].contracts",
-                )
-            )
-            continue
-        contract_file = root / relative
-        if not contract_file.is_file():
-            problems.append(
-                locator.problem(("execution_order", index, "contracts", env),
-                    f"contract file not found: {relative}",
-                    code="FILE_NOT_FOUND",
-                )
-            )
-            continue
-        try:
-            loaded[step.name] = load_bundle(contract_file, context)
-            relative_paths[step.name] = Path(relative).as_posix()
-        except ContractForgeError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ContractForgeError(problems)
-
-    targets: dict[tuple[str, str], TargetEntry] = {}
-    for name, bundle in loaded.items():
-        entry = target_entry(name, bundle.contract)
-        key = (entry.layer, entry.table)
-        if key in targets and targets[key].identifier == entry.identifier:
-            warnings.append(
-                Diagnostic(
-                    "DUPLICATE_TARGET",
-                    "warning",
-                    f"steps '{targets[key].step}' and '{name}' both write {entry.identifier}",
-                    display_path(bundle.path),
-                    None,
-                    "target",
-                )
-            )
-        targets.setdefault(key, entry)
-
-    refs: list[ResolvedRef] = []
-    for name, bundle in loaded.items():
-        for use in find_table_refs(bundle.contract):
-            resolved = resolve_ref(use, name, bundle.contract, targets)
-            refs.append(resolved)
-            if resolved.via == "layer_convention":
-                file, line, _ = bundle.locate(use.field)
-                warnings.append(
-                    Diagnostic(
-                        "TABLE_REF_UNRESOLVED",
-                        "warning",
-                        f"no step of this project writes {use.layer}.{use.table}; assuming {resolved.identifier} "
-                        "(layer-suffix convention)",
-                        file,
-                        line,
-                        use.field,
-                    )
-                )
-
-    steps = []
-    for step in project.execution_order:
-        bundle = loaded.get(step.name)
-        steps.append(
-            LoadedStep(
-                name=step.name,
-                layer=step.layer,
-                description=step.description,
-                depends_on=tuple(d for d in step.depends_on if d not in skipped),
-                expected_result=step.expected_result,
-                contract_path=relative_paths.get(step.name),
-                bundle=bundle,
-                skipped_reason=None if bundle else f"no contract for environment '{env}'",
-            )
-        )
-        if bundle:
-            warnings.extend(bundle.warnings)
+    bundles = _load_step_bundles(project, context, locator, display_path(project_file), warnings)
+    targets = _index_targets(bundles.loaded, warnings)
+    refs = _resolve_refs(bundles.loaded, targets, warnings)
+    steps = _loaded_steps(project, bundles, env, warnings)
     return LoadedProject(
         name=project.name,
         root=root,
@@ -278,3 +195,101 @@ def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
         warnings=tuple(warnings),
         locator=locator,
     )
+
+
+@dataclass
+class _StepBundles:
+    loaded: dict[str, LoadedBundle]  # step name → its bundle (steps with a contract for the env)
+    skipped: set[str]  # steps without a contract for the env
+    relative_paths: dict[str, str]  # step name → contract path relative to the root (posix)
+
+
+def _load_step_bundles(
+    project: Project, context: ProjectContext, locator: SourceLocator, project_file: str, warnings: list
+) -> _StepBundles:
+    """Every step's bundle for ``context.adapter``; all load problems of all steps raise together."""
+    env, root = context.adapter, context.root
+    problems: list[Problem] = []
+    bundles = _StepBundles({}, set(), {})
+    for index, step in enumerate(project.execution_order):
+        relative = step.contracts.get(env)
+        if relative is None:
+            bundles.skipped.add(step.name)
+            warnings.append(
+                Diagnostic(
+                    "STEP_SKIPPED_FOR_ENVIRONMENT",
+                    "info",
+                    f"step '{step.name}' has no contract for '{env}' and is skipped",
+                    project_file,
+                    locator.locate(("execution_order", index), prefer_key=True)[1],
+                    f"execution_order[{index}].contracts",
+                )
+            )
+            continue
+        contract_file = root / relative
+        if not contract_file.is_file():
+            path = ("execution_order", index, "contracts", env)
+            problems.append(
+                locator.problem(path, f"contract file not found: {relative}", code="FILE_NOT_FOUND")
+            )
+            continue
+        try:
+            bundles.loaded[step.name] = load_bundle(contract_file, context)
+            bundles.relative_paths[step.name] = Path(relative).as_posix()
+        except ContractForgeError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContractForgeError(problems)
+    return bundles
+
+
+def _index_targets(loaded: dict[str, LoadedBundle], warnings: list) -> dict[tuple[str, str], TargetEntry]:
+    """(layer, table) → the first step writing it; a second writer of the same table is a warning."""
+    targets: dict[tuple[str, str], TargetEntry] = {}
+    for name, bundle in loaded.items():
+        entry = target_entry(name, bundle.contract)
+        key = (entry.layer, entry.table)
+        if key in targets and targets[key].identifier == entry.identifier:
+            message = f"steps '{targets[key].step}' and '{name}' both write {entry.identifier}"
+            warnings.append(
+                Diagnostic("DUPLICATE_TARGET", "warning", message, display_path(bundle.path), None, "target")
+            )
+        targets.setdefault(key, entry)
+    return targets
+
+
+def _resolve_refs(
+    loaded: dict[str, LoadedBundle], targets: dict[tuple[str, str], TargetEntry], warnings: list
+) -> list[ResolvedRef]:
+    refs: list[ResolvedRef] = []
+    for name, bundle in loaded.items():
+        for use in find_table_refs(bundle.contract):
+            resolved = resolve_ref(use, name, bundle.contract, targets)
+            refs.append(resolved)
+            if resolved.via == "layer_convention":
+                file, line, _ = bundle.locate(use.field)
+                message = (f"no step of this project writes {use.layer}.{use.table}; assuming {resolved.identifier} "
+                           "(layer-suffix convention)")  # fmt: skip
+                warnings.append(Diagnostic("TABLE_REF_UNRESOLVED", "warning", message, file, line, use.field))
+    return refs
+
+
+def _loaded_steps(project: Project, bundles: _StepBundles, env: str, warnings: list) -> list[LoadedStep]:
+    steps = []
+    for step in project.execution_order:
+        bundle = bundles.loaded.get(step.name)
+        steps.append(
+            LoadedStep(
+                name=step.name,
+                layer=step.layer,
+                description=step.description,
+                depends_on=tuple(d for d in step.depends_on if d not in bundles.skipped),
+                expected_result=step.expected_result,
+                contract_path=bundles.relative_paths.get(step.name),
+                bundle=bundle,
+                skipped_reason=None if bundle else f"no contract for environment '{env}'",
+            )
+        )
+        if bundle:
+            warnings.extend(bundle.warnings)
+    return steps
