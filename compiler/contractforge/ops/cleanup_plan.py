@@ -9,83 +9,6 @@ from contractforge.project_plan import ProjectPlan
 
 def cleanup_plan(plan: ProjectPlan) -> dict[str, Any]:
     region = ["--region", plan.region]
-    resources: list[dict[str, Any]] = []
-    for step in plan.steps:
-        resources.append(
-            {
-                "kind": "glue_job",
-                "name": step.glue.name,
-                "step": step.name,
-                "managed_by": "terraform",
-                "command": ["aws", "glue", "delete-job", "--job-name", step.glue.name, *region],
-            }
-        )
-    if plan.state_machine_name:
-        resources.append(
-            {
-                "kind": "state_machine",
-                "name": plan.state_machine_name,
-                "managed_by": "terraform",
-                "command": [
-                    "aws",
-                    "stepfunctions",
-                    "delete-state-machine",
-                    "--state-machine-arn",
-                    f"arn:aws:states:{plan.region}:<account>:stateMachine:{plan.state_machine_name}",
-                    *region,
-                ],
-            }
-        )
-    if plan.schedule:
-        name = plan.schedule.name or plan.state_machine_name or plan.name
-        resources.append(
-            {
-                "kind": "schedule",
-                "name": name,
-                "managed_by": "terraform",
-                "command": ["aws", "scheduler", "delete-schedule", "--name", name, *region],
-            }
-        )
-    for step in plan.steps:
-        database, _, table = step.target_identifier.removeprefix("glue_catalog.").partition(".")
-        resources.append(
-            {
-                "kind": "iceberg_table",
-                "name": step.target_identifier,
-                "step": step.name,
-                "managed_by": "runtime (data)",
-                "command": [
-                    "aws",
-                    "glue",
-                    "delete-table",
-                    "--database-name",
-                    database,
-                    "--name",
-                    table,
-                    *region,
-                ],
-            }
-        )
-    databases = sorted({s.target_database for s in plan.steps} | {plan.evidence_database})
-    for database in databases:
-        resources.append(
-            {
-                "kind": "glue_database",
-                "name": database,
-                "managed_by": "evidence" if database == plan.evidence_database else "runtime (data)",
-                "command": ["aws", "glue", "delete-database", "--name", database, *region],
-            }
-        )
-    for kind, uri in (("artifacts_prefix", plan.artifacts_uri), ("warehouse_prefix", plan.warehouse)):
-        if uri:
-            resources.append(
-                {
-                    "kind": kind,
-                    "name": uri,
-                    "managed_by": "terraform" if kind == "artifacts_prefix" else "runtime (data)",
-                    "command": ["aws", "s3", "rm", uri, "--recursive", *region],
-                }
-            )
     return {
         "project": plan.name,
         "region": plan.region,
@@ -96,8 +19,58 @@ def cleanup_plan(plan: ProjectPlan) -> dict[str, Any]:
             "Data (Iceberg tables, the warehouse prefix, the evidence database) outlives terraform: review before "
             "running the commands; the warehouse and databases may be shared with other projects.",
         ],
-        "resources": resources,
+        "resources": _orchestration_resources(plan, region) + _data_resources(plan, region),
     }
+
+
+def _resource(kind: str, name: str, managed_by: str, command: list[str], step: str | None = None) -> dict:
+    return {"kind": kind, "name": name, **({"step": step} if step else {}), "managed_by": managed_by,
+            "command": command}  # fmt: skip
+
+
+def _orchestration_resources(plan: ProjectPlan, region: list[str]) -> list[dict[str, Any]]:
+    """Glue jobs, the state machine and the schedule (all Terraform's)."""
+    resources = [
+        _resource(
+            "glue_job",
+            step.glue.name,
+            "terraform",
+            ["aws", "glue", "delete-job", "--job-name", step.glue.name, *region],
+            step.name,
+        )  # fmt: skip
+        for step in plan.steps
+    ]
+    if plan.state_machine_name:
+        arn = f"arn:aws:states:{plan.region}:<account>:stateMachine:{plan.state_machine_name}"
+        command = ["aws", "stepfunctions", "delete-state-machine", "--state-machine-arn", arn, *region]
+        resources.append(_resource("state_machine", plan.state_machine_name, "terraform", command))
+    if plan.schedule:
+        name = plan.schedule.name or plan.state_machine_name or plan.name
+        command = ["aws", "scheduler", "delete-schedule", "--name", name, *region]
+        resources.append(_resource("schedule", name, "terraform", command))
+    return resources
+
+
+def _data_resources(plan: ProjectPlan, region: list[str]) -> list[dict[str, Any]]:
+    """Iceberg tables, Glue databases and the S3 prefixes (data outlives Terraform)."""
+    resources = []
+    for step in plan.steps:
+        database, _, table = step.target_identifier.removeprefix("glue_catalog.").partition(".")
+        command = ["aws", "glue", "delete-table", "--database-name", database, "--name", table, *region]
+        resources.append(
+            _resource("iceberg_table", step.target_identifier, "runtime (data)", command, step.name)
+        )
+    for database in sorted({s.target_database for s in plan.steps} | {plan.evidence_database}):
+        managed_by = "evidence" if database == plan.evidence_database else "runtime (data)"
+        command = ["aws", "glue", "delete-database", "--name", database, *region]
+        resources.append(_resource("glue_database", database, managed_by, command))
+    for kind, uri in (("artifacts_prefix", plan.artifacts_uri), ("warehouse_prefix", plan.warehouse)):
+        if uri:
+            managed_by = "terraform" if kind == "artifacts_prefix" else "runtime (data)"
+            resources.append(
+                _resource(kind, uri, managed_by, ["aws", "s3", "rm", uri, "--recursive", *region])
+            )
+    return resources
 
 
 def cleanup_text(payload: dict[str, Any]) -> str:
