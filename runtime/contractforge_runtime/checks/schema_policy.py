@@ -1,6 +1,6 @@
 """schema_policy enforcement: compare the prepared source with the target table before writing.
 
-Reference §1.9 semantics, made enforceable on Iceberg (decisions in docs/schema-policy.md):
+The original's schema_policy semantics, made enforceable on Iceberg (docs/schema-policy.md):
 
 - ``strict``: any added, removed or retyped column is refused.
 - ``additive_only``: new source columns are added to the table; a type change is allowed only
@@ -84,7 +84,7 @@ def _normalised(data_type):
 
 
 def is_widening(from_type, to_type) -> bool:
-    """True when every value of ``from_type`` is representable in ``to_type`` (reference §1.9)."""
+    """True when every value of ``from_type`` is representable in ``to_type`` (docs/schema-policy.md)."""
     from pyspark.sql import types as T
 
     from_type, to_type = _normalised(from_type), _normalised(to_type)

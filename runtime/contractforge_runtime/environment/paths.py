@@ -43,8 +43,5 @@ class PathResolver:
         # Keep the trailing slash: it tells directory prefixes from object keys.
         return local + "/" if uri.endswith("/") and not local.endswith("/") else local
 
-    def resolve_all(self, uris: list[str] | str) -> list[str]:
-        return [self.resolve(u) for u in ([uris] if isinstance(uris, str) else uris)]
-
 
 IDENTITY = PathResolver(None)

@@ -1,6 +1,6 @@
 """Secret placeholders ``{{ secret:scope/key }}``: resolution at run time and redaction.
 
-The scope is everything before the *first* ``/``, the key everything after it (reference §1.24).
+The scope is everything before the *first* ``/``, the key everything after it (docs/secrets.md).
 
 Stores (docs/secrets.md):
 - AWS Glue: Secrets Manager, ``GetSecretValue(SecretId=<scope>)``; a JSON-object SecretString
@@ -282,10 +282,6 @@ def redact(obj: Any, secrets: Iterable[str] = ()) -> Any:
     """
     known = sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
     return _redact(obj, known, under_sensitive_key=False)
-
-
-def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    return redact(text, secrets)
 
 
 def _redact(obj: Any, known: list[str], under_sensitive_key: bool) -> Any:

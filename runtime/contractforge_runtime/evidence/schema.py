@@ -1,6 +1,6 @@
 """Column definitions of every ``ctrl_ingestion_*`` evidence table: the single source of truth.
 
-Reference §2.16 gives the tables, column order, types, NOT NULL columns and identity
+docs/evidence-and-reliability.md gives the tables, column order, types, NOT NULL columns and identity
 partitions; we add ``ctrl_ingestion_files`` (the local processed-files ledger used by
 ``incremental_files`` sources). Types are plain SQL strings so the compiler's DDL renderers and
 the ops package can import this module without pyspark; ``spark_schema()`` imports pyspark lazily.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 # Version of this column layout, written into every table that has a ctrl_schema_version column.
 CTRL_SCHEMA_VERSION = 1
 
-# The only SQL types evidence uses (reference §2.16).
+# The only SQL types evidence uses (docs/evidence-and-reliability.md).
 EVIDENCE_TYPES = ("STRING", "TIMESTAMP", "DATE", "BOOLEAN", "BIGINT", "DOUBLE")
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -1,4 +1,5 @@
-"""Preparation in the reference order (§1.13): select_columns → column_mapping → shape → cast →
+"""Preparation in the contract language's order (docs/contract-language.md#shape-and-transform):
+select_columns → column_mapping → shape → cast →
 standardize → derive → filter_expression → composite_keys → deduplicate. Absent key = step skipped."""
 
 from __future__ import annotations

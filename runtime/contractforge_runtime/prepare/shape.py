@@ -1,4 +1,5 @@
-"""``shape``: parse_json → arrays → zip_arrays → columns → flatten (reference §1.12 order).
+"""``shape``: parse_json → arrays → zip_arrays → columns → flatten
+(docs/contract-language.md#shape-and-transform).
 
 Guards kept from the reference: exploding arrays in the bronze layer needs
 ``allow_cardinality_change_on_bronze: true``; two cardinality-changing arrays under the same parent

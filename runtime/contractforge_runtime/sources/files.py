@@ -167,7 +167,8 @@ _CSV_OPTION_NAMES = {
 
 
 def glue_format_options(fmt: str, options: dict) -> dict:
-    """Spark reader options → DynamicFrame format_options (reference §1.11.4)."""
+    """Spark reader options → DynamicFrame format_options
+    (docs/sources.md#files-object-storage-and-incremental-files)."""
     translated = {}
     for key, value in options.items():
         if fmt == "csv":
@@ -191,5 +192,5 @@ def _read_with_bookmarks(source: dict, sctx: SourceContext) -> SourceResult:
     )
     df = frame.toDF()
     metadata = {"format": fmt, "path": source["path"], "strategy": "glue_job_bookmarks"}
-    # A bookmark with nothing new yields a frame with no columns (reference §1.11.4).
+    # A bookmark with nothing new yields a frame with no columns (docs/sources.md).
     return SourceResult(df=df if df.columns else None, metadata=metadata)

@@ -52,7 +52,7 @@ def allow_private(source: Mapping[str, Any]) -> bool:
 
 
 def new_client(source: Mapping[str, Any], resolver: SecretResolver, **kwargs: Any) -> HttpClient:
-    limits = dict(source.get("read") or {})  # retry_attempts is also accepted under read (§1.11.7)
+    limits = dict(source.get("read") or {})  # retry_attempts is also accepted under read (docs/sources.md)
     limits = {
         k: v for k, v in limits.items() if k in {"retry_attempts", "retry_backoff_seconds", "timeout_seconds"}
     }

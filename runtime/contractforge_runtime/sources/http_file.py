@@ -1,4 +1,5 @@
-"""Source family ``http_file``: one CSV / JSON / JSON-lines / text file fetched over HTTP(S) (§1.11.7).
+"""Source family ``http_file``: one CSV / JSON / JSON-lines / text file fetched over HTTP(S)
+(docs/sources.md#http-files-family-http_file).
 
 GET only, fetched in the driver through the guarded client (SSRF guard, no redirects, byte limit
 ``limits.max_bytes``), decoded as UTF-8 and parsed by Spark from memory: unless

@@ -1,4 +1,5 @@
-"""Source family ``jdbc``: PostgreSQL, MySQL/MariaDB, SQL Server, Oracle, Redshift (reference §1.11.6).
+"""Source family ``jdbc``: PostgreSQL, MySQL/MariaDB, SQL Server, Oracle, Redshift
+(docs/sources.md#jdbc-family-jdbc).
 
 - ``table`` or ``query`` (exactly one); ``read.partition_column/lower_bound/upper_bound/num_partitions``
   (all four or none) and ``read.fetchsize`` map to Spark's JDBC options; the driver class follows the

@@ -1,4 +1,5 @@
-"""Source family ``rest_api``: paginated JSON APIs fetched in the driver (reference §1.11.8).
+"""Source family ``rest_api``: paginated JSON APIs fetched in the driver
+(docs/sources.md#rest-apis-family-rest_api).
 
 ``rest_fetch.fetch_rest`` does the HTTP work (no Spark); ``read`` turns its records into a DataFrame
 and a SourceResult with redacted request/auth/pagination metadata.

@@ -9,7 +9,8 @@ stops; a rerun with no new input processes zero batches (``StreamSummary.no_new_
 Options come from sources/stream_options.py. The Spark Kafka connector is not installable on the local
 stack, so Kafka is verified at the level of rendered options only (docs/sources.md).
 
-Note (local-stack §3.3): foreachBatch runs in a cloned SparkSession; ``run_stream`` re-binds each
+Note (docs/local-run.md#the-local-stack): foreachBatch runs in a cloned SparkSession; ``run_stream``
+re-binds each
 micro-batch to the job's session (``in_session``) so every catalog operation goes through one catalog.
 """
 
@@ -147,7 +148,8 @@ def in_session(spark: Any, batch_df: Any) -> Any:
     """The micro-batch re-bound to the job's own session.
 
     foreachBatch hands over a DataFrame of a *cloned* session with its own catalog instance. Writing
-    through two catalog instances leaves one of them stale (local-stack §3.3) and, with the local
+    through two catalog instances leaves one of them stale (docs/local-run.md#the-local-stack) and, with
+    the local
     SQLite-backed catalog, the two connection pools lock each other out. Re-binding the batch (same
     rows, same schema, no Python round trip) keeps every catalog operation in one session.
     """

@@ -1,4 +1,5 @@
-"""readStream options of available-now sources (reference §1.11.9), placeholders still unresolved.
+"""readStream options of available-now sources (docs/sources.md#available-now-streams-family-stream),
+placeholders still unresolved.
 
 Kafka: the plan normally carries the options already mapped by the compiler; the snake_case contract
 fields are accepted too and must not contradict them. MSK IAM (``auth.type: msk_iam`` or

@@ -1,4 +1,4 @@
-"""Incremental watermarks shared by the JDBC and REST sources (reference §1.15).
+"""Incremental watermarks shared by the JDBC and REST sources (docs/sources.md).
 
 The previous watermark is read back from the latest ``ctrl_ingestion_state`` row
 (``SourceContext.previous_state``) when it tracked the same column; otherwise the contract's

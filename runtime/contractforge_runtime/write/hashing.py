@@ -1,4 +1,4 @@
-"""row_hash for hash-diff upserts (reference §1.7, AWS semantics kept exactly).
+"""row_hash for hash-diff upserts (docs/writes.md; the original's AWS semantics kept exactly).
 
 Hash = sha2(concat_ws('\\x1f', coalesce(cast(c as string), '\\x00') ...), 256) over the hash input
 columns in declared order. Excluded: merge keys, hash_exclude_columns, generated control columns and
@@ -30,7 +30,7 @@ NULL_MARKER = "\x00"
 
 
 class HashInputError(ValueError):
-    """The hash input columns are missing or empty: the job fails (reference §1.7)."""
+    """The hash input columns are missing or empty: the job fails (docs/writes.md)."""
 
 
 def hash_input_columns(columns: list[str], write: dict, preparation: dict | None = None) -> list[str]:

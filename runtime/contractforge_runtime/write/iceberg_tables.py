@@ -2,7 +2,8 @@
 
 Default write mode (applied only when the plan's table_properties do not say otherwise):
 **merge-on-read** for MERGE/UPDATE/DELETE. Hash-diff and upsert runs usually change a small share
-of a table; copy-on-write rewrites every data file a changed row lives in (local-stack §1.5: a 100k-row
+of a table; copy-on-write rewrites every data file a changed row lives in (docs/writes.md, measured
+locally: a 100k-row
 MERGE into 1M rows took 6.0–9.7 s and rewrote all 1M rows with copy-on-write, 1.9–2.3 s and 100k
 position deletes with merge-on-read; bench/bench_hash_diff.py measures it again). The price is
 read-time delete application, bounded by periodic compaction (rewrite_data_files / rewrite_position_delete_files).

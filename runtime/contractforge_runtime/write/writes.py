@@ -1,6 +1,6 @@
 """Iceberg writes: append, overwrite, upsert (one MERGE INTO) and hash-diff upsert.
 
-Fixes over the reference (§2.9, §2.23 item 11):
+Fixes over the original's writes (docs/writes.md):
 - hash-diff filters unchanged rows on the *source* side (one left join of source keys+hash against the
   target), so MERGE only ever sees new or changed rows; nothing changed → no MERGE, no snapshot,
   SKIPPED / no_hash_changes;
