@@ -1,7 +1,9 @@
 """Contract language models (pydantic v2, frozen, unknown keys forbidden). See docs/contract-language.md.
 
+The first layer of the pipeline: takes a YAML-shaped mapping (the loader validates each file
+against its root model) and gives frozen models that later stages read instead of raw dicts.
 One root model per file kind; ``FILE_KINDS`` maps the kind names used by ``contractforge schema``
-and the loader to them.
+and the loader to them. Below it sits only ``contractforge.source_families``.
 """
 
 from __future__ import annotations

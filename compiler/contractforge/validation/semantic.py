@@ -4,8 +4,8 @@ cannot say about one contract.
 Required fields per source family, JDBC partition completeness and table/query exclusivity,
 limit allow-lists, REST/HTTP enums (docs/sources.md), inline credentials (docs/secrets.md),
 Iceberg warehouse guardrails (docs/contract-language.md#aws-extensions). Input is the resolved
-contract *mapping*
-(after model validation), so every finding can be located through the loader's SourceMap.
+contract *mapping* (after model validation), so every finding can be located through the loader's
+SourceMap.
 Planner concerns (merge keys, unsupported modes) are diagnostics, not errors: see planner/.
 """
 
