@@ -21,10 +21,12 @@ import contractforge.render.step_functions as step_functions
 from contractforge import naming
 from contractforge.errors import ContractForgeError
 from contractforge.project_plan import ProjectPlan, StepPlan
-from contractforge.render.canonical import canonical_json, compact_json, sha256_hex, text_bytes
+from contractforge.render.canonical import canonical_json_bytes, compact_json, sha256_hex, text_bytes
 from contractforge.render.endpoints import endpoints_override
 from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES, render_manifest
 from contractforge.render.schedule import render_schedule
+from contractforge.render.step_functions.limits import GLUE_JOBS_QUOTA, IAM_ROLES_QUOTA
+from contractforge.render.terraform_orchestration import MachineFile, fits_exact_arns, job_pattern_prefix
 from contractforge.render.terraform_root import (
     ARTIFACT_BUCKET_TOKEN,
     REGION_TOKEN,
@@ -39,7 +41,8 @@ MODULES_DIR = "modules"
 MANIFEST_PATH = "artifacts/manifest.json"
 MANIFEST_KEY = "manifest.json"
 POLICY_FILE = "iam_policy.json"  # a templatefile() template: ${account_id}/${region}/${artifact_bucket}
-STATE_MACHINE_PATH = "artifacts/orchestration/state_machine.asl.json"
+STATE_MACHINE_DIR = "artifacts/orchestration"
+STATE_MACHINE_PATH = f"{STATE_MACHINE_DIR}/state_machine.asl.json"
 VENDORED = "vendored"
 GIT_SOURCE = re.compile(r"^git::[^?]+\?ref=[A-Za-z0-9._/-]+$")
 ROLE_NAME_MAX = 64
@@ -57,6 +60,7 @@ class CompileOptions:
 class BuildTree:
     files: dict[str, bytes]
     warnings: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # informational (the Step Functions budget used)
 
 
 def render_build(
@@ -92,15 +96,19 @@ def render_build(
             lake_formation=_lake_formation_requested(plan),
             step_functions_type=_step_functions_type(plan),
             region=build.region,
+            state_machines=build.state_machines,
+            partition=_partition(plan.region),
         )
     )
-    build.files[MAIN_FILE] = text_bytes(canonical_json(main))
+    build.files[MAIN_FILE] = canonical_json_bytes(main)
     if options.module_source == VENDORED:
         _add_vendored_modules(build, main, module_files)
     _add_manifest(build, plan)
     if options.endpoint_url:
-        build.files[ENDPOINTS_FILE] = text_bytes(canonical_json(endpoints_override(options.endpoint_url)))
-    return BuildTree(dict(sorted(build.files.items())), tuple(sorted(set(build.warnings))))
+        build.files[ENDPOINTS_FILE] = canonical_json_bytes(endpoints_override(options.endpoint_url))
+    return BuildTree(
+        dict(sorted(build.files.items())), tuple(sorted(set(build.warnings))), tuple(build.notes)
+    )
 
 
 @dataclass
@@ -116,6 +124,8 @@ class _Build:
     policy_sizes: dict[str, int] = field(default_factory=dict)
     runner_key: str = ""
     zip_key: str = ""
+    notes: list[str] = field(default_factory=list)
+    state_machines: tuple[MachineFile, ...] = ()
 
     def add(self, path: str, content: bytes, s3_key: str | None = None) -> None:
         self.files[path] = content
@@ -145,7 +155,7 @@ def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
     for step in plan.steps:
         stem = layout.step_file_stem(step.name)
         plan_key = layout.ArtifactKeys.plan_key(step.name)
-        build.add(f"artifacts/{plan_key}", text_bytes(canonical_json(step.run_plan)), plan_key)
+        build.add(f"artifacts/{plan_key}", canonical_json_bytes(step.run_plan), plan_key)
         objects = iam.JobObjects(
             plan_uri=build.artifacts.object_uri(plan_key),
             script_uri=build.artifacts.object_uri(build.runner_key),
@@ -176,13 +186,35 @@ def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
 
 def _add_project_artifacts(build: _Build, plan: ProjectPlan) -> None:
     """State machine definition and evidence DDL (one evidence database per project)."""
-    machine = step_functions.render_state_machine(plan)
+    orchestration = step_functions.render_state_machines(
+        plan.name, plan.state_machine_name, step_functions.units_from_steps(plan.steps)
+    )
     build.warnings += [
         f"step {after!r} waits for {before!r} although it does not depend on it "
         "(the depends_on DAG is not series-parallel)"
-        for before, after in machine.added_orderings
+        for before, after in orchestration.added_orderings
     ]
-    build.add(STATE_MACHINE_PATH, text_bytes(canonical_json(machine.definition)))
+    if orchestration.added_count > len(orchestration.added_orderings):
+        build.warnings.append(
+            f"{orchestration.added_count - len(orchestration.added_orderings)} more such added orderings "
+            "(listed in the state machine's Comment)"
+        )
+    files = []
+    steps_of_job = {step.glue.name: step.name for step in plan.steps}
+    for index, machine in enumerate(orchestration.machines):
+        path = STATE_MACHINE_PATH if index == 0 else f"{STATE_MACHINE_DIR}/{machine.name}.asl.json"
+        build.add(path, text_bytes(machine.text))
+        steps = tuple(steps_of_job[job] for job in machine.glue_jobs)
+        files.append(MachineFile(machine.name, path, steps, machine.glue_jobs, machine.children))
+        if not fits_exact_arns(machine.glue_jobs) and job_pattern_prefix(machine.glue_jobs) is None:
+            build.warnings.append(
+                f"state machine {machine.name} starts {len(machine.glue_jobs)} Glue jobs without a common "
+                "name prefix: its policy lists every job ARN and may exceed IAM's 10,240-character limit"
+            )
+    if len(orchestration.machines) > 1:
+        build.state_machines = tuple(files)
+    build.notes += orchestration.budget_lines()
+    build.warnings += _quota_warnings(plan, len(orchestration.machines))
     build.add("artifacts/ddl/evidence.spark.sql", text_bytes(ddl.evidence_spark_ddl(plan.evidence_database)))
     location = _evidence_location(plan)
     build.add(
@@ -211,7 +243,7 @@ def _add_manifest(build: _Build, plan: ProjectPlan) -> None:
     manifest = render_manifest(
         plan, listed, upload_paths, build.manifest_steps, build.policy_sizes, build.warnings
     )
-    build.add(MANIFEST_PATH, text_bytes(canonical_json(manifest)))
+    build.add(MANIFEST_PATH, canonical_json_bytes(manifest))
 
 
 def _review_artifacts(step: StepPlan, policy: dict[str, Any]) -> dict[str, bytes]:
@@ -226,7 +258,7 @@ def _review_artifacts(step: StepPlan, policy: dict[str, Any]) -> dict[str, bytes
         review["quality.dqdl"] = text_bytes(rules)
     if performance.is_hash_diff(run_plan):
         profile = performance.render_performance_profile(run_plan, step.glue)
-        review["performance_profile.json"] = text_bytes(canonical_json(profile))
+        review["performance_profile.json"] = canonical_json_bytes(profile)
         review["performance.sql"] = text_bytes(performance.render_performance_sql(run_plan))
     return review
 
@@ -322,4 +354,22 @@ def _budget_warnings(files: dict[str, bytes], policy_sizes: dict[str, int]) -> l
         for step, size in policy_sizes.items()
         if size > INLINE_POLICY_LIMIT
     ]
+    return warnings
+
+
+def _quota_warnings(plan: ProjectPlan, machines: int) -> list[str]:
+    """Account-wide default quotas a project this size would exceed (each adjustable in Service Quotas)."""
+    jobs = len(plan.steps)
+    roles = sum(1 for step in plan.steps if not step.glue.role_arn) + machines
+    warnings = []
+    if jobs > GLUE_JOBS_QUOTA:
+        warnings.append(
+            f"the project defines {jobs} Glue jobs: AWS Glue's quota 'Max jobs per account' is {GLUE_JOBS_QUOTA:,} "
+            "by default (Service Quotas → AWS Glue); request an increase before applying"
+        )
+    if roles > IAM_ROLES_QUOTA:
+        warnings.append(
+            f"the project creates {roles} IAM roles: IAM's quota 'Roles per account' is {IAM_ROLES_QUOTA:,} by "
+            "default (Service Quotas → IAM); request an increase or give the jobs glue_job.role_arn"
+        )
     return warnings

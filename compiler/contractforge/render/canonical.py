@@ -1,15 +1,56 @@
-"""Canonical text forms shared by every renderer (deterministic, diff-friendly)."""
+"""Canonical text forms shared by every renderer (deterministic, diff-friendly).
+
+The canonical JSON form is ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``
+plus a newline. With ``indent`` the standard library falls back to its pure-Python encoder, so
+the bytes are produced by orjson (``OPT_INDENT_2 | OPT_SORT_KEYS``), which writes exactly the
+same text — same separators, escapes, key order (UTF-8 byte order is code point order) and
+integer form — except for floats that Python writes with an exponent (``1e-05``, ``1e+16``):
+the output's float tokens are checked and any such document is encoded by the standard library
+instead, as is anything orjson refuses (non-string keys, nesting deeper than 255, other types).
+NaN and ±Infinity are not JSON: orjson writes ``null`` for them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
+
+import orjson
+
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+# a number value: after '": ' or alone on an (array item) line; strings start with '"'
+_FLOAT_TOKEN = re.compile(rb'(?:": |\n +)(-?[0-9][0-9]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?=,?\n|,?$)')
+
+
+def canonical_json_bytes(value: Any) -> bytes:
+    """UTF-8 bytes of :func:`canonical_json` (what the build tree stores)."""
+    try:
+        encoded = orjson.dumps(value, option=_OPTIONS)
+    except (TypeError, orjson.JSONEncodeError):
+        return _stdlib(value).encode("utf-8")
+    if b"." in encoded and not _floats_match(encoded):
+        return _stdlib(value).encode("utf-8")
+    return encoded + b"\n"
 
 
 def canonical_json(value: Any) -> str:
     """``json.dumps(indent=2, sort_keys=True)`` plus a trailing newline: the only JSON form we write."""
+    return canonical_json_bytes(value).decode("utf-8")
+
+
+def _stdlib(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _floats_match(encoded: bytes) -> bool:
+    for match in _FLOAT_TOKEN.finditer(encoded):
+        token = match.group(1)
+        if b"." in token or b"e" in token or b"E" in token:
+            if repr(float(token)).encode() != token:
+                return False
+    return True
 
 
 def compact_json(value: Any) -> str:

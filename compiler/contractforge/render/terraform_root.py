@@ -27,6 +27,7 @@ from contractforge import __version__
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.iam import ACCOUNT_TOKEN
 from contractforge.render.schedule import ScheduleDefinition
+from contractforge.render.terraform_orchestration import MachineFile, orchestration_module
 from contractforge.render.tf_json import escape, literal, quoted_key, ref, resolve_tokens
 from contractforge.source_families import tables_read
 
@@ -64,6 +65,8 @@ class RootInputs:
     lake_formation: bool
     step_functions_type: str
     region: str  # literal or REGION_TOKEN
+    state_machines: tuple[MachineFile, ...] = ()  # root first; empty = one machine at state_machine_path
+    partition: str = "aws"
 
 
 def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
@@ -82,8 +85,13 @@ def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
         "module": _modules(inputs),
         "output": _outputs(inputs),
     }
-    if any(s.role_name for s in inputs.steps):
+    orchestration_locals = _orchestration_locals(inputs)
+    if orchestration_locals:
+        document["locals"].update(orchestration_locals)
+    needs_account = TOKENS[ACCOUNT_TOKEN] in str(document["module"].get("orchestration", ""))
+    if needs_account or any(s.role_name for s in inputs.steps):
         document["data"] = {"aws_caller_identity": {"current": {}}}  # account id inside the job policies
+    if any(s.role_name for s in inputs.steps):
         document["locals"]["policy_variables"] = {
             "account_id": ref(TOKENS[ACCOUNT_TOKEN]),
             "artifact_bucket": _value(inputs.artifact_bucket),
@@ -227,18 +235,38 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         job_module.update({argument: ref(f"each.value.{argument}") for argument in GLUE_JOB_ARGUMENTS})
         job_module["depends_on"] = ["module.artifacts", "module.catalog"]
         modules["glue_jobs"] = job_module
-        modules["orchestration"] = {
-            "source": source("orchestration"),
-            "name": escape(plan.state_machine_name),
-            "definition": ref(f'file("${{path.root}}/{escape(inputs.state_machine_path)}")'),
-            "type": escape(inputs.step_functions_type),
-            "glue_job_arns": ref("[for job in module.glue_jobs : job.job_arn]"),
-        }
+        modules["orchestration"] = _orchestration(inputs)[0]
     if inputs.schedule is not None and inputs.steps:
         modules["schedule"] = _schedule_module(inputs.schedule, source("schedule"), plan.name)
     if inputs.lake_formation and inputs.steps:
         modules.update(_lakeformation_modules(inputs, source("lakeformation")))
     return modules
+
+
+def _orchestration(inputs: RootInputs) -> tuple[dict[str, Any], dict[str, Any]]:
+    machines = inputs.state_machines or (
+        MachineFile(
+            inputs.plan.state_machine_name,
+            inputs.state_machine_path,
+            tuple(s.step.name for s in inputs.steps),
+            tuple(s.step.glue.name for s in inputs.steps),
+            (),
+        ),
+    )
+    return orchestration_module(
+        machines,
+        inputs.module_source("orchestration"),
+        inputs.module_source("orchestration_tree"),
+        inputs.step_functions_type,
+        glue_arn_prefix=_value(f"arn:{inputs.partition}:glue:{inputs.region}:{ACCOUNT_TOKEN}:job/"),
+        state_machine_arn_prefix=_value(
+            f"arn:{inputs.partition}:states:{inputs.region}:{ACCOUNT_TOKEN}:stateMachine:"
+        ),
+    )
+
+
+def _orchestration_locals(inputs: RootInputs) -> dict[str, Any]:
+    return _orchestration(inputs)[1] if inputs.steps else {}
 
 
 def _schedule_module(schedule: ScheduleDefinition, source: str, project: str) -> dict[str, Any]:

@@ -78,7 +78,7 @@ def test_an_unexpected_failure_fails_the_execution_with_the_glue_cause(moto) -> 
 
 
 def test_concurrent_runs_exceeded_is_retried(moto, monkeypatch) -> None:
-    import contractforge.render.step_functions as step_functions
+    import contractforge.render.step_functions.asl as step_functions
 
     fast = {**step_functions.CONCURRENCY_RETRY, "IntervalSeconds": 1, "MaxDelaySeconds": 1}
     monkeypatch.setattr(step_functions, "CONCURRENCY_RETRY", fast)  # keep the test quick

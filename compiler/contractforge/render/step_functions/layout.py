@@ -22,22 +22,15 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from contractforge.render.step_functions.blocks import (
+    Series,
+    normalise,
+    parallel,
+    series,
+    units,
+)
+
 MAX_LISTED_ORDERINGS = 50
-
-
-@dataclass(frozen=True)
-class Task:
-    step: str  # the unit's name
-
-
-@dataclass(frozen=True)
-class Series:
-    parts: tuple[Any, ...]  # Task | Parallel
-
-
-@dataclass(frozen=True)
-class Parallel:
-    branches: tuple[Any, ...]  # Task | Series
 
 
 @dataclass(frozen=True)
@@ -67,7 +60,7 @@ def lay_out(names: list[str], depends_on: dict[str, tuple[str, ...]]) -> Layout:
     ancestors = _ancestors(order, parents)
     reducer = _Reducer(names, _hasse(parents, ancestors), ancestors)
     root = reducer.run()
-    return Layout(_normalise(root, names), tuple(reducer.listed), reducer.added_count)
+    return Layout(normalise(root, names), tuple(reducer.listed), reducer.added_count)
 
 
 def _topological(names: list[str], parents: list[list[int]]) -> list[int]:
@@ -118,49 +111,6 @@ def _hasse(parents: list[list[int]], ancestors: list[int]) -> list[list[int]]:
             implied |= ancestors[parent]
         reduced.append([p for p in node_parents if not (implied >> p) & 1])
     return reduced
-
-
-class _Seq:
-    """A growing series (deque of parts) or parallel (list of branches) while blocks merge."""
-
-    __slots__ = ("kind", "items")
-
-    def __init__(self, kind: str, items: Any) -> None:
-        self.kind, self.items = kind, items
-
-
-def _series(first: Any, second: Any) -> Any:
-    a_seq = isinstance(first, _Seq) and first.kind == "S"
-    b_seq = isinstance(second, _Seq) and second.kind == "S"
-    if a_seq and b_seq:
-        if len(first.items) >= len(second.items):
-            first.items.extend(second.items)
-            return first
-        second.items.extendleft(reversed(first.items))
-        return second
-    if a_seq:
-        first.items.append(second)
-        return first
-    if b_seq:
-        second.items.appendleft(first)
-        return second
-    return _Seq("S", deque((first, second)))
-
-
-def _parallel(first: Any, second: Any) -> Any:
-    a_par = isinstance(first, _Seq) and first.kind == "P"
-    b_par = isinstance(second, _Seq) and second.kind == "P"
-    if a_par and b_par:
-        big, small = (first, second) if len(first.items) >= len(second.items) else (second, first)
-        big.items.extend(small.items)
-        return big
-    if a_par:
-        first.items.append(second)
-        return first
-    if b_par:
-        second.items.append(first)
-        return second
-    return _Seq("P", [first, second])
 
 
 class _Reducer:
@@ -251,7 +201,7 @@ class _Reducer:
 
     def _merge_series(self, first: int, second: int) -> None:
         """``first``'s only child is ``second`` and ``second``'s only parent is ``first``."""
-        tree = _series(self.tree[first], self.tree[second])
+        tree = series(self.tree[first], self.tree[second])
         keep_first = len(self.parents[first]) >= len(self.children[second])
         self._bucket(first, add=False)
         self._bucket(second, add=False)
@@ -279,7 +229,7 @@ class _Reducer:
             self._relink(parent, gone, -1, "c")
         for child in self.children[gone]:
             self._relink(child, gone, -1, "p")
-        self.tree[keep] = _parallel(self.tree[keep], self.tree[gone])
+        self.tree[keep] = parallel(self.tree[keep], self.tree[gone])
         self._drop(gone)
         self.work.append(keep)
         self._maybe_close(self.scope[keep])
@@ -298,7 +248,9 @@ class _Reducer:
                 return
             outer, stage, stage_first = self.scope_wrap.pop(scope)
             self._bucket(node, add=False)
-            self.tree[node] = _series(stage, self.tree[node]) if stage_first else _series(self.tree[node], stage)
+            self.tree[node] = (
+                series(stage, self.tree[node]) if stage_first else series(self.tree[node], stage)
+            )
             del self.members[scope], self.pending[scope]
             self.scope[node] = outer
             self.members[outer].add(node)
@@ -343,7 +295,7 @@ class _Reducer:
         outer = self.scope[stage[0]]
         stage_tree = self.tree[stage[0]]
         for node in stage[1:]:
-            stage_tree = _parallel(stage_tree, self.tree[node])
+            stage_tree = parallel(stage_tree, self.tree[node])
         for node in stage:
             self._bucket(node, add=False)
             for other in self.children[node]:
@@ -367,8 +319,8 @@ class _Reducer:
 
     def _added(self, stage: list[int], rest: list[int], stage_first: bool, record: bool) -> int:
         """Orderings the cut adds: stage unit before (after) a rest unit it is unrelated to."""
-        stage_units = [u for n in stage for u in _units(self.tree[n])]
-        rest_units = [u for n in rest for u in _units(self.tree[n])]
+        stage_units = [u for n in stage for u in units(self.tree[n])]
+        rest_units = [u for n in rest for u in units(self.tree[n])]
         stage_mask = sum(1 << u for u in stage_units)
         rest_mask = sum(1 << u for u in rest_units)
         total = 0
@@ -390,46 +342,3 @@ class _Reducer:
         self.added_count += count
         room = MAX_LISTED_ORDERINGS - len(self.listed)
         self.listed.extend((self.names[a], self.names[b]) for a, b in sorted(pairs)[: max(room, 0)])
-
-
-def _units(tree: Any) -> list[int]:
-    found, stack = [], [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Seq):
-            stack.extend(item.items)
-        else:
-            found.append(item)
-    return found
-
-
-def _normalise(root: Any, names: list[str]) -> Any:
-    """Merge blocks → frozen Task/Series/Parallel; nested same kinds flattened, branches in project order."""
-    if not isinstance(root, _Seq):
-        return Task(names[root])
-    done: dict[int, tuple[Any, list[tuple[Any, int]]]] = {}  # id(_Seq) → (tree, [(part, smallest unit)])
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        item, expanded = stack.pop()
-        if id(item) in done:
-            continue
-        if not expanded:
-            stack.append((item, True))
-            stack.extend((child, False) for child in item.items if isinstance(child, _Seq))
-            continue
-        parts: list[tuple[Any, int]] = []
-        for child in item.items:
-            if not isinstance(child, _Seq):
-                parts.append((Task(names[child]), child))
-                continue
-            tree, inner = done.pop(id(child))
-            if child.kind == item.kind:
-                parts.extend(inner)  # a series inside a series (parallel inside parallel) is flattened
-            else:
-                parts.append((tree, min(first for _, first in inner)))
-        if item.kind == "P":
-            parts.sort(key=lambda pair: pair[1])
-            done[id(item)] = (Parallel(tuple(tree for tree, _ in parts)), parts)
-        else:
-            done[id(item)] = (Series(tuple(tree for tree, _ in parts)), parts)
-    return done[id(root)][0]
