@@ -3,6 +3,10 @@
 Every ``contractforge.cli.command_<verb>`` module is discovered automatically and must expose
 ``register(subparsers) -> None``, adding its parser with ``set_defaults(func=<callable>)``.
 The callable takes the parsed ``argparse.Namespace`` and returns the process exit code.
+Commands load lazily: ``contractforge <verb> …`` imports only ``command_<verb>`` (``-`` in the
+verb is ``_`` in the module name), ``--version`` imports none; only the overall help or an
+unknown verb imports them all. So ``validate``/``plan``/``compile``/``schema`` never pay for
+boto3, pyathena, sqlglot or Spark.
 
 Exit codes: 0 success / valid, 1 the plan or the run has blockers or failures,
 2 invalid input (a readable message, never a traceback).
@@ -23,7 +27,11 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMAND_PREFIX = "command_"
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` only the command it names is imported (all of them otherwise)."""
     parser = argparse.ArgumentParser(
         prog="contractforge",
         description="Compile YAML data contracts to Terraform + Glue/Iceberg run plans, run and audit them.",
@@ -31,15 +39,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"contractforge {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     package = importlib.import_module("contractforge.cli")
-    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if module_info.name.startswith("command_"):
-            module = importlib.import_module(f"contractforge.cli.{module_info.name}")
-            module.register(subparsers)
+    available = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith(COMMAND_PREFIX))
+    wanted = _wanted(argv, available) if argv is not None else available
+    for name in wanted:
+        importlib.import_module(f"contractforge.cli.{name}").register(subparsers)
     return parser
 
 
+def _wanted(argv: list[str], available: list[str]) -> list[str]:
+    verb = next((arg for arg in argv if not arg.startswith("-")), None)
+    if verb is None:
+        return [] if "--version" in argv and not {"-h", "--help"} & set(argv) else available
+    module = COMMAND_PREFIX + verb.replace("-", "_")
+    return [module] if module in available else available
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

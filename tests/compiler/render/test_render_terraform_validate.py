@@ -28,3 +28,15 @@ def test_full_feature_root_validates(terraform: Terraform, tmp_path: Path) -> No
     terraform.init(tmp_path)
     result = terraform.validate(tmp_path)
     assert "The configuration is valid" in result.stdout
+
+
+def test_split_project_root_validates(terraform: Terraform, tmp_path: Path) -> None:
+    """A project split into a parent and child state machines (orchestration_tree module)."""
+    from tests.compiler.render.test_render_sfn_split import big_project_tree
+
+    for path, content in big_project_tree().files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(content)
+    terraform.init(tmp_path)
+    result = terraform.validate(tmp_path)
+    assert "The configuration is valid" in result.stdout
