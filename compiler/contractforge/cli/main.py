@@ -39,7 +39,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"contractforge {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     package = importlib.import_module("contractforge.cli")
-    available = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith(COMMAND_PREFIX))
+    available = sorted(
+        m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith(COMMAND_PREFIX)
+    )
     wanted = _wanted(argv, available) if argv is not None else available
     for name in wanted:
         importlib.import_module(f"contractforge.cli.{name}").register(subparsers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -11,24 +12,29 @@ from tests.conftest import REPO_ROOT
 
 HEAVY = ("boto3", "botocore", "pyathena", "sqlglot", "pyspark", "moto")
 PROBE = """
-import sys
+import json, sys
 from contractforge.cli.main import main
 try:
-    main(sys.argv[1:])
+    main(sys.argv[2:])
 except SystemExit:
     pass
-loaded = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
+heavy = set(json.loads(sys.argv[1]))
+loaded = sorted({m.split('.')[0] for m in sys.modules} & heavy)
 commands = sorted(m for m in sys.modules if m.startswith('contractforge.cli.command_'))
-print(loaded, commands, file=sys.stderr)
-""" % (HEAVY,)
+print(json.dumps([loaded, commands]), file=sys.stderr)
+"""
 
 
 def _probe(*argv: str) -> tuple[list[str], list[str]]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
+        [sys.executable, "-c", PROBE, json.dumps(HEAVY), *argv],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=120,
     )
-    loaded, commands = result.stderr.strip().splitlines()[-1].split("] [")
-    return eval(loaded + "]"), eval("[" + commands)  # noqa: S307 - our own repr output
+    loaded, commands = json.loads(result.stderr.strip().splitlines()[-1])
+    return loaded, commands
 
 
 @pytest.mark.parametrize(
