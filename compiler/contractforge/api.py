@@ -48,6 +48,7 @@ class CompileResult:
     diff: TreeDiff | None  # what differed before writing (compile) or what is out of date (check)
     blocked_steps: tuple[str, ...] = ()  # non-runnable steps: nothing was rendered
     blockers: tuple[str, ...] = ()  # "<step>: <file>: <code> <message>" of their blocking diagnostics
+    notes: tuple[str, ...] = ()  # informational lines (the Step Functions budget used)
 
     @property
     def ok(self) -> bool:
@@ -92,8 +93,7 @@ def compile_project(
             if d.severity == "blocker"
         )
         return CompileResult(out_dir, {}, (), None, blocked or ("(project)",), blockers)
-    files, warnings = render_plan(
-        plan, CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
-    )
-    diff = check_tree(files, out_dir) if check else write_tree(files, out_dir)
-    return CompileResult(out_dir, files, warnings, diff)
+    options = CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
+    tree = render_build(plan, options, load_module_files(), load_runtime_files())
+    diff = check_tree(tree.files, out_dir) if check else write_tree(tree.files, out_dir)
+    return CompileResult(out_dir, tree.files, tree.warnings, diff, notes=tree.notes)

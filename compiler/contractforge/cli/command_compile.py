@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     if args.check:
         if result.diff is not None and not result.diff.fresh:
             print(f"{out} is out of date (run `contractforge compile {args.project} --out {out}`):")

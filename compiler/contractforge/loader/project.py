@@ -23,7 +23,7 @@ from contractforge.loader.bundle import (
 )
 from contractforge.loader.errors import SourceLocator, validate
 from contractforge.loader.refs import ResolvedRef, TargetEntry, find_table_refs, resolve_ref, target_entry
-from contractforge.loader.step_graph import check_step_graph
+from contractforge.loader.step_graph import check_step_graph, platform_only_tasks
 from contractforge.loader.yaml_source import load_mapping
 from contractforge.models import Environment, IngestionContract, Project
 from contractforge.project_plan import Diagnostic
@@ -171,7 +171,7 @@ def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
     locator = SourceLocator.single(document.source_map)
     project = validate(Project, document.data, locator)
     warnings = _unknown_key_warnings(document.data, display_path(project_file), document.source_map)
-    check_step_graph(project, locator)
+    check_step_graph(project, locator, env)
     environment, environment_path = _load_environment(project, root, env, locator, warnings)
 
     context = ProjectContext(
@@ -180,7 +180,7 @@ def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
     bundles = _load_step_bundles(project, context, locator, display_path(project_file), warnings)
     targets = _index_targets(bundles.loaded, warnings)
     refs = _resolve_refs(bundles.loaded, targets, warnings)
-    steps = _loaded_steps(project, bundles, env, warnings)
+    steps = _loaded_steps(project, bundles, env, warnings, locator, display_path(project_file))
     return LoadedProject(
         name=project.name,
         root=root,
@@ -274,16 +274,38 @@ def _resolve_refs(
     return refs
 
 
-def _loaded_steps(project: Project, bundles: _StepBundles, env: str, warnings: list) -> list[LoadedStep]:
+def _loaded_steps(
+    project: Project,
+    bundles: _StepBundles,
+    env: str,
+    warnings: list,
+    locator: SourceLocator,
+    project_file: str,
+) -> list[LoadedStep]:
+    elsewhere = platform_only_tasks(project, env)
+    dropped = bundles.skipped | (set(elsewhere) - set(bundles.loaded))
     steps = []
-    for step in project.execution_order:
+    for index, step in enumerate(project.execution_order):
         bundle = bundles.loaded.get(step.name)
+        for dep in step.depends_on:
+            if dep in elsewhere and dep not in bundles.loaded and dep not in bundles.skipped:
+                warnings.append(
+                    Diagnostic(
+                        "PLATFORM_ONLY_DEPENDENCY",
+                        "info",
+                        f"step '{step.name}' depends on '{dep}', an extra task of the {elsewhere[dep]} schedule "
+                        f"only: it is not part of the '{env}' graph and the dependency is dropped",
+                        project_file,
+                        locator.locate(("execution_order", index, "depends_on"))[1],
+                        f"execution_order[{index}].depends_on",
+                    )
+                )
         steps.append(
             LoadedStep(
                 name=step.name,
                 layer=step.layer,
                 description=step.description,
-                depends_on=tuple(d for d in step.depends_on if d not in bundles.skipped),
+                depends_on=tuple(d for d in step.depends_on if d not in dropped),
                 expected_result=step.expected_result,
                 contract_path=bundles.relative_paths.get(step.name),
                 bundle=bundle,

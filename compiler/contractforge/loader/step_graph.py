@@ -12,8 +12,24 @@ from contractforge.loader.errors import SourceLocator
 from contractforge.models import Project
 
 
-def check_step_graph(project: Project, locator: SourceLocator) -> None:
-    """Raise one ContractForgeError listing duplicate names and unknown dependencies, or the first cycle."""
+def platform_only_tasks(project: Project, env: str) -> dict[str, str]:
+    """Extra tasks other platforms' schedules declare (``schedule.adapters.<other>.extra_tasks``)
+    → that platform: a step may depend on them; they are not part of this environment's graph
+    (the loader drops such dependencies with a PLATFORM_ONLY_DEPENDENCY note)."""
+    adapters = project.schedule.adapters if project.schedule else None
+    found: dict[str, str] = {}
+    for adapter, settings in sorted((adapters.model_extra or {}).items() if adapters else ()):
+        if adapter == env or not isinstance(settings, dict):
+            continue
+        for task in settings.get("extra_tasks") or []:
+            if isinstance(task, dict) and isinstance(task.get("name"), str):
+                found.setdefault(task["name"], adapter)
+    return found
+
+
+def check_step_graph(project: Project, locator: SourceLocator, env: str = "aws") -> None:
+    """Raise one ContractForgeError listing duplicate names and unknown dependencies, or the first cycle.
+    Dependencies on other platforms' extra tasks (:func:`platform_only_tasks`) are not unknown."""
     names = [s.name for s in project.execution_order]
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -22,9 +38,10 @@ def check_step_graph(project: Project, locator: SourceLocator) -> None:
             path = ("execution_order", index, "name")
             problems.append(locator.problem(path, f"step name '{name}' is used twice", code="DUPLICATE_STEP"))
         seen.add(name)
+    elsewhere = platform_only_tasks(project, env)
     for index, step in enumerate(project.execution_order):
         for dep in step.depends_on:
-            if dep not in seen:
+            if dep not in seen and dep not in elsewhere:
                 close = difflib.get_close_matches(dep, names, n=1, cutoff=0.6)
                 path = ("execution_order", index, "depends_on")
                 message = f"depends on unknown step '{dep}'"
@@ -42,29 +59,24 @@ def check_step_graph(project: Project, locator: SourceLocator) -> None:
 
 def find_cycle(edges: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A dependency cycle as ``[a, b, …, a]`` (first found in declaration order), or None.
-    Dependencies on names that are not keys of ``edges`` are ignored."""
+    Dependencies on names that are not keys of ``edges`` are ignored. Iterative: any depth."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for dep in edges.get(node, ()):
-            if dep not in edges:
+    for root in edges:
+        if root in state:
+            continue
+        path, pending = [root], [iter(edges[root])]
+        state[root] = 1
+        while path:
+            dep = next(pending[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif dep not in edges or state.get(dep) == 2:
                 continue
-            if state.get(dep) == 1:
-                return stack[stack.index(dep) :] + [dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in edges:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
+            elif state.get(dep) == 1:
+                return path[path.index(dep) :] + [dep]
+            else:
+                state[dep] = 1
+                path.append(dep)
+                pending.append(iter(edges[dep]))
     return None

@@ -159,9 +159,7 @@ class _Walker:
         if isinstance(key_node, yaml.ScalarNode):
             return key_node.value
         self.problems.append(
-            _problem(
-                "mapping keys must be plain strings", self.file, key_node.start_mark, field=dotted(path)
-            )
+            _problem("mapping keys must be plain strings", self.file, key_node.start_mark, field=dotted(path))
         )
         return None
 
