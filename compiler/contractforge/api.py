@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contractforge.compile_record import compile_options, write_record
 from contractforge.loader import LoadedBundle, LoadedProject, LoadedStep, load_contract, load_project
+from contractforge.loader.yaml_source import recording_reads
 from contractforge.planner import plan_loaded_project
 from contractforge.project_plan import ProjectPlan
 from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
@@ -76,7 +78,8 @@ def compile_project(
 ) -> CompileResult:
     """Plan, render and write a self-contained Terraform root under ``out`` (or, with ``check``,
     compare ``out`` with what would be written). A plan with blockers renders nothing."""
-    plan = plan_project(path, env)
+    with recording_reads() as inputs:
+        plan = plan_project(path, env)
     out_dir = Path(out)
     blocked = tuple(step.name for step in plan.steps if not step.runnable)
     project_blockers = tuple(
@@ -95,5 +98,8 @@ def compile_project(
         return CompileResult(out_dir, {}, (), None, blocked or ("(project)",), blockers)
     options = CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
     tree = render_build(plan, options, load_module_files(), load_runtime_files())
-    diff = check_tree(tree.files, out_dir) if check else write_tree(tree.files, out_dir)
+    if check:
+        return CompileResult(out_dir, tree.files, tree.warnings, check_tree(tree.files, out_dir), notes=tree.notes)
+    diff = write_tree(tree.files, out_dir)
+    write_record(out_dir, compile_options(path, env, module_source, endpoint_url), inputs, tree.files)
     return CompileResult(out_dir, tree.files, tree.warnings, diff, notes=tree.notes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -40,9 +41,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    out = args.out or f"build/{args.env}"
+    if args.check:  # the recorded compile still holds: answered without loading the compiler
+        from contractforge.compile_record import compile_options, up_to_date
+
+        options = compile_options(args.project, args.env, args.module_source, args.endpoint_url)
+        unchanged = up_to_date(Path(out), options)
+        if unchanged is not None:
+            print(f"{out} is up to date ({unchanged} files)")
+            return EXIT_OK
     from contractforge.api import compile_project
 
-    out = args.out or f"build/{args.env}"
     result = compile_project(
         args.project,
         args.env,

@@ -20,7 +20,6 @@ import pkgutil
 import sys
 
 from contractforge import __version__
-from contractforge.errors import ContractForgeError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -60,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    from contractforge.errors import ContractForgeError  # after parsing: --version/--help never need it
+
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INVALID

@@ -16,6 +16,8 @@ nesting depth, alias expansion). YAML syntax errors become ``ContractForgeError`
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,10 +205,26 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
     return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
 
 
+_READ_LOGS: list[list[Path]] = []
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[Path]]:
+    """Every file ``load_yaml`` reads while active (the inputs of a compile, see compile_record)."""
+    log: list[Path] = []
+    _READ_LOGS.append(log)
+    try:
+        yield log
+    finally:
+        _READ_LOGS.remove(log)
+
+
 def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     """Read and parse one YAML (or JSON) file. ``display`` is the name used in messages."""
     path = path if isinstance(path, Path) else Path(path)
     shown = display or str(path)
+    for log in _READ_LOGS:
+        log.append(path.resolve())
     try:
         with open(path, encoding="utf-8") as handle:
             check_file_size(os.fstat(handle.fileno()).st_size, shown)

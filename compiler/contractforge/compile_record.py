@@ -1,0 +1,107 @@
+"""``compile --check`` without re-compiling when nothing changed (the pre-commit fast path).
+
+``compile`` leaves ``<out>/.contractforge-compile.json`` next to the tree it wrote: the options,
+the sha256 of every file the compile read (project.yaml, environment, connections, every contract
+and sibling file — all YAML goes through loader.yaml_source, which logs each path it reads), a
+digest of the compiler itself (its Python sources, the Terraform modules and the runtime package
+it vendors) and the sha256 of every file it wrote. ``compile --check`` first asks
+:func:`up_to_date`: when the options, every input, the compiler and every managed output file are
+byte-for-byte what was recorded (no managed file added, no file added next to an input), the
+tree is up to date — and the answer costs a few hashes instead of importing pydantic and
+re-rendering. Any difference (or no record) → the full check, which names the stale, missing and extra files. The record is not a
+managed file: compile --check ignores it and Terraform never reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from contractforge.writer import managed_files_on_disk
+
+RECORD_FILE = ".contractforge-compile.json"
+FORMAT = 1
+PACKAGE_ROOT = Path(__file__).resolve().parent  # contractforge/
+
+
+def compiler_digest() -> str:
+    """Everything of the compiler that shapes the output: its sources, modules and runtime."""
+    from contractforge.render.inputs import load_module_files, load_runtime_files
+
+    digest = hashlib.sha256()
+    sources = sorted(p for p in PACKAGE_ROOT.rglob("*.py") if "__pycache__" not in p.parts)
+    named = [(f"compiler/{p.relative_to(PACKAGE_ROOT)}", p.read_bytes()) for p in sources]
+    named += [
+        (f"module/{m}/{f}", c) for m, files in sorted(load_module_files().items()) for f, c in files.items()
+    ]
+    named += [(f"runtime/{f}", c) for f, c in sorted(load_runtime_files().items())]
+    for name, content in named:
+        digest.update(name.encode() + b"\0" + _sha(content).encode())
+    return digest.hexdigest()
+
+
+def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], files: dict[str, bytes]) -> None:
+    record = {
+        "format": FORMAT,
+        "options": options,
+        "compiler": compiler_digest(),
+        "inputs": {str(path): _sha(path.read_bytes()) for path in sorted(set(inputs)) if path.is_file()},
+        "directories": {str(d): _listing(d) for d in sorted({path.parent for path in inputs})},
+        "outputs": {path: _sha(content) for path, content in sorted(files.items())},
+    }
+    (out_dir / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def up_to_date(out_dir: Path, options: dict[str, Any]) -> int | None:
+    """Number of files when the recorded compile still holds exactly; None when unsure."""
+    try:
+        record = json.loads((out_dir / RECORD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("format") != FORMAT or record.get("options") != options or not record.get("inputs"):
+        return None
+    for path, sha in record["inputs"].items():
+        if _file_sha(Path(path)) != sha:
+            return None
+    for directory, names in (record.get("directories") or {}).items():
+        if _listing(Path(directory)) != names:  # e.g. a new sibling file next to a contract
+            return None
+    outputs = record.get("outputs") or {}
+    if managed_files_on_disk(out_dir) != set(outputs):
+        return None
+    if any(_file_sha(out_dir / path) != sha for path, sha in outputs.items()):
+        return None
+    if record.get("compiler") != compiler_digest():
+        return None
+    return len(outputs)
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _listing(directory: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in directory.iterdir())
+    except OSError:
+        return []
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def compile_options(
+    project: str | Path, env: str, module_source: str, endpoint_url: str | None
+) -> dict[str, Any]:
+    return {
+        "project": str(Path(project).resolve()),
+        "env": env,
+        "module_source": module_source,
+        "endpoint_url": endpoint_url,
+    }
