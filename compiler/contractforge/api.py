@@ -99,7 +99,9 @@ def compile_project(
     options = CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
     tree = render_build(plan, options, load_module_files(), load_runtime_files())
     if check:
-        return CompileResult(out_dir, tree.files, tree.warnings, check_tree(tree.files, out_dir), notes=tree.notes)
+        return CompileResult(
+            out_dir, tree.files, tree.warnings, check_tree(tree.files, out_dir), notes=tree.notes
+        )
     diff = write_tree(tree.files, out_dir)
     write_record(out_dir, compile_options(path, env, module_source, endpoint_url), inputs, tree.files)
     return CompileResult(out_dir, tree.files, tree.warnings, diff, notes=tree.notes)

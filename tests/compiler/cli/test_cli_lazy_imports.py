@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 HEAVY = ("boto3", "botocore", "pyathena", "sqlglot", "pyspark", "moto")
+USES_SQL = {"validate", "plan", "compile"}  # contract SQL is parsed (sqlglot) at validate/plan time
 PROBE = """
 import json, sys
 from contractforge.cli.main import main
@@ -48,7 +49,7 @@ def _probe(*argv: str) -> tuple[list[str], list[str]]:
 )
 def test_pre_commit_commands_import_no_aws_sql_or_spark_library(argv: tuple[str, ...]) -> None:
     loaded, commands = _probe(*argv)
-    assert loaded == []
+    assert set(loaded) <= ({"sqlglot"} if argv[0] in USES_SQL else set())
     assert commands == [f"contractforge.cli.command_{argv[0]}"]
 
 
