@@ -31,10 +31,13 @@ def test_full_feature_root_validates(terraform: Terraform, tmp_path: Path) -> No
 
 
 def test_split_project_root_validates(terraform: Terraform, tmp_path: Path) -> None:
-    """A project split into a parent and child state machines (orchestration_tree module)."""
+    """A project split into a parent and child state machines (orchestration_tree module): a
+    bronze/silver chain nested deeper than one machine's Parallel limit (validate costs ~0.5 s a step)."""
     from tests.compiler.render.test_render_sfn_split import big_project_tree
 
-    for path, content in big_project_tree().files.items():
+    files = big_project_tree(80).files
+    assert sum(1 for path in files if path.startswith("artifacts/orchestration/")) > 1
+    for path, content in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_bytes(content)
     terraform.init(tmp_path)
