@@ -68,6 +68,13 @@ def add_local_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where evidence queries run: the local evidence (--local) or Athena (AWS and Athena options)."""
+    add_local_arguments(parser)
+    add_aws_arguments(parser)
+    add_athena_arguments(parser)
+
+
 def backend_from(args: argparse.Namespace, plan: ProjectPlan):
     """The local Spark backend with --local, else Athena."""
     if getattr(args, "local", False):
