@@ -1,4 +1,4 @@
-"""`contractforge run --env aws` through the CLI (command_run delegates to ops.cli_run), with the
+"""`contractforge run --env aws` through the CLI (command_run delegates to cli.run_aws), with the
 compiler's own Step Functions definition executing on moto."""
 
 from __future__ import annotations
