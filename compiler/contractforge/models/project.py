@@ -1,7 +1,6 @@
 """``project.yaml`` (docs/contract-language.md#project-file). The original had no model; we type every
-documented key and keep
-undocumented top-level keys (``source_system`` maps, ``stable_surface``, ...) as descriptive
-extras — the loader warns when such a key looks like a typo of a known one.
+documented key and keep undocumented top-level keys (``source_system`` maps, ``stable_surface``, ...) as
+descriptive extras — the loader warns when such a key looks like a typo of a known one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """GlueJobSettings for one step: environment ``parameters.aws`` as the base, the contract's
 ``extensions.aws`` overlaid key by key (docs/contract-language.md#aws-extensions), then product defaults
-(DESIGN: Glue 5.0,
-G.1X, 2 workers, 60 min, 0 retries, bookmarks on for incremental sources)."""
+(DESIGN: Glue 5.0, G.1X, 2 workers, 60 min, 0 retries, bookmarks on for incremental sources)."""
 
 from __future__ import annotations
 
