@@ -1,9 +1,8 @@
 """Available-now streams: Kafka/MSK/Event Hubs option rendering, and the file stream end to end.
 
-No Spark Kafka connector can be installed on this machine (docs/local-run.md#the-local-stack), so Kafka is
-checked at
-the level of the rendered readStream options; the foreachBatch path is exercised for real by the
-file stream on local Spark + Iceberg.
+No Spark Kafka connector can be installed on this machine (docs/local-run.md#the-local-stack), so
+Kafka is checked at the level of the rendered readStream options; the foreachBatch path is exercised
+for real by the file stream on local Spark + Iceberg.
 """
 
 from __future__ import annotations
