@@ -9,21 +9,26 @@ unknown verb imports them all. So ``validate``/``plan``/``compile``/``schema`` n
 boto3, pyathena, sqlglot or Spark.
 
 Exit codes: 0 success / valid, 1 the plan or the run has blockers or failures,
-2 invalid input (a readable message, never a traceback).
+2 invalid input (a readable message, never a traceback), 70 an internal error (a bug: one redacted
+line naming the exception; ``CONTRACTFORGE_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
+
+from contractforge_runtime.secrets import redact_text
 
 from contractforge import __version__
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
 COMMAND_PREFIX = "command_"
@@ -72,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: no traceback on the console, no secret either
+        if os.environ.get("CONTRACTFORGE_DEBUG", "").strip().lower() in ("1", "true", "yes"):
+            raise
+        detail = redact_text(f"{type(exc).__name__}: {exc}")
+        print(
+            f"error: internal error ({detail}); rerun with CONTRACTFORGE_DEBUG=1 and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

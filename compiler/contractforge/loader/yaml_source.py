@@ -187,6 +187,13 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
             mark = exc.problem_mark or exc.context_mark
             message = f"invalid YAML: {exc.problem or exc.context}"
             raise ContractForgeError([_problem(message, file, mark, code="YAML_SYNTAX")]) from None
+        except yaml.reader.ReaderError as exc:  # a control character or other unreadable byte
+            line = text.count("\n", 0, max(exc.position, 0)) + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            message = f"invalid YAML: character #x{exc.character:04x} is not allowed in YAML text"
+            raise ContractForgeError.single(
+                message, file=file, line=line, column=column, code="YAML_SYNTAX"
+            ) from None
         if node is None:
             raise ContractForgeError.single(
                 "the file is empty; expected a YAML mapping", file=file, line=1, column=1, code="EMPTY_FILE"

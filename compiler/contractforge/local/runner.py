@@ -144,7 +144,10 @@ def _run_step(
         skip_reason=result.skip_reason,
         run_id=result.run_id,
         duration_seconds=round(time.perf_counter() - began, 1),
-        error_message=None if result.error is None else f"{type(result.error).__name__}: {result.error}",
+        # the same redaction as the evidence rows: secret values and values fetched through placeholders
+        error_message=None
+        if result.error is None
+        else ctx.secret_resolver().redact(_error_text(result.error)),
     )
     if step.expected_result == "failed":
         if outcome.status == "FAILED" and accept_expected_failures:
@@ -152,6 +155,12 @@ def _run_step(
         elif outcome.status != "FAILED":
             outcome.status = "UNEXPECTED_SUCCESS"
     return outcome
+
+
+def _error_text(error: BaseException) -> str:
+    from contractforge_runtime.reliability.root_cause import describe
+
+    return describe(error)
 
 
 def _progress_line(o: StepOutcome) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from contractforge_runtime.evidence import schema as evidence_schema
+from contractforge_runtime.reliability.root_cause import already_exists, retry_when_busy
 
 # Up to this many rows an append is a plan of literals (no Python workers); more go through
 # createDataFrame, whose fixed cost is then spread over many rows.
@@ -55,10 +56,21 @@ class EvidenceStore:
                     evidence_schema.spark_create_namespace_ddl(self.database, self.catalog, self.location)
                 )
             except Exception:  # noqa: BLE001 - some catalogs (Hadoop) refuse namespace properties
-                self.spark.sql(evidence_schema.spark_create_namespace_ddl(self.database, self.catalog))
+                self._create_namespace()
         else:
-            self.spark.sql(evidence_schema.spark_create_namespace_ddl(self.database, self.catalog))
+            self._create_namespace()
         self._namespace_ready = True
+
+    def _create_namespace(self) -> None:
+        try:
+            retry_when_busy(
+                lambda: self.spark.sql(
+                    evidence_schema.spark_create_namespace_ddl(self.database, self.catalog)
+                )
+            )
+        except Exception as error:  # noqa: BLE001 - only a lost creation race is tolerated
+            if not already_exists(error):
+                raise
 
     def _listed_tables(self) -> set[str]:
         # SHOW TABLES rather than catching a failed lookup: a JDBC catalog without view support
@@ -74,7 +86,15 @@ class EvidenceStore:
         if exists is None:
             exists = name in self._listed_tables()
         if not exists:
-            self.spark.sql(evidence_schema.spark_create_table_ddl(name, self.database, self.catalog))
+            try:  # a first deploy may run several jobs at once: whoever creates the table first wins
+                retry_when_busy(
+                    lambda: self.spark.sql(
+                        evidence_schema.spark_create_table_ddl(name, self.database, self.catalog)
+                    )
+                )
+            except Exception as error:  # noqa: BLE001 - only a lost creation race is tolerated
+                if not already_exists(error):
+                    raise
         else:
             existing = self.spark.table(self.identifier(name)).schema
             present = {field.name.lower() for field in existing.fields}
@@ -191,7 +211,8 @@ class EvidenceStore:
         extra = [f for f in actual.fields if f.name not in ours]
         if extra:
             df = df.select("*", *[F.lit(None).cast(f.dataType).alias(f.name) for f in extra])
-        df.writeTo(self.identifier(table)).append()
+        # A busy catalog refused the commit (nothing was written): the same append is tried again.
+        retry_when_busy(lambda: df.writeTo(self.identifier(table)).append())
 
 
 def _with_defaults(definition, row: dict) -> dict:

@@ -10,6 +10,7 @@ runs every check ``plan`` runs); exit-1 cases are planner blockers, which ``vali
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -77,3 +78,5 @@ def assert_located(expected: dict[str, str], target: Path, code: int, out: str, 
     if code == 2:
         prefixes = ("error: ", "warning: ", "info: ")  # validate also prints the warnings it found
         assert all(line.startswith(prefixes) for line in err.splitlines() if line.strip()), err
+        errors = [line for line in err.splitlines() if line.startswith("error: ")]
+        assert all(re.match(r"error: \S+\.ya?ml:\d+(:\d+)?: ", line) for line in errors), err
