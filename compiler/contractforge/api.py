@@ -16,6 +16,7 @@ from contractforge.compile_record import compile_options, write_record
 from contractforge.loader import LoadedBundle, LoadedProject, LoadedStep, load_contract, load_project
 from contractforge.loader.yaml_source import recording_reads
 from contractforge.planner import plan_loaded_project
+from contractforge.planner.exclusion import exclude_unrunnable as exclude_unrunnable_steps
 from contractforge.project_plan import ProjectPlan
 from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
 from contractforge.validation import ValidationReport, validate_path
@@ -51,6 +52,7 @@ class CompileResult:
     blocked_steps: tuple[str, ...] = ()  # non-runnable steps: nothing was rendered
     blockers: tuple[str, ...] = ()  # "<step>: <file>: <code> <message>" of their blocking diagnostics
     notes: tuple[str, ...] = ()  # informational lines (the Step Functions budget used)
+    excluded: dict[str, str] = field(default_factory=dict)  # --exclude-unrunnable: left-out step → why
 
     @property
     def ok(self) -> bool:
@@ -75,12 +77,17 @@ def compile_project(
     check: bool = False,
     module_source: str = "vendored",
     endpoint_url: str | None = None,
+    exclude_unrunnable: bool = False,
 ) -> CompileResult:
     """Plan, render and write a self-contained Terraform root under ``out`` (or, with ``check``,
-    compare ``out`` with what would be written). A plan with blockers renders nothing."""
+    compare ``out`` with what would be written). A plan with blockers renders nothing — unless
+    ``exclude_unrunnable``: then unrunnable steps and their dependants are left out (``excluded``)."""
     with recording_reads() as inputs:
         plan = plan_project(path, env)
     out_dir = Path(out)
+    excluded: dict[str, str] = {}
+    if exclude_unrunnable:
+        plan, excluded = exclude_unrunnable_steps(plan)
     blocked = tuple(step.name for step in plan.steps if not step.runnable)
     project_blockers = tuple(
         f"project: {d.file or 'project.yaml'}: {d.code} {d.message}"
@@ -98,10 +105,8 @@ def compile_project(
         return CompileResult(out_dir, {}, (), None, blocked or ("(project)",), blockers)
     options = CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
     tree = render_build(plan, options, load_module_files(), load_runtime_files())
-    if check:
-        return CompileResult(
-            out_dir, tree.files, tree.warnings, check_tree(tree.files, out_dir), notes=tree.notes
-        )
-    diff = write_tree(tree.files, out_dir)
-    write_record(out_dir, compile_options(path, env, module_source, endpoint_url), inputs, tree.files)
-    return CompileResult(out_dir, tree.files, tree.warnings, diff, notes=tree.notes)
+    diff = check_tree(tree.files, out_dir) if check else write_tree(tree.files, out_dir)
+    if not check:  # a partial tree is never answered from the record
+        options = compile_options(path, env, module_source, endpoint_url)
+        write_record(out_dir, options, inputs if not excluded else [], tree.files)
+    return CompileResult(out_dir, tree.files, tree.warnings, diff, notes=tree.notes, excluded=excluded)
