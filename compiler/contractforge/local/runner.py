@@ -158,7 +158,7 @@ def _run_step(
 
 
 def _error_text(error: BaseException) -> str:
-    from contractforge_runtime.reliability.root_cause import describe
+    from contractforge_runtime.environment.root_cause import describe
 
     return describe(error)
 

@@ -76,7 +76,7 @@ def local_spark_conf(
         # lets readers and the single writer coexist.
         conf[f"{prefix}.jdbc.journal_mode"] = "WAL"
         # A commit that finds the database locked waits (up to 30 s) instead of failing SQLITE_BUSY at
-        # once; evidence appends also retry a busy catalog (reliability.root_cause.retry_when_busy).
+        # once; evidence appends also retry a busy catalog (environment.root_cause.retry_when_busy).
         conf[f"{prefix}.jdbc.busy_timeout"] = "30000"
     else:
         conf[f"{prefix}.type"] = "hadoop"

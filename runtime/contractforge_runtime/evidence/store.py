@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 from contractforge_runtime.evidence import schema as evidence_schema
-from contractforge_runtime.reliability.root_cause import already_exists, retry_when_busy
 
 # Up to this many rows an append is a plan of literals (no Python workers); more go through
 # createDataFrame, whose fixed cost is then spread over many rows.

@@ -9,8 +9,8 @@ import threading
 import uuid
 
 import pytest
+from contractforge_runtime.environment.root_cause import already_exists, describe
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.reliability.root_cause import already_exists, describe
 
 pytestmark = pytest.mark.slow
 
