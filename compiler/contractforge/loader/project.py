@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from contractforge.errors import ContractForgeError, Problem
@@ -63,12 +64,13 @@ class LoadedProject:
     locator: SourceLocator | None = None  # positions inside project.yaml
 
     def step(self, name: str) -> LoadedStep:
-        for step in self.steps:
-            if step.name == name:
-                return step
-        raise KeyError(name)
+        return self._by_name[name]
 
-    @property
+    @cached_property
+    def _by_name(self) -> dict[str, LoadedStep]:
+        return {step.name: step for step in self.steps}
+
+    @cached_property
     def loaded_steps(self) -> tuple[LoadedStep, ...]:
         return tuple(s for s in self.steps if s.bundle is not None)
 

@@ -20,6 +20,9 @@ from typing import Any
 import orjson
 
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+# quick rejects (possessive, C speed): a float value of a key, a float item of an array
+_VALUE_FLOAT = re.compile(rb": -?[0-9]++[.eE]")
+_ITEM_FLOAT = re.compile(rb"\n ++-?[0-9]++[.eE]")
 # a number value: after '": ' or alone on an (array item) line; strings start with '"'
 _FLOAT_TOKEN = re.compile(rb'(?:": |\n +)(-?[0-9][0-9]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?=,?\n|,?$)')
 
@@ -30,7 +33,8 @@ def canonical_json_bytes(value: Any) -> bytes:
         encoded = orjson.dumps(value, option=_OPTIONS)
     except (TypeError, orjson.JSONEncodeError):
         return _stdlib(value).encode("utf-8")
-    if b"." in encoded and not _floats_match(encoded):
+    has_float = _VALUE_FLOAT.search(encoded) or _ITEM_FLOAT.search(encoded)
+    if has_float and not _floats_match(encoded):
         return _stdlib(value).encode("utf-8")
     return encoded + b"\n"
 

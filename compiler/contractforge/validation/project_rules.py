@@ -52,9 +52,10 @@ def _keys(loaded: LoadedProject) -> set[str]:
 def _layer_mismatches(loaded: LoadedProject, where: Where) -> list[Problem]:
     found = []
     project_file = display_path(loaded.path)
+    by_name = {s.name: s for s in loaded.loaded_steps}
     for index, step in enumerate(loaded.project.execution_order):
         declared = (step.layer or "").strip()
-        loaded_step = next((s for s in loaded.loaded_steps if s.name == step.name), None)
+        loaded_step = by_name.get(step.name)
         if not declared or loaded_step is None:
             continue
         contract_layer = loaded_step.bundle.contract.layer

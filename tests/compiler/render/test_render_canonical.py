@@ -1,0 +1,60 @@
+"""The fast canonical JSON (orjson) writes exactly the bytes of json.dumps(indent=2, sort_keys=True)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from contractforge.render.canonical import canonical_json, canonical_json_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _stdlib(value) -> bytes:
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.rglob("*.json")), ids=lambda p: str(p.relative_to(GOLDEN)))
+def test_every_golden_json_document_is_reproduced_byte_for_byte(path: Path) -> None:
+    value = json.loads(path.read_text(encoding="utf-8"))
+    assert canonical_json_bytes(value) == _stdlib(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {
+            "small": 1e-05,
+            "tiny": 2.5e-07,
+            "big": 1e16,
+            "huge": 1.2345678901234568e16,
+            "ok": 0.1,
+            "int": 10**20,
+        },
+        [1e-5, 0.0001, 1e15, -0.0, 123456789.123, [1e300]],
+        {"é": 'ü\u2028\x7f\x00\x1f\t\n"\\', "日本": ["語"], "": {}, "a": []},
+        {"text with ': 1.5e3' inside": "value: 12e4", "list": ["\n  3.0"]},
+        {"deep": json.loads("[" * 300 + "]" * 300)},
+    ],
+)
+def test_floats_text_and_nesting_edge_cases(value) -> None:
+    assert canonical_json_bytes(value) == _stdlib(value)
+    assert canonical_json(value) == _stdlib(value).decode("utf-8")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_any_json_value_is_encoded_like_the_standard_library(value) -> None:
+    assert canonical_json_bytes(value) == _stdlib(value)
