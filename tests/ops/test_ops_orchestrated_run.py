@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from contractforge.errors import ContractForgeError
 from contractforge.ops.direct_run import RunOptions
 from contractforge.ops.orchestrated_run import execution_name, run_orchestrated
-from contractforge.ops.sfn_history import glue_tasks
+from contractforge.ops.sfn_history import child_executions, glue_tasks
 from ops_plans import create_jobs, create_state_machine, make_plan, make_step
 
 pytestmark = pytest.mark.aws
@@ -161,3 +163,34 @@ def test_without_wait_the_execution_is_started_and_reported(moto, aws_session):
     assert summary.execution_status == "RUNNING"
     assert summary.exit_code == 0
     assert summary.waited is False
+
+
+def test_child_executions_of_a_split_project_are_found_in_the_history():
+    child = "arn:aws:states:us-east-1:123456789012:execution:demo-part-001:abc"
+    events = [
+        {
+            "id": 3,
+            "type": "TaskScheduled",
+            "taskScheduledEventDetails": {"resourceType": "states", "resource": "startExecution.sync:2"},
+        },
+        {
+            "id": 5,
+            "previousEventId": 3,
+            "type": "TaskSubmitted",
+            "taskSubmittedEventDetails": {
+                "resourceType": "states",
+                "output": json.dumps({"ExecutionArn": child}),
+            },
+        },
+        {
+            "id": 6,
+            "previousEventId": 5,
+            "type": "TaskSucceeded",
+            "taskSucceededEventDetails": {
+                "resourceType": "states",
+                "output": json.dumps({"ExecutionArn": child, "Status": "SUCCEEDED"}),
+            },
+        },
+    ]
+    assert child_executions(events) == [child]
+    assert glue_tasks(events) == {}

@@ -27,7 +27,7 @@ from contractforge.ops.glue_runs import (
     GlueJobs,
     step_result,
 )
-from contractforge.ops.sfn_history import GlueTask, glue_tasks
+from contractforge.ops.sfn_history import GlueTask, child_executions, glue_tasks
 from contractforge.ops.step_outcome import RunSummary, StepOutcome
 from contractforge.project_plan import ProjectPlan
 
@@ -146,12 +146,20 @@ class OrchestratedRun:
         return status
 
     def _tasks(self, execution_arn: str) -> dict[str, GlueTask]:
-        events = list(
-            self.session.paginate(
-                "stepfunctions", "get_execution_history", "events", executionArn=execution_arn
+        """Glue tasks of the execution and of the child executions it started (split projects)."""
+        tasks: dict[str, GlueTask] = {}
+        pending, seen = [execution_arn], set()
+        while pending:
+            arn = pending.pop(0)
+            if arn in seen:
+                continue
+            seen.add(arn)
+            events = list(
+                self.session.paginate("stepfunctions", "get_execution_history", "events", executionArn=arn)
             )
-        )
-        return glue_tasks(events)
+            tasks.update(glue_tasks(events))
+            pending.extend(child_executions(events))
+        return tasks
 
     def _collect(self, execution_arn: str, status: str) -> None:
         tasks = self._tasks(execution_arn)

@@ -59,6 +59,22 @@ def glue_tasks(events: list[dict[str, Any]]) -> dict[str, GlueTask]:
     return tasks
 
 
+def child_executions(events: list[dict[str, Any]]) -> list[str]:
+    """Executions of child state machines this history started (``states:startExecution.sync:2``
+    tasks of a project split into several machines), in the order they were submitted."""
+    found: list[str] = []
+    for event in sorted(events, key=lambda e: e.get("id", 0)):
+        details = _details(event)
+        if (
+            event.get("type") in ("TaskSubmitted", "TaskSucceeded")
+            and details.get("resourceType") == "states"
+        ):
+            arn = _json(details.get("output")).get("ExecutionArn")
+            if isinstance(arn, str) and arn not in found:
+                found.append(arn)
+    return found
+
+
 def _details(event: dict[str, Any]) -> dict[str, Any]:
     for key, value in event.items():
         if key.endswith("EventDetails") and isinstance(value, dict):
