@@ -20,26 +20,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+RESULT_FIGURES = (
+    "quality_status",
+    "skip_reason",
+    "stage_durations",
+    "operation_metrics",
+    "table_version_before",
+    "table_version_after",
+    "write_committed",
+    "rows_read",
+    "rows_written",
+    "rows_inserted",
+    "rows_updated",
+    "rows_deleted",
+    "rows_quarantined",
+)
+
+
 def measured_values(base: dict, result, status: str, **extra: Any) -> dict:
     """What the evidence rows are built from: the stage's own measurements (``base``) plus the
-    RunResult's figures at finish time (shared by the batch and the stream runner)."""
+    RunResult's figures at finish time (shared by the batch and the stream runs)."""
     measured = dict(base)
     measured.update(
         status=status,
         finished_at=utc_now(),
-        quality_status=result.quality_status,
-        skip_reason=result.skip_reason,
-        stage_durations=result.stage_durations,
-        operation_metrics=result.operation_metrics,
-        table_version_before=result.table_version_before,
-        table_version_after=result.table_version_after,
-        write_committed=result.write_committed,
-        rows_read=result.rows_read,
-        rows_written=result.rows_written,
-        rows_inserted=result.rows_inserted,
-        rows_updated=result.rows_updated,
-        rows_deleted=result.rows_deleted,
-        rows_quarantined=result.rows_quarantined,
+        **{name: getattr(result, name) for name in RESULT_FIGURES},
         rows_expired=0,
         **extra,
     )
@@ -72,7 +77,7 @@ def runtime_columns(spark, ctx) -> dict[str, Any]:
 
 
 def run_row(plan: dict, ctx, spark, measured: dict, redact) -> dict:
-    """One ctrl_ingestion_runs row; ``measured`` holds what the runner observed (see runner.Measured)."""
+    """One ctrl_ingestion_runs row; ``measured`` holds what the runner observed (see run.skeleton.RunState.measured)."""
     source, target, write = plan.get("source") or {}, plan["target"], plan.get("write") or {}
     metadata, run = plan.get("metadata") or {}, plan.get("run") or {}
     operations = metadata.get("operations") or {}

@@ -1,9 +1,10 @@
 """run_stream_plan: a run plan whose source family is ``stream`` (available-now micro-batches).
 
-The runner dispatches here (``run.batch.run_plan`` → family "stream"). First the idempotency policy and
-the target lock (as in run_plan); then per micro-batch (re-bound to the job's session by
-``streaming.run_stream``): preparation → key guards → quality (quality rows; quarantine rows before
-the target write; an abort fails the stream) → schema policy → write → one ``ctrl_ingestion_streams``
+``run.batch.run_plan`` dispatches here (family "stream"). The outline is the batch run's
+(``run.skeleton``: evidence, idempotency policy, target lock, failure recording, lock release); then
+per micro-batch (re-bound to the job's session by ``streaming.run_stream``): preparation → key
+guards → quality (quality rows; quarantine rows before the target write; an abort fails the
+stream) → schema policy → write → one ``ctrl_ingestion_streams``
 row. After the query stops: one run row (totals in ``operation_metrics_json``: stream_batches,
 stream_rows_read/written/quarantined, contractforge_rows_written), lineage, metadata and a state row.
 
@@ -16,13 +17,19 @@ Failures: FAILED run row + errors row, then the original exception is re-raised.
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from contractforge_runtime.evidence import lineage, run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.reliability import idempotency, locks
-from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS, QualityAbort, RunResult
+from contractforge_runtime.reliability import idempotency
+from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS, RunResult
+from contractforge_runtime.run.skeleton import (
+    RunState,
+    decide_and_lock,
+    open_evidence,
+    record_quality,
+    run_outline,
+)
 from contractforge_runtime.sources import stream as streaming
 from contractforge_runtime.sources import stream_options
 from contractforge_runtime.write import writes
@@ -35,24 +42,13 @@ class StreamPlanError(ValueError):
     """The plan cannot run as a stream (e.g. overwrite)."""
 
 
-class _StreamStep:
+class _StreamStep(RunState):
     """One stream step: the plan, the evidence store and what the batches have measured so far."""
 
     def __init__(self, spark, plan: dict, ctx) -> None:
-        self.spark, self.plan, self.ctx = spark, plan, ctx
-        self.target = plan["target"]
-        self.write = plan.get("write") or {}
+        super().__init__(spark, plan, ctx, metrics_source="spark_streaming")
         self.source = plan["source"]
-        self.redact = ctx.secret_resolver().redact
-        self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
-        self.measured: dict[str, Any] = {
-            "started_at": run_rows.utc_now(),
-            "metrics_source": "spark_streaming",
-        }
         self.schema_changes: list[dict] = []
-        self.evidence: EvidenceStore | None = None
-        self.lock = None  # reliability.locks.Lock while the stream runs
-        self.stage = "setup"
 
     # -------------------------------------------------------------------------------- per batch
     def process_batch(self, batch_df, batch_id: int) -> streaming.BatchOutcome:
@@ -79,7 +75,7 @@ class _StreamStep:
                 list(self.write.get("merge_keys") or []),
             )
             try:
-                self._record_quality(outcome)
+                record_quality(self, outcome)
                 self.stage = f"batch {batch_id}: schema_policy"
                 ready, hash_columns = writes.prepare_for_write(
                     outcome.valid_df, self.write, self.plan.get("preparation")
@@ -101,25 +97,6 @@ class _StreamStep:
         )
         self.evidence.append(evidence_tables.STREAMS, [self._stream_row(batch_id, batch, started)])
         return batch
-
-    def _record_quality(self, outcome) -> None:
-        now = run_rows.utc_now()
-        common = {"run_id": self.result.run_id, "target_table": self.result.target_table}
-        self.evidence.append(
-            evidence_tables.QUALITY, [{**common, "checked_at_utc": now, **r} for r in outcome.results]
-        )
-        if outcome.abort_message:
-            raise QualityAbort(outcome.abort_message)
-        if outcome.quarantine_df is not None and outcome.rows_quarantined:
-            from pyspark.sql import functions as F
-
-            quarantine = outcome.quarantine_df.select(
-                "*",
-                F.lit(self.result.run_id).alias("run_id"),
-                F.lit(self.result.target_table).alias("target_table"),
-                F.current_timestamp().alias("quarantined_at_utc"),
-            )
-            self.evidence.append_df(evidence_tables.QUARANTINE, quarantine)
 
     def _take_write(self, written) -> None:
         result = self.result
@@ -207,12 +184,11 @@ class _StreamStep:
         )
         if self.result.skip_reason == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
             return  # a policy skip did not look at the data: the state stays the previous run's
-        previous = state.latest_state(self.evidence, self.result.target_table)
         row = state.build_state_row(
             self.result.target_table,
             self.result.run_id,
             status,
-            previous=previous,
+            previous=self.previous_state,  # read under the lock, which this run still holds
             rows_written=self.result.rows_written,
             write_committed=self.result.write_committed,
             table_version=self.result.table_version_after,
@@ -223,29 +199,7 @@ class _StreamStep:
 
 def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
     """Execute one stream step; same contract as ``run.batch.run_plan``."""
-    step = _StreamStep(spark, plan, ctx)
-    try:
-        _execute(step)
-    except Exception as error:  # noqa: BLE001 - recorded, then re-raised (or returned) unchanged
-        step.result.status, step.result.error, step.result.error_stage = FAILED, error, step.stage
-        _record_failure(step, error)
-        if raise_on_failure:
-            raise
-    finally:
-        _release_lock(step)
-    return step.result
-
-
-def _release_lock(step: _StreamStep) -> None:
-    if step.lock is None:
-        return
-    try:
-        step.lock.release()
-    except Exception as error:  # noqa: BLE001 - the lock expires by its TTL; the outcome stands
-        print(
-            f"contractforge: could not release the lock on {step.result.target_table}: {error}",
-            file=sys.stderr,
-        )
+    return run_outline(_StreamStep(spark, plan, ctx), _execute, _record_failure, raise_on_failure)
 
 
 def _execute(step: _StreamStep) -> None:
@@ -255,21 +209,8 @@ def _execute(step: _StreamStep) -> None:
             f"write mode {writes.PUBLIC_NAMES.get(mode, mode)!r} cannot run as a stream; use append, upsert or "
             "hash_diff_upsert (overwrite would replace the table on every micro-batch)"
         )
-    evidence_plan = step.plan.get("evidence") or {}
-    location = evidence_plan.get("location")
-    step.evidence = EvidenceStore(
-        step.spark, evidence_plan["database"], step.ctx.paths.resolve(location) if location else None
-    )
-    step.evidence.ensure()
-    step.stage = "idempotency"
-    run_settings = step.plan.get("run") or {}
-    decision = idempotency.decide(
-        step.evidence,
-        step.result.target_table,
-        run_settings.get("idempotency_policy"),
-        run_settings.get("idempotency_key"),
-    )
-    decision.raise_if_failed()
+    open_evidence(step)
+    decision = decide_and_lock(step)
     if decision.action == idempotency.SKIP:
         step.result.status, step.result.skip_reason = SKIPPED, decision.skip_reason
         step.result.rows_read, step.result.quality_status = 0, SKIPPED
@@ -277,14 +218,6 @@ def _execute(step: _StreamStep) -> None:
         step.measured["write_engine_reason"] = decision.skip_reason
         step.finish(SKIPPED, None)
         return
-    step.stage = "lock"
-    step.lock = locks.acquire(
-        step.evidence,
-        step.result.target_table,
-        step.ctx.run_id,
-        owner=step.ctx.job_name,
-        ttl_minutes=int(run_settings.get("lock_ttl_minutes") or 60),
-    )
     target_location = step.target.get("location")
     ensure_namespace(
         step.spark,

@@ -1,0 +1,149 @@
+"""The outline every run shares, batch or stream.
+
+``run_outline(run, execute, record_failure)`` runs ``execute(run)``; on any error it marks the
+result FAILED, lets ``record_failure`` write the failure evidence and re-raises the original error
+(or returns the FAILED result); in every case it unpersists the run's cached frames and releases
+the target lock. ``execute`` starts with ``open_evidence`` and ``decide_and_lock`` (idempotency,
+then the lock, then idempotency again under the lock) and records quality with ``record_quality``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any
+
+from contractforge_runtime.evidence import run_rows, state
+from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.store import EvidenceStore
+from contractforge_runtime.reliability import idempotency, locks
+from contractforge_runtime.results import FAILED, QualityAbort, RunResult
+
+
+class RunState:
+    """State of one run while it executes (kept off RunResult so the result stays a plain value)."""
+
+    def __init__(self, spark, plan: dict, ctx, metrics_source: str):
+        self.spark, self.plan, self.ctx = spark, plan, ctx
+        self.target = plan["target"]
+        self.write = plan.get("write") or {}
+        self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
+        self.measured: dict[str, Any] = {"started_at": run_rows.utc_now(), "metrics_source": metrics_source}
+        self.stage = "setup"
+        self.evidence: EvidenceStore | None = None
+        self.lock: locks.Lock | None = None
+        self.previous_state: dict | None = None
+        self.cached: list = []
+        self.redact = ctx.secret_resolver().redact
+
+    @contextmanager
+    def timed(self, stage: str):
+        self.stage = stage
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            durations = self.result.stage_durations
+            durations[stage] = round(durations.get(stage, 0.0) + time.perf_counter() - began, 3)
+
+
+def run_outline(
+    run: RunState,
+    execute: Callable[[RunState], None],
+    record_failure: Callable[[RunState, BaseException], None],
+    raise_on_failure: bool,
+) -> RunResult:
+    try:
+        execute(run)
+    except Exception as error:  # noqa: BLE001 - recorded, then re-raised (or returned) unchanged
+        run.result.status, run.result.error, run.result.error_stage = FAILED, error, run.stage
+        record_failure(run, error)
+        if raise_on_failure:
+            raise
+    finally:
+        for df in run.cached:
+            df.unpersist()
+        release_lock(run)
+    return run.result
+
+
+def open_evidence(run: RunState) -> None:
+    with run.timed("evidence_setup"):
+        evidence_plan = run.plan.get("evidence") or {}
+        location = evidence_plan.get("location")
+        run.evidence = EvidenceStore(
+            run.spark, evidence_plan["database"], run.ctx.paths.resolve(location) if location else None
+        )
+        run.evidence.ensure()
+
+
+def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
+    """The idempotency decision, then (unless it says skip) the target lock and the target's latest
+    state. A skip decision is returned for the caller to record; a fail decision raises."""
+    run_settings = run.plan.get("run") or {}
+    with run.timed("idempotency"):
+        decision = _decide(run)
+    if decision.action == idempotency.SKIP:
+        return decision
+    with run.timed("lock"):
+        run.lock = locks.acquire(
+            run.evidence,
+            run.result.target_table,
+            run.ctx.run_id,
+            owner=run.ctx.job_name,
+            ttl_minutes=int(run_settings.get("lock_ttl_minutes") or 60),
+        )
+        if (run_settings.get("idempotency_policy") or "always_run") != "always_run":
+            # Decided again under the lock: a run that finished between the first check and the
+            # lock must not be repeated (the first check only spares taking the lock).
+            decision = _decide(run)
+        run.previous_state = state.latest_state(run.evidence, run.result.target_table)
+    return decision
+
+
+def _decide(run: RunState) -> idempotency.IdempotencyDecision:
+    run_settings = run.plan.get("run") or {}
+    decision = idempotency.decide(
+        run.evidence,
+        run.result.target_table,
+        run_settings.get("idempotency_policy"),
+        run_settings.get("idempotency_key"),
+    )
+    decision.raise_if_failed()
+    return decision
+
+
+def record_quality(run: RunState, outcome) -> None:
+    """Quality rows; an abort raises QualityAbort; quarantine rows are appended before the write."""
+    result = run.result
+    common = {"run_id": result.run_id, "target_table": result.target_table}
+    now = run_rows.utc_now()
+    run.evidence.append(
+        evidence_tables.QUALITY, [{**common, "checked_at_utc": now, **r} for r in outcome.results]
+    )
+    if outcome.abort_message:
+        raise QualityAbort(outcome.abort_message)
+    if outcome.quarantine_df is not None and outcome.rows_quarantined:
+        from pyspark.sql import functions as F
+
+        quarantine = outcome.quarantine_df.select(
+            "*",
+            F.lit(result.run_id).alias("run_id"),
+            F.lit(result.target_table).alias("target_table"),
+            F.current_timestamp().alias("quarantined_at_utc"),
+        )
+        run.evidence.append_df(evidence_tables.QUARANTINE, quarantine)
+
+
+def release_lock(run: RunState) -> None:
+    if run.lock is None:
+        return
+    try:
+        run.lock.release()
+    except Exception as error:  # noqa: BLE001 - the lock expires by TTL; the run's outcome stands
+        print(
+            f"contractforge: could not release the lock on {run.result.target_table}: {error}",
+            file=sys.stderr,
+        )
