@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contractforge_runtime.environment.paths import IDENTITY, PathResolver
+from contractforge_runtime.plan_view import StaticIdsView
 
 AWS_GLUE = "aws_glue"
 LOCAL = "local"
@@ -59,8 +60,7 @@ class RunContext:
             self.secrets = SecretResolver.for_runtime(self.runtime_type)
         return self.secrets
 
-    def static_ids(self, plan_ids: dict[str, Any] | None = None) -> dict[str, Any]:
+    def static_ids(self, plan_ids: StaticIdsView | None = None) -> dict[str, Any]:
         """parent/run-group/master ids: job arguments win over the plan's static ids."""
-        plan_ids = plan_ids or {}
         names = ("parent_run_id", "run_group_id", "master_job_id", "master_run_id")
-        return {name: getattr(self, name) or plan_ids.get(name) for name in names}
+        return {name: getattr(self, name) or getattr(plan_ids, name, None) for name in names}

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import contractforge_runtime
+from contractforge_runtime.plan_view import PlanView, SourceView
 
 SPEC_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
 SCHEMA_FACET_URL = (
@@ -59,34 +60,35 @@ def table_dataset(identifier: str, location: str | None = None, schema=None) -> 
     return dataset(catalog, name.replace("`", ""), schema)
 
 
-def source_datasets(source: dict, schema=None, redact=lambda text: text) -> list[dict]:
-    family = source.get("family")
-    if source.get("inputs"):  # sql over other tables
-        return [table_dataset(identifier) for identifier in source["inputs"]]
-    if family == "catalog" and source.get("table"):
-        return [table_dataset(source["table"], schema=schema)]
+def source_datasets(source: SourceView, schema=None, redact=lambda text: text) -> list[dict]:
+    family = source.family
+    if source.inputs:  # sql over other tables
+        return [table_dataset(identifier) for identifier in source.inputs]
+    if family == "catalog" and source.table:
+        return [table_dataset(source.table, schema=schema)]
     if family == "jdbc":
-        url = redact(source.get("url") or "")
+        url = redact(source.url or "")
         parts = urlsplit(url[len("jdbc:") :] if url.startswith("jdbc:") else url)
-        name = source.get("table") or "query"
+        name = source.table or "query"
         return [
             dataset(f"{parts.scheme}://{parts.netloc}", f"{parts.path.strip('/')}.{name}".strip("."), schema)
         ]
-    location = source.get("path") or (source.get("request") or {}).get("url") or source.get("url")
+    location = source.path or (source.request or {}).get("url") or source.url
     if location:
         parts = urlsplit(redact(location))
         if parts.scheme:
             return [dataset(f"{parts.scheme}://{parts.netloc}", parts.path.lstrip("/"), schema)]
         return [dataset("file", parts.path, schema)]
-    topic = (source.get("options") or {}).get("subscribe")
+    options = source.options or {}
+    topic = options.get("subscribe")
     if topic:
-        servers = (source.get("options") or {}).get("kafka.bootstrap.servers", "kafka")
+        servers = options.get("kafka.bootstrap.servers", "kafka")
         return [dataset(f"kafka://{redact(servers).split(',')[0]}", topic, schema)]
     return []
 
 
 def run_event(
-    plan: dict,
+    plan: PlanView,
     run_id: str,
     event_type: str,
     event_time: datetime | None = None,
@@ -97,14 +99,14 @@ def run_event(
 ) -> dict:
     """A complete OpenLineage RunEvent dict (START / COMPLETE / FAIL)."""
     event_time = (event_time or datetime.now(UTC)).astimezone(UTC)
-    target, source = plan["target"], plan.get("source") or {}
+    target, source = plan.target, plan.source
     run_facets = {
         "contractforge": {
             "_producer": PRODUCER,
             "_schemaURL": SPEC_URL,
             "run_id": run_id,
-            "contract_sha256": (plan.get("contract") or {}).get("sha256"),
-            "mode": (plan.get("write") or {}).get("mode"),
+            "contract_sha256": plan.contract.sha256,
+            "mode": plan.write.mode,
         }
     }
     if error_message:
@@ -121,24 +123,24 @@ def run_event(
         "schemaURL": SPEC_URL,
         "run": {"runId": openlineage_run_id(run_id), "facets": run_facets},
         "job": {
-            "namespace": (plan.get("project") or {}).get("name") or "contractforge",
-            "name": (plan.get("step") or {}).get("name") or target["identifier"],
+            "namespace": plan.project.name or "contractforge",
+            "name": plan.step.name or target.identifier,
             "facets": {
                 "jobType": {
                     "_producer": PRODUCER,
                     "_schemaURL": JOB_TYPE_FACET_URL,
-                    "processingType": "STREAMING" if source.get("family") == "stream" else "BATCH",
+                    "processingType": "STREAMING" if source.family == "stream" else "BATCH",
                     "integration": "SPARK",
                     "jobType": "JOB",
                 }
             },
         },
         "inputs": source_datasets(source, input_schema, redact),
-        "outputs": [table_dataset(target["identifier"], target.get("location"), output_schema)],
+        "outputs": [table_dataset(target.identifier, target.location, output_schema)],
     }
 
 
-def lineage_row(plan: dict, ctx, measured: dict, redact) -> dict:
+def lineage_row(plan: PlanView, ctx, measured: dict, redact) -> dict:
     """The ctrl_ingestion_lineage row.
 
     Reads ``measured``: status, finished_at, error_message, and optionally input_schema /
@@ -160,9 +162,9 @@ def lineage_row(plan: dict, ctx, measured: dict, redact) -> dict:
         "run_id": ctx.run_id,
         "event_time_utc": measured.get("finished_at") or datetime.now(UTC),
         "event_type": event_type,
-        "target_table": plan["target"]["identifier"],
+        "target_table": plan.target.identifier,
         "source_table": ",".join(f"{d['namespace']}/{d['name']}" for d in inputs) or None,
-        "source_name": (plan.get("source") or {}).get("name") or (plan.get("source") or {}).get("system"),
+        "source_name": plan.source.name or plan.source.system,
         "namespace": event["job"]["namespace"],
         "producer": PRODUCER,
         "event_json": event,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import contractforge_runtime
+from contractforge_runtime.plan_view import PlanView, SourceView
 
 SOURCE_JSON_FIELDS = ("options", "read", "request", "auth", "pagination", "response", "incremental", "limits")
 
@@ -51,19 +52,17 @@ def measured_values(base: dict, result, status: str, **extra: Any) -> dict:
     return measured
 
 
-def source_table(source: dict) -> str | None:
+def source_table(source: SourceView) -> str | None:
     """What the run read, as one readable string (table, SQL inputs, path or URL)."""
-    if source.get("table"):
-        return source["table"]
-    if source.get("inputs"):
-        return ",".join(source["inputs"])
-    return source.get("path") or (source.get("request") or {}).get("url") or source.get("url")
+    if source.table:
+        return source.table
+    if source.inputs:
+        return ",".join(source.inputs)
+    return source.path or (source.request or {}).get("url") or source.url
 
 
-def _provider(source: dict) -> str | None:
-    if source.get("provider"):
-        return source["provider"]
-    path = source.get("path") or ""
+def _provider(source: SourceView) -> str | None:
+    path = source.path or ""
     return "s3" if path.startswith(("s3://", "s3a://")) else None
 
 
@@ -76,11 +75,10 @@ def runtime_columns(spark, ctx) -> dict[str, Any]:
     }
 
 
-def run_row(plan: dict, ctx, spark, measured: dict, redact) -> dict:
+def run_row(plan: PlanView, ctx, spark, measured: dict, redact) -> dict:
     """One ctrl_ingestion_runs row; ``measured`` holds what the runner observed (see run.skeleton.RunState.measured)."""
-    source, target, write = plan.get("source") or {}, plan["target"], plan.get("write") or {}
-    metadata, run = plan.get("metadata") or {}, plan.get("run") or {}
-    operations = metadata.get("operations") or {}
+    source, target, write, metadata, run = plan.source, plan.target, plan.write, plan.metadata, plan.run
+    operations = metadata.operations
     started, finished = measured["started_at"], measured["finished_at"]
     watermark = measured.get("watermark") or {}
     row = {
@@ -88,19 +86,19 @@ def run_row(plan: dict, ctx, spark, measured: dict, redact) -> dict:
         "run_ts_utc": started,
         "run_date": started.date(),
         "runtime_entrypoint": ctx.runtime_entrypoint,
-        "layer": target.get("layer"),
+        "layer": target.layer,
         "source_table": redact(source_table(source)),
-        "source_type": source.get("type"),
-        "source_connector": source.get("family"),
-        "source_name": source.get("name"),
-        "source_system": source.get("system"),
+        "source_type": source.type,
+        "source_connector": source.family,
+        "source_name": source.name,
+        "source_system": source.system,
         "source_provider": _provider(source),
-        "source_format": source.get("format"),
-        "source_path": redact(source.get("path")),
-        "source_capabilities_json": {"family": source.get("family"), "bookmarks": source.get("bookmarks")},
+        "source_format": source.format,
+        "source_path": redact(source.path),
+        "source_capabilities_json": {"family": source.family, "bookmarks": source.bookmarks},
         "source_metrics_json": redact(measured.get("source_metrics") or {}),
-        "target_table": target["identifier"],
-        "mode": write.get("mode"),
+        "target_table": target.identifier,
+        "mode": write.mode,
         "write_engine_requested": "spark_iceberg",
         "write_engine_selected": "spark_iceberg",
         "write_engine_status": measured.get("write_engine_status"),
@@ -114,16 +112,16 @@ def run_row(plan: dict, ctx, spark, measured: dict, redact) -> dict:
         "finished_at_utc": finished,
         "duration_seconds": round((finished - started).total_seconds(), 3),
         "quality_status": measured.get("quality_status"),
-        "schema_policy": write.get("schema_policy"),
+        "schema_policy": write.schema_policy,
         "schema_changes_json": measured.get("schema_changes") or [],
         "stage_durations_json": measured.get("stage_durations") or {},
-        "contract_description": metadata.get("description"),
-        "contract_owner": metadata.get("owner"),
-        "contract_domain": metadata.get("domain"),
-        "contract_tags_json": metadata.get("tags") or [],
-        "contract_sla": metadata.get("sla")
-        or (str(metadata["freshness_sla_minutes"]) if metadata.get("freshness_sla_minutes") else None),
-        "runtime_parameters_json": redact(metadata.get("runtime_parameters") or {}),
+        "contract_description": metadata.description,
+        "contract_owner": metadata.owner,
+        "contract_domain": metadata.domain,
+        "contract_tags_json": list(metadata.tags),
+        "contract_sla": metadata.sla
+        or (str(metadata.freshness_sla_minutes) if metadata.freshness_sla_minutes else None),
+        "runtime_parameters_json": redact(metadata.runtime_parameters),
         "operation_metrics_json": measured.get("operation_metrics") or {},
         "write_started_at_utc": measured.get("write_started_at"),
         "write_finished_at_utc": measured.get("write_finished_at"),
@@ -131,22 +129,22 @@ def run_row(plan: dict, ctx, spark, measured: dict, redact) -> dict:
         "table_version_after": measured.get("table_version_after"),
         "write_committed": bool(measured.get("write_committed")),
         "error_message": redact(measured.get("error_message")),
-        "idempotency_key": run.get("idempotency_key"),
-        "idempotency_policy": run.get("idempotency_policy"),
+        "idempotency_key": run.idempotency_key,
+        "idempotency_policy": run.idempotency_policy,
         "skip_reason": measured.get("skip_reason"),
         "skipped_by_run_id": measured.get("skipped_by_run_id"),
         "metrics_source": measured.get("metrics_source", "contractforge_runtime"),
-        "annotations_status": "RECORDED" if metadata.get("annotations") else None,
+        "annotations_status": "RECORDED" if metadata.annotations else None,
         "ownership_json": operations.get("ownership") or None,
         "operations_json": operations or None,
         "metrics_json": {k: measured.get(k) for k in ROW_COUNTS},
         **{k: measured.get(k) for k in ROW_COUNTS},
-        **ctx.static_ids(run.get("static_ids")),
+        **ctx.static_ids(run.static_ids),
         **runtime_columns(spark, ctx),
     }
     for name in SOURCE_JSON_FIELDS:
-        if source.get(name) is not None:
-            row[f"source_{name}_json"] = redact(source[name])
+        if getattr(source, name) is not None:
+            row[f"source_{name}_json"] = redact(getattr(source, name))
     return row
 
 
@@ -165,16 +163,16 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def error_row(plan: dict, ctx, spark, error: BaseException, stage: str, redact) -> dict:
+def error_row(plan: PlanView, ctx, spark, error: BaseException, stage: str, redact) -> dict:
     now = utc_now()
     trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return {
         "run_id": ctx.run_id,
         "error_ts_utc": now,
         "error_date": now.date(),
-        "target_table": plan["target"]["identifier"],
-        "source_table": redact(source_table(plan.get("source") or {})),
-        "mode": (plan.get("write") or {}).get("mode"),
+        "target_table": plan.target.identifier,
+        "source_table": redact(source_table(plan.source)),
+        "mode": plan.write.mode,
         "status": "FAILED",
         "error_type": stage,
         "error_class": f"{type(error).__module__}.{type(error).__qualname__}",
@@ -185,13 +183,13 @@ def error_row(plan: dict, ctx, spark, error: BaseException, stage: str, redact) 
     }
 
 
-def metadata_row(plan: dict, ctx, measured: dict, redact) -> dict:
+def metadata_row(plan: PlanView, ctx, measured: dict, redact) -> dict:
     return {
         "component": "contractforge_runtime",
         "framework_version": contractforge_runtime.__version__,
         "updated_at_utc": measured["finished_at"],
         "run_id": ctx.run_id,
-        "target_table": plan["target"]["identifier"],
+        "target_table": plan.target.identifier,
         "source_metadata_json": redact(
             {"source": measured.get("source_metrics") or {}, "schema": measured.get("source_schema")}
         ),

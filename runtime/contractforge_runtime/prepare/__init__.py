@@ -1,5 +1,5 @@
-"""Preparation stage: ``prepare(df, preparation, layer) -> DataFrame`` applies the run plan's
-``preparation`` steps in reference order (``pipeline``); ``shape`` flattens / explodes nested data."""
+"""Preparation stage: ``prepare(df, preparation: PreparationView, layer) -> DataFrame`` applies
+the run plan's ``preparation`` steps in reference order (``pipeline``); ``shape`` flattens / explodes nested data."""
 
 from contractforge_runtime.prepare.pipeline import PreparationError, prepare
 

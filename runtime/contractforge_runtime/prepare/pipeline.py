@@ -1,12 +1,13 @@
 """Preparation in the contract language's order (docs/contract-language.md#shape-and-transform):
-select_columns → column_mapping → shape → cast →
-standardize → derive → filter_expression → composite_keys → deduplicate. Absent key = step skipped."""
+select_columns → column_mapping → shape → cast → standardize → derive → filter_expression →
+composite_keys → deduplicate. Absent or empty = step skipped."""
 
 from __future__ import annotations
 
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
+from contractforge_runtime.plan_view import PreparationView
 from contractforge_runtime.prepare.shape import apply_shape
 
 
@@ -86,25 +87,24 @@ def deduplicate(df, spec: dict):
     return df.withColumn("__cf_row", F.row_number().over(window)).where("__cf_row = 1").drop("__cf_row")
 
 
-def prepare(df, preparation: dict | None, layer: str | None = None):
+def prepare(df, p: PreparationView, layer: str | None = None):
     """Apply every configured preparation step in the reference order."""
-    p = preparation or {}
-    if p.get("select_columns"):
-        df = select_columns(df, p["select_columns"])
-    if p.get("column_mapping"):
-        df = column_mapping(df, p["column_mapping"])
-    if p.get("shape"):
-        df = apply_shape(df, p["shape"], layer)
-    if p.get("cast"):
-        df = cast(df, p["cast"])
-    if p.get("standardize"):
-        df = standardize(df, p["standardize"])
-    if p.get("derive"):
-        df = derive(df, p["derive"])
-    if p.get("filter_expression"):
-        df = df.where(F.expr(p["filter_expression"]))
-    if p.get("composite_keys"):
-        df = composite_keys(df, p["composite_keys"])
-    if p.get("deduplicate"):
-        df = deduplicate(df, p["deduplicate"])
+    if p.select_columns:
+        df = select_columns(df, list(p.select_columns))
+    if p.column_mapping:
+        df = column_mapping(df, p.column_mapping)
+    if p.shape:
+        df = apply_shape(df, p.shape, layer)
+    if p.cast:
+        df = cast(df, p.cast)
+    if p.standardize:
+        df = standardize(df, p.standardize)
+    if p.derive:
+        df = derive(df, p.derive)
+    if p.filter_expression:
+        df = df.where(F.expr(p.filter_expression))
+    if p.composite_keys:
+        df = composite_keys(df, p.composite_keys)
+    if p.deduplicate:
+        df = deduplicate(df, p.deduplicate)
     return df

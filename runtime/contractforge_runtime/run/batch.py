@@ -15,6 +15,7 @@ from __future__ import annotations
 from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency
 from contractforge_runtime.results import SKIPPED, SUCCESS, RunResult
 from contractforge_runtime.run.finish import finish, finish_skipped, record_failure
@@ -41,7 +42,7 @@ PUBLIC_WRITE = {
 def run_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
     """Execute one run plan. Raises the original error on failure unless ``raise_on_failure`` is False
     (the FAILED result then carries it in ``.error``)."""
-    if (plan.get("source") or {}).get("family") == "stream":  # available-now micro-batches
+    if PlanView.of(plan).source.family == "stream":  # available-now micro-batches
         return run_stream_plan(spark, plan, ctx, raise_on_failure=raise_on_failure)
     run = RunState(spark, plan, ctx, metrics_source="contractforge_runtime")
     return run_outline(run, _execute, record_failure, raise_on_failure)
@@ -66,7 +67,7 @@ def _execute(run: RunState) -> None:
         kept_all = run.result.rows_quarantined == 0
         classification = key_check.classification if key_check is not None and kept_all else None
         ready, hash_columns = _schema_policy(run, df, classification)
-        if (run.plan.get("run") or {}).get("dry_run"):
+        if run.view.run.dry_run:
             finish_skipped(run, "dry_run", quality_status=run.result.quality_status)
             return
         known_rows = run.result.rows_read if kept_all else None
@@ -98,7 +99,7 @@ def _prepare(run: RunState, source: SourceResult):
 
         # Cached once: count, key guards, quality and the write see the same rows (sources may change
         # between reads); deserialized storage is the cheapest to build (about a plain read's cost).
-        df = prepare(source.df, run.plan.get("preparation"), run.target.get("layer")).persist(
+        df = prepare(source.df, run.view.preparation, run.view.target.layer).persist(
             StorageLevel.MEMORY_AND_DISK_DESER
         )
         run.cached.append(df)
@@ -126,13 +127,13 @@ def _key_guards(run: RunState, df):
 def _quality(run: RunState, df):
     from contractforge_runtime.checks import quality
 
-    quality_plan = run.plan.get("quality") or {}
+    quality_plan = run.view.quality
     with run.timed("quality"):
         outcome = quality.evaluate(
             df,
-            quality_plan.get("rules") or [],
-            quality_plan.get("on_quality_fail", "fail"),
-            list(run.write.get("merge_keys") or []),
+            list(quality_plan.rules),
+            quality_plan.on_quality_fail or "fail",
+            list(run.view.write.merge_keys),
         )
         run.cached.extend(outcome._cached)
         run.result.quality_status = outcome.status
@@ -152,7 +153,7 @@ def _schema_policy(run: RunState, df, classification):
         ensure_namespace(run.spark, target_table, _target_location(run))
         try:
             ready, diff = schema_policy.enforce(
-                run.spark, ready, target_table, run.write.get("schema_policy", "permissive")
+                run.spark, ready, target_table, run.view.write.schema_policy or "permissive"
             )
         except schema_policy.SchemaPolicyError as refused:
             _append_schema_changes(run, refused.diff)
@@ -183,7 +184,7 @@ def _commit_hooks(run: RunState, source: SourceResult) -> None:
 
 
 def _target_location(run: RunState) -> str | None:
-    location = run.target.get("location")
+    location = run.view.target.location
     return run.ctx.paths.resolve(location) if location else None
 
 
@@ -218,4 +219,4 @@ def _take_write_result(run: RunState, written: writes.WriteResult) -> None:
     result.write_committed = written.committed
     result.operation_metrics = dict(written.operation_metrics, table_created=written.table_created)
     run.measured["write_engine_status"] = written.status
-    run.measured["write_engine_reason"] = written.skip_reason or PUBLIC_WRITE.get(run.write.get("mode"))
+    run.measured["write_engine_reason"] = written.skip_reason or PUBLIC_WRITE.get(run.view.write.mode)

@@ -1,6 +1,6 @@
 """The evidence a run leaves behind once it is decided: success, skip or failure.
 
-Called by run.batch.run_plan with its _Run state. On success or skip: state, lineage and metadata rows
+Called by the batch run (run.batch) with its RunState. On success or skip: state, lineage and metadata rows
 commit side by side, then the runs row (so a SUCCESS row never exists without them). On failure: a
 FAILED run row and an errors row with the real exception; an evidence problem is printed and never
 replaces the original error.
@@ -36,12 +36,12 @@ def finish(run, status: str) -> None:
     run.evidence.append_each(
         [
             *_state_batch(run, measured),
-            (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
-            (evidence_tables.METADATA, [run_rows.metadata_row(run.plan, run.ctx, measured, run.redact)]),
+            (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
+            (evidence_tables.METADATA, [run_rows.metadata_row(run.view, run.ctx, measured, run.redact)]),
         ]
     )
     run.evidence.append(
-        evidence_tables.RUNS, [run_rows.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+        evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
     )
 
 
@@ -60,7 +60,7 @@ def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
         watermark=measured.get("watermark"),
         table_version=measured.get("table_version_after"),
         error_message=run.redact(measured.get("error_message")),
-        ids=run.ctx.static_ids((run.plan.get("run") or {}).get("static_ids")),
+        ids=run.ctx.static_ids(run.view.run.static_ids),
         now=measured["finished_at"],
     )
     return [(evidence_tables.STATE, [row])]
@@ -70,8 +70,7 @@ def record_failure(run, error: BaseException) -> None:
     """FAILED run row + errors row; never lets an evidence problem replace the original error."""
     try:
         if run.evidence is None:
-            evidence_plan = run.plan.get("evidence") or {}
-            run.evidence = EvidenceStore(run.spark, evidence_plan["database"])
+            run.evidence = EvidenceStore(run.spark, run.view.evidence.database)
         measured = run_rows.measured_values(run.measured, run.result, FAILED)
         measured["error_message"] = f"{type(error).__name__}: {error}"
         measured["metrics_source"] = "runtime_exception"
@@ -79,17 +78,17 @@ def record_failure(run, error: BaseException) -> None:
         run.result.duration_seconds = round(
             (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
         )
-        errors = [run_rows.error_row(run.plan, run.ctx, run.spark, error, run.stage, run.redact)]
+        errors = [run_rows.error_row(run.view, run.ctx, run.spark, error, run.stage, run.redact)]
         run.evidence.append_each(
             [
                 # only the lock holder may write the target's state
                 *(_state_batch(run, measured) if run.lock is not None else []),
                 (evidence_tables.ERRORS, errors),
-                (evidence_tables.LINEAGE, [lineage.lineage_row(run.plan, run.ctx, measured, run.redact)]),
+                (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
             ]
         )
         run.evidence.append(
-            evidence_tables.RUNS, [run_rows.run_row(run.plan, run.ctx, run.spark, measured, run.redact)]
+            evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
         )
     except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
         print(

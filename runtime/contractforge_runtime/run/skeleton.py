@@ -18,18 +18,23 @@ from typing import Any
 from contractforge_runtime.evidence import run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
+from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, QualityAbort, RunResult
 
 
 class RunState:
-    """State of one run while it executes (kept off RunResult so the result stays a plain value)."""
+    """State of one run while it executes (kept off RunResult so the result stays a plain value).
+
+    ``view`` is the typed run plan every stage reads; ``plan`` is the dict it was read from, and
+    ``target`` / ``write`` its dict sections, which the write stage and the readers still take."""
 
     def __init__(self, spark, plan: dict, ctx, metrics_source: str):
         self.spark, self.plan, self.ctx = spark, plan, ctx
+        self.view = PlanView.of(plan)
         self.target = plan["target"]
         self.write = plan.get("write") or {}
-        self.result = RunResult(run_id=ctx.run_id, target_table=self.target["identifier"])
+        self.result = RunResult(run_id=ctx.run_id, target_table=self.view.target.identifier)
         self.measured: dict[str, Any] = {"started_at": run_rows.utc_now(), "metrics_source": metrics_source}
         self.stage = "setup"
         self.evidence: EvidenceStore | None = None
@@ -71,10 +76,9 @@ def run_outline(
 
 def open_evidence(run: RunState) -> None:
     with run.timed("evidence_setup"):
-        evidence_plan = run.plan.get("evidence") or {}
-        location = evidence_plan.get("location")
+        location = run.view.evidence.location
         run.evidence = EvidenceStore(
-            run.spark, evidence_plan["database"], run.ctx.paths.resolve(location) if location else None
+            run.spark, run.view.evidence.database, run.ctx.paths.resolve(location) if location else None
         )
         run.evidence.ensure()
 
@@ -82,7 +86,7 @@ def open_evidence(run: RunState) -> None:
 def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
     """The idempotency decision, then (unless it says skip) the target lock and the target's latest
     state. A skip decision is returned for the caller to record; a fail decision raises."""
-    run_settings = run.plan.get("run") or {}
+    run_settings = run.view.run
     with run.timed("idempotency"):
         decision = _decide(run)
     if decision.action == idempotency.SKIP:
@@ -93,9 +97,9 @@ def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
             run.result.target_table,
             run.ctx.run_id,
             owner=run.ctx.job_name,
-            ttl_minutes=int(run_settings.get("lock_ttl_minutes") or 60),
+            ttl_minutes=int(run_settings.lock_ttl_minutes or 60),
         )
-        if (run_settings.get("idempotency_policy") or "always_run") != "always_run":
+        if (run_settings.idempotency_policy or "always_run") != "always_run":
             # Decided again under the lock: a run that finished between the first check and the
             # lock must not be repeated (the first check only spares taking the lock).
             decision = _decide(run)
@@ -104,12 +108,11 @@ def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
 
 
 def _decide(run: RunState) -> idempotency.IdempotencyDecision:
-    run_settings = run.plan.get("run") or {}
     decision = idempotency.decide(
         run.evidence,
         run.result.target_table,
-        run_settings.get("idempotency_policy"),
-        run_settings.get("idempotency_key"),
+        run.view.run.idempotency_policy,
+        run.view.run.idempotency_key,
     )
     decision.raise_if_failed()
     return decision

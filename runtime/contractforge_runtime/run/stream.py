@@ -60,19 +60,19 @@ class _StreamStep(RunState):
         started = run_rows.utc_now()
         spark = self.spark  # run_stream re-bound the micro-batch to the job's session
         self.stage = f"batch {batch_id}: prepare"
-        df = prepare(batch_df, self.plan.get("preparation"), self.target.get("layer"))
+        df = prepare(batch_df, self.view.preparation, self.view.target.layer)
         df = df.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             rows_read = df.count()
             self.stage = f"batch {batch_id}: key_guards"
             writes.check_merge_keys(df, self.write)
             self.stage = f"batch {batch_id}: quality"
-            quality_plan = self.plan.get("quality") or {}
+            quality_plan = self.view.quality
             outcome = quality.evaluate(
                 df,
-                quality_plan.get("rules") or [],
-                quality_plan.get("on_quality_fail", "fail"),
-                list(self.write.get("merge_keys") or []),
+                list(quality_plan.rules),
+                quality_plan.on_quality_fail or "fail",
+                list(self.view.write.merge_keys),
             )
             try:
                 record_quality(self, outcome)
@@ -81,7 +81,7 @@ class _StreamStep(RunState):
                     outcome.valid_df, self.write, self.plan.get("preparation")
                 )
                 ready, diff = schema_policy.enforce(
-                    spark, ready, self.result.target_table, self.write.get("schema_policy", "permissive")
+                    spark, ready, self.result.target_table, self.view.write.schema_policy or "permissive"
                 )
                 self.schema_changes.extend(schema_policy.evidence_rows(diff))
                 self.stage = f"batch {batch_id}: write"
@@ -110,20 +110,20 @@ class _StreamStep(RunState):
 
     def _stream_row(self, batch_id: int, batch: streaming.BatchOutcome, started) -> dict:
         ended = run_rows.utc_now()
-        run = self.plan.get("run") or {}
+        run, target, source = self.view.run, self.view.target, self.view.source
         return {
             "stream_run_id": f"{self.result.run_id}:{batch_id}",
             "run_id": self.result.run_id,
-            "idempotency_key": run.get("idempotency_key"),
-            "idempotency_policy": run.get("idempotency_policy"),
+            "idempotency_key": run.idempotency_key,
+            "idempotency_policy": run.idempotency_policy,
             "target_table": self.result.target_table,
-            "target_catalog": self.target.get("catalog"),
-            "target_layer": self.target.get("layer"),
+            "target_catalog": target.catalog,
+            "target_layer": target.layer,
             "runtime_entrypoint": self.ctx.runtime_entrypoint,
-            "source_type": self.source.get("type"),
+            "source_type": source.type,
             "source_path": self.redact(stream_options.stream_label(self.source)),
             "trigger": streaming.TRIGGER,
-            "checkpoint_location": self.redact(self.source.get("checkpoint_location")),
+            "checkpoint_location": self.redact(source.checkpoint_location),
             "status": SUCCESS,
             "started_at_utc": started,
             "ended_at_utc": ended,
@@ -141,7 +141,7 @@ class _StreamStep(RunState):
             },
             "captured_at_utc": ended,
             **run_rows.runtime_columns(self.spark, self.ctx),
-            **self.ctx.static_ids(run.get("static_ids")),
+            **self.ctx.static_ids(run.static_ids),
         }
 
     # --------------------------------------------------------------------------------- run level
@@ -152,7 +152,7 @@ class _StreamStep(RunState):
         metrics = summary.metrics() if summary is not None else {}
         result.operation_metrics = {
             **metrics,
-            "checkpoint_location": self.redact(self.source.get("checkpoint_location")),
+            "checkpoint_location": self.redact(self.view.source.checkpoint_location),
         }
         if summary is not None:
             result.rows_read = summary.rows_read
@@ -174,7 +174,7 @@ class _StreamStep(RunState):
         self.result.duration_seconds = round(
             (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
         )
-        plan, ctx, redact = self.plan, self.ctx, self.redact
+        plan, ctx, redact = self.view, self.ctx, self.redact
         self.evidence.append(evidence_tables.LINEAGE, [lineage.lineage_row(plan, ctx, measured, redact)])
         self.evidence.append(
             evidence_tables.METADATA, [run_rows.metadata_row(plan, ctx, measured, redact)]
@@ -192,7 +192,7 @@ class _StreamStep(RunState):
             rows_written=self.result.rows_written,
             write_committed=self.result.write_committed,
             table_version=self.result.table_version_after,
-            ids=ctx.static_ids((plan.get("run") or {}).get("static_ids")),
+            ids=ctx.static_ids(plan.run.static_ids),
         )
         self.evidence.append(evidence_tables.STATE, [row])
 
@@ -203,7 +203,7 @@ def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> Ru
 
 
 def _execute(step: _StreamStep) -> None:
-    mode = step.write.get("mode")
+    mode = step.view.write.mode
     if mode not in STREAM_MODES:
         raise StreamPlanError(
             f"write mode {writes.PUBLIC_NAMES.get(mode, mode)!r} cannot run as a stream; use append, upsert or "
@@ -218,7 +218,7 @@ def _execute(step: _StreamStep) -> None:
         step.measured["write_engine_reason"] = decision.skip_reason
         step.finish(SKIPPED, None)
         return
-    target_location = step.target.get("location")
+    target_location = step.view.target.location
     ensure_namespace(
         step.spark,
         step.result.target_table,
@@ -248,16 +248,16 @@ def _execute(step: _StreamStep) -> None:
 def _record_failure(step: _StreamStep, error: BaseException) -> None:
     try:
         if step.evidence is None:
-            step.evidence = EvidenceStore(step.spark, (step.plan.get("evidence") or {})["database"])
+            step.evidence = EvidenceStore(step.spark, step.view.evidence.database)
         measured = step.measured_for(FAILED, None)
         measured["error_message"] = f"{type(error).__name__}: {error}"
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)
-        errors = [run_rows.error_row(step.plan, step.ctx, step.spark, error, step.stage, step.redact)]
+        errors = [run_rows.error_row(step.view, step.ctx, step.spark, error, step.stage, step.redact)]
         step.evidence.append(evidence_tables.ERRORS, errors)
         step.evidence.append(
             evidence_tables.RUNS,
-            [run_rows.run_row(step.plan, step.ctx, step.spark, measured, step.redact)],
+            [run_rows.run_row(step.view, step.ctx, step.spark, measured, step.redact)],
         )
     except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
         print(

@@ -8,20 +8,23 @@ from types import SimpleNamespace
 
 import pytest
 from contractforge_runtime.evidence import lineage
+from contractforge_runtime.plan_view import PlanView
 
 T = pytest.importorskip("pyspark.sql.types")
 
-PLAN = {
-    "project": {"name": "s3_file_medallion"},
-    "step": {"name": "bronze_s3_orders_files"},
-    "contract": {"sha256": "abc"},
-    "target": {
-        "identifier": "glue_catalog.contractforge_cf_s3_file_e2e_bronze.b_orders_files",
-        "location": "s3://bucket/warehouse/s3-file-e2e/contractforge_cf_s3_file_e2e_bronze.db/",
-    },
-    "source": {"family": "incremental_files", "path": "s3://bucket/data/orders/", "name": "orders"},
-    "write": {"mode": "scd1_hash_diff"},
-}
+PLAN = PlanView.of(
+    {
+        "project": {"name": "s3_file_medallion"},
+        "step": {"name": "bronze_s3_orders_files"},
+        "contract": {"sha256": "abc"},
+        "target": {
+            "identifier": "glue_catalog.contractforge_cf_s3_file_e2e_bronze.b_orders_files",
+            "location": "s3://bucket/warehouse/s3-file-e2e/contractforge_cf_s3_file_e2e_bronze.db/",
+        },
+        "source": {"family": "incremental_files", "path": "s3://bucket/data/orders/", "name": "orders"},
+        "write": {"mode": "scd1_hash_diff"},
+    }
+)
 SCHEMA = T.StructType([T.StructField("order_id", T.LongType()), T.StructField("amount", T.DoubleType())])
 
 
@@ -46,7 +49,9 @@ def test_complete_event_has_the_openlineage_shape_and_schema_facets():
 
 
 def test_fail_row_carries_the_redacted_error_and_sql_inputs():
-    plan = dict(PLAN, source={"family": "sql", "inputs": ["glue_catalog.db.a", "glue_catalog.db.b"]})
+    plan = PlanView.of(
+        dict(PLAN.raw, source={"family": "sql", "inputs": ["glue_catalog.db.a", "glue_catalog.db.b"]})
+    )
     ctx = SimpleNamespace(run_id="jr_1")
     measured = {
         "status": "FAILED",
@@ -62,6 +67,6 @@ def test_fail_row_carries_the_redacted_error_and_sql_inputs():
 
 def test_jdbc_source_dataset_uses_host_and_table():
     source = {"family": "jdbc", "url": "jdbc:postgresql://db.example:5432/shop", "table": "public.orders"}
-    assert lineage.source_datasets(source) == [
+    assert lineage.source_datasets(PlanView.of({"target": {"identifier": "t"}, "source": source}).source) == [
         {"namespace": "postgresql://db.example:5432", "name": "shop.public.orders", "facets": {}}
     ]

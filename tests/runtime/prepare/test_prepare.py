@@ -4,6 +4,7 @@ guards)."""
 from __future__ import annotations
 
 import pytest
+from contractforge_runtime.plan_view import PreparationView
 from contractforge_runtime.prepare.pipeline import PreparationError, prepare
 from contractforge_runtime.prepare.shape import ShapeError, apply_shape
 from contractforge_runtime.write.hashing import HashInputError, hash_input_columns
@@ -23,21 +24,23 @@ def test_preparation_order_and_steps(spark):
     )
     prepared = prepare(
         df,
-        {
-            "select_columns": ["id", "name", "amount"],
-            "column_mapping": {"amount": "value"},
-            "cast": {"id": "INT", "value": "DOUBLE"},
-            "standardize": {
-                "name": {"normalize_whitespace": True, "trim": True, "upper": True, "empty_as_null": True}
-            },
-            "derive": {"double_value": "value * 2"},
-            "filter_expression": "value >= 0",
-            "composite_keys": {"key": ["id", "name"]},
-            "deduplicate": {
-                "keys": ["id"],
-                "order_by": [{"column": "value", "direction": "desc", "nulls": "last"}],
-            },
-        },
+        PreparationView.of(
+            {
+                "select_columns": ["id", "name", "amount"],
+                "column_mapping": {"amount": "value"},
+                "cast": {"id": "INT", "value": "DOUBLE"},
+                "standardize": {
+                    "name": {"normalize_whitespace": True, "trim": True, "upper": True, "empty_as_null": True}
+                },
+                "derive": {"double_value": "value * 2"},
+                "filter_expression": "value >= 0",
+                "composite_keys": {"key": ["id", "name"]},
+                "deduplicate": {
+                    "keys": ["id"],
+                    "order_by": [{"column": "value", "direction": "desc", "nulls": "last"}],
+                },
+            }
+        ),
     )
     rows = {r.id: r.asDict() for r in prepared.collect()}
     assert prepared.columns == ["id", "name", "value", "double_value", "key"]
@@ -49,7 +52,7 @@ def test_preparation_order_and_steps(spark):
 def test_missing_columns_are_named(spark):
     df = spark.createDataFrame([(1,)], "id INT")
     with pytest.raises(PreparationError, match=r"cast: column\(s\) \['nope'\] not found"):
-        prepare(df, {"cast": {"nope": "INT"}})
+        prepare(df, PreparationView.of({"cast": {"nope": "INT"}}))
 
 
 def test_shape_parse_json_arrays_columns_flatten(spark):

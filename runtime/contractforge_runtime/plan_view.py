@@ -1,0 +1,230 @@
+"""A typed, read-only view of a run plan (``schemas/run-plan.v1.schema.json``, docs/run-plan.md).
+
+``PlanView.of(plan)`` reads the plan dict once into frozen dataclasses: one class per object of
+the schema, one field per property (tests/runtime/test_plan_view.py checks that the two agree).
+The view mirrors the plan and decides nothing: a property the plan leaves out is None (an absent
+list is an empty tuple, an absent free-form mapping an empty dict), and the stage that reads it
+applies its own default, as before. Free-form mappings (options, table properties, metadata
+sections) stay the plan's own dicts. The source and the whole plan keep their dicts too
+(``SourceView.raw``, ``PlanView.raw``): readers read their own family's keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def _tuple(value) -> tuple:
+    return tuple(value or ())
+
+
+def _dict(value) -> dict:
+    return value or {}
+
+
+def _read(cls, data: Mapping[str, Any] | None, **converters):
+    """``cls`` from ``data``: each field from the key of the same name (absent → the field's default),
+    passed through ``converters[name]`` when there is one."""
+    data = data or {}
+    values = {}
+    for f in fields(cls):
+        if f.name in data and f.name not in converters:
+            values[f.name] = data[f.name]
+        elif f.name in converters:
+            values[f.name] = converters[f.name](data.get(f.name))
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    name: str | None = None
+    environment: str | None = None
+
+
+@dataclass(frozen=True)
+class StepView:
+    name: str | None = None
+    depends_on: tuple[str, ...] = ()
+    expected_result: str | None = None
+
+
+@dataclass(frozen=True)
+class ContractView:
+    path: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetView:
+    identifier: str
+    catalog: str | None = None
+    schema: str | None = None
+    table: str | None = None
+    database: str | None = None
+    layer: str | None = None
+    warehouse: str | None = None
+    location: str | None = None
+    partition_by: tuple[str, ...] = ()
+    table_properties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WriteView:
+    mode: str | None = None
+    merge_keys: tuple[str, ...] = ()
+    hash_strategy: str | None = None
+    hash_keys: tuple[str, ...] = ()
+    hash_exclude_columns: tuple[str, ...] = ()
+    schema_policy: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """The source's shared keys; ``raw`` is the whole source mapping (readers and evidence use it)."""
+
+    raw: dict
+    type: str | None = None
+    family: str | None = None
+    system: str | None = None
+    name: str | None = None
+    format: str | None = None
+    path: str | None = None
+    options: dict | None = None
+    read: dict | None = None
+    bookmarks: bool | None = None
+    table: str | None = None
+    query: str | None = None
+    inputs: tuple[str, ...] = ()
+    url: str | None = None
+    driver: str | None = None
+    incremental: dict | None = None
+    request: dict | None = None
+    auth: dict | None = None
+    pagination: dict | None = None
+    response: dict | None = None
+    limits: dict | None = None
+    checkpoint_location: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparationView:
+    select_columns: tuple[str, ...] = ()
+    column_mapping: dict[str, str] = field(default_factory=dict)
+    shape: dict = field(default_factory=dict)
+    cast: dict[str, str] = field(default_factory=dict)
+    standardize: dict[str, dict] = field(default_factory=dict)
+    derive: dict[str, str] = field(default_factory=dict)
+    filter_expression: str | None = None
+    composite_keys: dict[str, list[str]] = field(default_factory=dict)
+    deduplicate: dict | None = None
+
+    @classmethod
+    def of(cls, preparation: Mapping[str, Any] | None) -> PreparationView:
+        return _read(
+            cls,
+            preparation,
+            select_columns=_tuple,
+            column_mapping=_dict,
+            shape=_dict,
+            cast=_dict,
+            standardize=_dict,
+            derive=_dict,
+            composite_keys=_dict,
+        )
+
+
+@dataclass(frozen=True)
+class QualityView:
+    on_quality_fail: str | None = None
+    rules: tuple[dict, ...] = ()  # the rule dicts (schema $defs/rule), as quality.evaluate takes them
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    database: str
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class StaticIdsView:
+    parent_run_id: str | None = None
+    run_group_id: str | None = None
+    master_job_id: str | None = None
+    master_run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RunSettingsView:
+    idempotency_policy: str | None = None
+    idempotency_key: str | None = None
+    lock_ttl_minutes: int | None = None
+    dry_run: bool | None = None
+    static_ids: StaticIdsView | None = None
+
+
+@dataclass(frozen=True)
+class MetadataView:
+    description: str | None = None
+    owner: str | None = None
+    domain: str | None = None
+    tags: tuple[str, ...] = ()
+    sla: str | None = None
+    freshness_sla_minutes: int | None = None
+    runtime_parameters: dict = field(default_factory=dict)
+    annotations: dict = field(default_factory=dict)
+    operations: dict = field(default_factory=dict)
+    access: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    raw: dict  # the plan as loaded (what readers, evidence JSON columns and callers still take)
+    target: TargetView
+    write: WriteView
+    source: SourceView
+    evidence: EvidenceView | None
+    kind: str | None = None
+    plan_version: int | None = None
+    framework_version: str | None = None
+    project: ProjectView = ProjectView()
+    step: StepView = StepView()
+    contract: ContractView = ContractView()
+    preparation: PreparationView = PreparationView()
+    quality: QualityView = QualityView()
+    run: RunSettingsView = RunSettingsView()
+    metadata: MetadataView = MetadataView()
+    secrets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, plan: dict) -> PlanView:
+        return _read(
+            cls,
+            plan,
+            raw=lambda _: plan,
+            project=lambda v: _read(ProjectView, v),
+            step=lambda v: _read(StepView, v, depends_on=_tuple),
+            contract=lambda v: _read(ContractView, v),
+            target=lambda v: _read(TargetView, v, partition_by=_tuple, table_properties=_dict),
+            write=lambda v: _read(
+                WriteView, v, merge_keys=_tuple, hash_keys=_tuple, hash_exclude_columns=_tuple
+            ),
+            source=lambda v: _read(SourceView, v, raw=lambda _: v or {}, inputs=_tuple),
+            preparation=PreparationView.of,
+            quality=lambda v: _read(QualityView, v, rules=_tuple),
+            evidence=lambda v: None if v is None else _read(EvidenceView, v),
+            run=lambda v: _read(
+                RunSettingsView, v, static_ids=lambda ids: None if ids is None else _read(StaticIdsView, ids)
+            ),
+            metadata=lambda v: _read(
+                MetadataView,
+                v,
+                tags=_tuple,
+                runtime_parameters=_dict,
+                annotations=_dict,
+                operations=_dict,
+                access=_dict,
+            ),
+            secrets=_tuple,
+        )
