@@ -16,24 +16,28 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 
-def _tuple(value) -> tuple:
-    return tuple(value or ())
-
-
-def _dict(value) -> dict:
-    return value or {}
-
-
-def _read(cls, data: Mapping[str, Any] | None, **converters):
-    """``cls`` from ``data``: each field from the key of the same name (absent → the field's default),
-    passed through ``converters[name]`` when there is one."""
+def _read(cls, data: Mapping[str, Any] | None):
+    """``cls`` from ``data``, field by field from the key of the same name: a nested view is read
+    the same way (an optional one stays None when absent), an absent list is ``()`` and an absent
+    mapping ``{}``; any other absent key takes the field's default; ``raw`` is ``data`` itself."""
     data = data or {}
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(cls):
-        if f.name in data and f.name not in converters:
+        annotation = str(f.type)
+        nested = _VIEWS.get(annotation.removesuffix(" | None"))
+        if f.name == "raw":
+            values["raw"] = data
+        elif nested is not None:
+            given = data.get(f.name)
+            values[f.name] = None if given is None and annotation.endswith("| None") else _read(nested, given)
+        elif f.name not in data:
+            continue
+        elif f.default == ():
+            values[f.name] = tuple(data[f.name] or ())
+        elif f.default_factory is dict:
+            values[f.name] = data[f.name] or {}
+        else:
             values[f.name] = data[f.name]
-        elif f.name in converters:
-            values[f.name] = converters[f.name](data.get(f.name))
     return cls(**values)
 
 
@@ -122,17 +126,7 @@ class PreparationView:
 
     @classmethod
     def of(cls, preparation: Mapping[str, Any] | None) -> PreparationView:
-        return _read(
-            cls,
-            preparation,
-            select_columns=_tuple,
-            column_mapping=_dict,
-            shape=_dict,
-            cast=_dict,
-            standardize=_dict,
-            derive=_dict,
-            composite_keys=_dict,
-        )
+        return _read(cls, preparation)
 
 
 @dataclass(frozen=True)
@@ -199,32 +193,23 @@ class PlanView:
 
     @classmethod
     def of(cls, plan: dict) -> PlanView:
-        return _read(
-            cls,
-            plan,
-            raw=lambda _: plan,
-            project=lambda v: _read(ProjectView, v),
-            step=lambda v: _read(StepView, v, depends_on=_tuple),
-            contract=lambda v: _read(ContractView, v),
-            target=lambda v: _read(TargetView, v, partition_by=_tuple, table_properties=_dict),
-            write=lambda v: _read(
-                WriteView, v, merge_keys=_tuple, hash_keys=_tuple, hash_exclude_columns=_tuple
-            ),
-            source=lambda v: _read(SourceView, v, raw=lambda _: v or {}, inputs=_tuple),
-            preparation=PreparationView.of,
-            quality=lambda v: _read(QualityView, v, rules=_tuple),
-            evidence=lambda v: None if v is None else _read(EvidenceView, v),
-            run=lambda v: _read(
-                RunSettingsView, v, static_ids=lambda ids: None if ids is None else _read(StaticIdsView, ids)
-            ),
-            metadata=lambda v: _read(
-                MetadataView,
-                v,
-                tags=_tuple,
-                runtime_parameters=_dict,
-                annotations=_dict,
-                operations=_dict,
-                access=_dict,
-            ),
-            secrets=_tuple,
-        )
+        return _read(cls, plan)
+
+
+_VIEWS = {
+    view.__name__: view
+    for view in (
+        ProjectView,
+        StepView,
+        ContractView,
+        TargetView,
+        WriteView,
+        SourceView,
+        PreparationView,
+        QualityView,
+        EvidenceView,
+        StaticIdsView,
+        RunSettingsView,
+        MetadataView,
+    )
+}
