@@ -33,6 +33,8 @@ def canonical_json_bytes(value: Any) -> bytes:
         encoded = orjson.dumps(value, option=_OPTIONS)
     except (TypeError, orjson.JSONEncodeError):
         return _stdlib(value).encode("utf-8")
+    if encoded[:1] not in (b"{", b"["):  # a bare scalar document: nothing to gain, no prefix to check
+        return _stdlib(value).encode("utf-8")
     has_float = _VALUE_FLOAT.search(encoded) or _ITEM_FLOAT.search(encoded)
     if has_float and not _floats_match(encoded):
         return _stdlib(value).encode("utf-8")

@@ -38,6 +38,9 @@ def test_every_golden_json_document_is_reproduced_byte_for_byte(path: Path) -> N
         {"é": 'ü\u2028\x7f\x00\x1f\t\n"\\', "日本": ["語"], "": {}, "a": []},
         {"text with ': 1.5e3' inside": "value: 12e4", "list": ["\n  3.0"]},
         {"deep": json.loads("[" * 300 + "]" * 300)},
+        1e16,
+        -2.5e-07,
+        "text",
     ],
 )
 def test_floats_text_and_nesting_edge_cases(value) -> None:
