@@ -1,8 +1,8 @@
 """``contractforge audit PROJECT [--env aws] [--since 7d] [--json] [--local [--home DIR]]``.
 
 Runs the named evidence queries over Athena (or, with --local, over the local glue_catalog that
-``run --local`` writes) and judges them: exit 1 with the list of violations when a threshold is
-crossed (failed runs, freshness SLA breaches, quarantine ratio, orphan cost rows, expired locks).
+``run --local`` writes, read with pyiceberg + DuckDB; ``--spark`` reads it through Spark) and
+judges them: exit 1 with the list of violations when a threshold is crossed (failed runs, freshness SLA breaches, quarantine ratio, orphan cost rows, expired locks).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_project_arguments(parser)
     parser.add_argument("--since", default="7d", help="window: 30m, 12h, 7d, 2w (default 7d)")
     common.add_local_arguments(parser)
+    common.add_spark_reader_argument(parser)
     parser.add_argument(
         "--max-failed-runs",
         type=int,
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         check_freshness=not args.no_freshness,
         fail_on_expired_locks=not args.allow_expired_locks,
     )
-    backend = common.backend_from(args, plan)
+    backend = common.reader_from(args, plan)
     report = run_audit(backend, plan, since=parse_since(args.since), thresholds=thresholds)
     if args.json:
         common.print_json(report.as_dict())

@@ -75,6 +75,23 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     add_athena_arguments(parser)
 
 
+def add_spark_reader_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--spark",
+        action="store_true",
+        help="with --local: read the evidence through a local Spark session instead of pyiceberg + DuckDB",
+    )
+
+
+def reader_from(args: argparse.Namespace, plan: ProjectPlan):
+    """For read-only commands: the light local reader with --local (Spark with --spark), else Athena."""
+    if getattr(args, "local", False) and not getattr(args, "spark", False):
+        from contractforge.ops.evidence_reader import local_evidence
+
+        return local_evidence(args.home, getattr(args, "database", None) or plan.evidence_database)
+    return backend_from(args, plan)
+
+
 def backend_from(args: argparse.Namespace, plan: ProjectPlan):
     """The local Spark backend with --local, else Athena."""
     if getattr(args, "local", False):

@@ -85,14 +85,14 @@ class AuditReport:
             "status": "FAILED" if self.violations else "PASSED",
             "violations": self.violations,
             "warnings": self.warnings,
-            "checks": [{"name": name, "rows": _jsonable_rows(rows)} for name, rows in self.checks.items()],
+            "checks": [{"name": name, "rows": jsonable_rows(rows)} for name, rows in self.checks.items()],
         }
 
     def text(self) -> str:
         lines = [f"audit {self.project} ({self.database}) since {self.since:%Y-%m-%d %H:%M} UTC"]
         for name, rows in self.checks.items():
             lines.append(f"\n== {name} ({len(rows)} row{'s' if len(rows) != 1 else ''})")
-            lines.extend(_format_rows(rows))
+            lines.extend(format_rows(rows))
         lines.append("")
         for warning in self.warnings:
             lines.append(f"warning: {warning}")
@@ -211,7 +211,7 @@ def _timestamp(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value).replace(" UTC", "").strip())
 
 
-def _jsonable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def jsonable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def convert(value: Any) -> Any:
         if isinstance(value, datetime):
             return value.isoformat()
@@ -224,9 +224,9 @@ def _jsonable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: convert(v) for k, v in row.items()} for row in rows]
 
 
-def _format_rows(rows: list[dict[str, Any]], limit: int = 20) -> list[str]:
+def format_rows(rows: list[dict[str, Any]], limit: int = 20) -> list[str]:
     lines = []
-    for row in _jsonable_rows(rows[:limit]):
+    for row in jsonable_rows(rows[:limit]):
         parts = []
         for key, value in row.items():
             text = str(value)

@@ -2,7 +2,8 @@
 
 The DDL text comes from the runtime's evidence schema (one source of truth). What already exists
 is read from the Glue Data Catalog (where Athena keeps Iceberg tables): missing tables are
-created, tables lacking columns get ``ALTER TABLE … ADD COLUMNS``; nothing is ever dropped.
+created, tables lacking columns get ``ALTER TABLE … ADD COLUMNS``; nothing is ever dropped. The
+``evidence_views`` (current state, current lock status) are created or replaced after the tables.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from contractforge_runtime.evidence.schema import (
     evidence_table,
 )
 
+from contractforge.ops import evidence_views
 from contractforge.ops.aws import AwsCallError, AwsSession
 from contractforge.ops.sql_backends import AthenaBackend
 
 CREATED = "CREATED"
 COLUMNS_ADDED = "COLUMNS_ADDED"
 UP_TO_DATE = "UP_TO_DATE"
+VIEW = "VIEW_REPLACED"
 
 
 def existing_columns(session: AwsSession, database: str, table: str) -> set[str] | None:
@@ -63,4 +66,10 @@ def ensure_evidence(
             statement, action = add_columns_ddl(database, name, missing), COLUMNS_ADDED
         athena.run(statement, database=database)
         results.append({"table": name, "action": action, "statement": statement})
+    names = set(tables or EVIDENCE_TABLES)
+    for view in evidence_views.VIEWS:  # replaced every time: the text follows the installed version
+        if set(evidence_views.base_tables(view)) <= names:
+            statement = evidence_views.create_view_sql(view, "trino", database)
+            athena.run(statement, database=database)
+            results.append({"table": view, "action": VIEW, "statement": statement})
     return results

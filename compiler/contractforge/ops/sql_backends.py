@@ -1,7 +1,8 @@
 """Where evidence SQL runs: Athena (pyathena, through the AWS seam) or a local Spark session.
 
 Every statement is written once in Athena's (Trino) dialect with ``{db}`` standing for the
-evidence database; a backend qualifies ``{db}`` and, for Spark, transpiles with sqlglot.
+evidence database; a backend qualifies ``{db}`` and, for Spark or DuckDB (``evidence_reader``),
+transpiles with sqlglot.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ class SqlBackend(Protocol):
 
 
 def render_sql(template: str, dialect: str, database: str, **params: str) -> str:
-    """Substitute ``{db}`` (and ``params``) and translate from Trino to ``dialect``."""
-    db = f'"{database}"' if dialect == "trino" else f"{LOCAL_CATALOG}.{database}"
+    """Substitute ``{db}`` (and ``params``) and translate from Trino to ``dialect``.
+
+    ``{db}`` is the quoted database for Athena and DuckDB (the light local reader), and
+    ``glue_catalog.<database>`` for the local Spark session."""
+    db = f"{LOCAL_CATALOG}.{database}" if dialect == "spark" else f'"{database}"'
     values = {"db": db, **params}
     text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
     if dialect == "trino":

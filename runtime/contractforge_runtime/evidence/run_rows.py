@@ -71,6 +71,7 @@ def runtime_columns(spark, ctx) -> dict[str, Any]:
         "framework_version": contractforge_runtime.__version__,
         "runtime_type": ctx.runtime_type,
         "engine_version": f"spark {spark.version}",
+        "spark_version": spark.version,  # the operations guide's name, beside engine_version
         "python_version": platform.python_version(),
     }
 
@@ -86,6 +87,7 @@ def run_row(plan: PlanView, ctx, spark, measured: dict, redact) -> dict:
         "run_ts_utc": started,
         "run_date": started.date(),
         "runtime_entrypoint": ctx.runtime_entrypoint,
+        "notebook_name": ctx.job_name,  # the guide's "caller name": the Glue job (local: the step's job)
         "layer": target.layer,
         "source_table": redact(source_table(source)),
         "source_type": source.type,
@@ -127,6 +129,9 @@ def run_row(plan: PlanView, ctx, spark, measured: dict, redact) -> dict:
         "write_finished_at_utc": measured.get("write_finished_at"),
         "table_version_before": measured.get("table_version_before"),
         "table_version_after": measured.get("table_version_after"),
+        # the guide's names for the same Iceberg snapshot ids
+        "delta_version_before": measured.get("table_version_before"),
+        "delta_version_after": measured.get("table_version_after"),
         "write_committed": bool(measured.get("write_committed")),
         "error_message": redact(measured.get("error_message")),
         "idempotency_key": run.idempotency_key,

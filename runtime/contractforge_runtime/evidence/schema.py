@@ -6,6 +6,12 @@ partitions; we add ``ctrl_ingestion_files`` (the local processed-files ledger us
 the ops package can import this module without pyspark; ``spark_schema()`` imports pyspark lazily.
 
 Upgrades only ever ADD columns (``EvidenceStore.ensure`` adds what an old table lacks).
+
+The operations guide's engine-specific names are kept beside ours, appended at the end of their
+tables and holding what they mean on AWS: ``delta_version_before/after`` and ``last_delta_version``
+the Iceberg snapshot ids (same values as ``table_version_*`` / ``last_table_version``),
+``spark_version`` Spark's version (``engine_version`` = ``spark <version>``), ``notebook_name`` the
+Glue job that ran (the caller).
 """
 
 from __future__ import annotations
@@ -101,14 +107,15 @@ _SPECS: tuple[EvidenceTable, ...] = (
         " master_run_id, idempotency_key, idempotency_policy, skip_reason, skipped_by_run_id,"
         " metrics_source, framework_version, ctrl_schema_version BIGINT, runtime_type, engine_version,"
         " python_version, annotations_status, annotations_result_json, ownership_json, operations_json,"
-        " metrics_json",
+        " metrics_json, notebook_name, delta_version_before, delta_version_after, spark_version",
         ("run_date",),
     ),
     _table(
         "ctrl_ingestion_errors",
         "run_id, error_ts_utc TIMESTAMP, error_date DATE, target_table, source_table, mode, status,"
         " error_type, error_class, error_message, stack_trace, occurred_at_utc TIMESTAMP,"
-        " framework_version, ctrl_schema_version BIGINT, runtime_type, engine_version, python_version",
+        " framework_version, ctrl_schema_version BIGINT, runtime_type, engine_version, python_version,"
+        " spark_version",
         ("error_date",),
     ),
     _table(
@@ -150,7 +157,7 @@ _SPECS: tuple[EvidenceTable, ...] = (
         " total_rows_written BIGINT, total_rows_quarantined BIGINT, batch_id, batch_metrics_json,"
         " captured_at_utc TIMESTAMP, framework_version, ctrl_schema_version BIGINT, runtime_type,"
         " engine_version, python_version, error_message, master_job_id, master_run_id, parent_run_id,"
-        " run_group_id",
+        " run_group_id, notebook_name, spark_version",
     ),
     _table(
         "ctrl_ingestion_annotations",
@@ -181,7 +188,8 @@ _SPECS: tuple[EvidenceTable, ...] = (
         "target_table STRING NOT NULL, watermark_column, watermark_value, last_success_at_utc TIMESTAMP,"
         " last_run_id, last_status, last_rows_written BIGINT, last_error_message, parent_run_id,"
         " run_group_id, master_job_id, master_run_id, last_table_version,"
-        " last_write_completed_at_utc TIMESTAMP, last_watermark_candidate, last_updated_at_utc TIMESTAMP",
+        " last_write_completed_at_utc TIMESTAMP, last_watermark_candidate, last_updated_at_utc TIMESTAMP,"
+        " last_delta_version",
     ),
     _table(
         "ctrl_ingestion_locks",
@@ -208,6 +216,14 @@ _SPECS: tuple[EvidenceTable, ...] = (
         ("deployment_date",),
     ),
 )
+
+# The operations guide's names appended to the reference layout (see the module docstring).
+GUIDE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ctrl_ingestion_runs": ("notebook_name", "delta_version_before", "delta_version_after", "spark_version"),
+    "ctrl_ingestion_errors": ("spark_version",),
+    "ctrl_ingestion_streams": ("notebook_name", "spark_version"),
+    "ctrl_ingestion_state": ("last_delta_version",),
+}
 
 # name → table, in a stable order (the order DDL files list them in).
 EVIDENCE_TABLES: dict[str, EvidenceTable] = {table.name: table for table in _SPECS}

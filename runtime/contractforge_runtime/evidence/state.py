@@ -65,6 +65,8 @@ def build_state_row(
         "last_rows_written": rows_written,
         "last_error_message": error_message,
         "last_table_version": table_version if advanced else previous.get("last_table_version"),
+        # the operations guide's name for the same snapshot id
+        "last_delta_version": table_version if advanced else previous.get("last_table_version"),
         "last_write_completed_at_utc": now if advanced else previous.get("last_write_completed_at_utc"),
         "last_watermark_candidate": _text(candidate),
         "last_updated_at_utc": now,

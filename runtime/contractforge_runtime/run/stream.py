@@ -120,6 +120,7 @@ class _StreamStep(RunState):
             "target_catalog": target.catalog,
             "target_layer": target.layer,
             "runtime_entrypoint": self.ctx.runtime_entrypoint,
+            "notebook_name": self.ctx.job_name,
             "source_type": source.type,
             "source_path": self.redact(stream_options.stream_label(self.source)),
             "trigger": streaming.TRIGGER,

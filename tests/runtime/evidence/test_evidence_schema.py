@@ -30,8 +30,11 @@ REFERENCE_COLUMN_COUNTS = {
 }
 
 
-def test_every_table_has_the_reference_column_count():
-    assert {name: len(t.columns) for name, t in schema.EVIDENCE_TABLES.items()} == REFERENCE_COLUMN_COUNTS
+def test_every_table_has_the_reference_columns_then_the_guide_names():
+    for name, table in schema.EVIDENCE_TABLES.items():
+        reference = REFERENCE_COLUMN_COUNTS[name]
+        assert table.column_names[reference:] == schema.GUIDE_COLUMNS.get(name, ()), name
+    assert set(schema.GUIDE_COLUMNS) <= set(schema.EVIDENCE_TABLES)
 
 
 def test_partitions_and_not_null_follow_the_reference():
@@ -53,7 +56,7 @@ def test_partitions_and_not_null_follow_the_reference():
 def test_column_order_and_types_of_the_runs_table():
     runs = schema.evidence_table("ctrl_ingestion_runs")
     assert runs.column_names[:3] == ("run_id", "run_ts_utc", "run_date")
-    assert runs.column_names[-1] == "metrics_json"
+    assert runs.column_names[REFERENCE_COLUMN_COUNTS["ctrl_ingestion_runs"] - 1] == "metrics_json"
     assert runs.column("rows_written").type == "BIGINT"
     assert runs.column("duration_seconds").type == "DOUBLE"
     assert runs.column("write_committed").type == "BOOLEAN"

@@ -1,0 +1,102 @@
+"""Local evidence reads: the light reader (pyiceberg + DuckDB) against the Spark path, side by side.
+
+Each command runs in a fresh process, as a user runs it, so Python imports and (for Spark) the JVM
+start are included: ``contractforge audit --local`` versus ``audit --local --spark``, and
+``contractforge report --local``. Alternating order, ``--repeats`` times each.
+
+Usage: python bench/bench_evidence_read.py [--home DIR] [--repeats 2]
+Without --home, the orders-medallion example is run locally first (wave 1, wave 2 with a quarantine,
+wave 3 failing) into a temporary home. Prints the figures and the ratio; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "compiler"))
+sys.path.insert(0, str(ROOT / "runtime"))
+EXAMPLE = ROOT / "examples" / "orders-medallion"
+LANDING = "s3://orders-medallion-lake-us-east-1/landing/orders/"
+
+
+def make_home(home: Path) -> None:
+    from contractforge.local.runner import run_project_locally
+    from contractforge.local.spark import get_local_spark
+    from contractforge.local.staging import put
+
+    spark = get_local_spark(home / "warehouse", home / "iceberg_catalog.sqlite")
+    s3_root = home / "s3"
+    put(EXAMPLE / "data" / "orders" / "wave1", LANDING, s3_root)
+    run_project_locally(EXAMPLE, s3_root=s3_root, spark=spark, home=home, out=io.StringIO())
+    put(EXAMPLE / "data" / "orders" / "wave2", LANDING, s3_root)
+    run_project_locally(
+        EXAMPLE, steps=["bronze_orders"], s3_root=s3_root, spark=spark, home=home, out=io.StringIO()
+    )
+    wave3 = home / "wave3"
+    wave3.mkdir(exist_ok=True)
+    (wave3 / "orders.csv").write_text(  # no currency column: the run fails in preparation
+        "order_id,customer_id,order_ts,order_status,amount,updated_at\n5009,c-108,2026-01-03,paid,1,2026-01-03\n"
+    )
+    put(wave3, LANDING, s3_root)
+    run_project_locally(
+        EXAMPLE, steps=["bronze_orders"], s3_root=s3_root, spark=spark, home=home, out=io.StringIO()
+    )
+    spark.stop()
+
+
+def timed(args: list[str]) -> float:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "compiler"), str(ROOT / "runtime"), str(ROOT)]),
+    }
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "contractforge.cli.main", *args], env=env, capture_output=True
+    )
+    elapsed = time.perf_counter() - began
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", help="a local home with evidence (default: make one)")
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cf-bench-evidence-"))
+    home = Path(args.home) if args.home else work / "home"
+    if not args.home:
+        print(f"running orders-medallion locally into {home} ...", flush=True)
+        make_home(home)
+    common = [str(EXAMPLE), "--local", "--home", str(home)]
+    commands = {
+        "audit --local (pyiceberg + DuckDB)": ["audit", *common, "--json"],
+        "audit --local --spark": ["audit", *common, "--json", "--spark"],
+        "report --local": ["report", *common, "--out", str(work / "report.html")],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.repeats):
+        for name, command in commands.items():
+            times[name].append(timed(command))
+    for name, values in times.items():
+        print(
+            f"{name:40s} median {statistics.median(values):6.2f} s  runs {', '.join(f'{v:.2f}' for v in values)}"
+        )
+    light = statistics.median(times["audit --local (pyiceberg + DuckDB)"])
+    heavy = statistics.median(times["audit --local --spark"])
+    print(f"Spark path / light reader: {heavy / light:.1f}x")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
