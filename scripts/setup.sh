@@ -10,6 +10,7 @@ command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 [ -f /usr/share/java/postgresql.jar ] || need_apt+=(libpostgresql-jdbc-java)
 [ -f /usr/share/java/xerial-sqlite-jdbc.jar ] || need_apt+=(libxerial-sqlite-jdbc-java)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)  # the HTML report test opens it headless
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "== apt-get install ${need_apt[*]}"
@@ -20,8 +21,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-echo "== pip install -e .[local,dev]"
-$PY -m pip install -q --disable-pip-version-check -e '.[local,dev]'
+echo "== pip install -e .[local,evidence,dev]"
+$PY -m pip install -q --disable-pip-version-check -e '.[local,evidence,dev]'
 
 if [ "${CONTRACTFORGE_SKIP_CHECKOV:-0}" != "1" ] && [ ! -x .venv-checkov/bin/checkov ]; then
   echo "== checkov virtualenv (.venv-checkov)"
