@@ -131,9 +131,9 @@ def test_position_deletes_are_applied_by_the_light_reader(spark, tmp_path):
         f"CREATE TABLE glue_catalog.{database}.ctrl_ingestion_locks (target_table STRING, run_id STRING, "
         "status STRING) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read')"
     )
-    spark.sql(
-        f"INSERT INTO glue_catalog.{database}.ctrl_ingestion_locks VALUES "
-        "('t', 'r1', 'ACQUIRED'), ('t', 'r2', 'ACQUIRED'), ('t', 'r3', 'ACQUIRED')"
+    spark.sql(  # one data file, so deleting r2 needs a delete file (not a dropped file)
+        f"INSERT INTO glue_catalog.{database}.ctrl_ingestion_locks SELECT /*+ REPARTITION(1) */ * FROM VALUES "
+        "('t', 'r1', 'ACQUIRED'), ('t', 'r2', 'ACQUIRED'), ('t', 'r3', 'ACQUIRED') AS v(target_table, run_id, status)"
     )
     spark.sql(f"DELETE FROM glue_catalog.{database}.ctrl_ingestion_locks WHERE run_id = 'r2'")
     deletes = spark.sql(

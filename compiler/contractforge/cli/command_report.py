@@ -10,17 +10,8 @@ import argparse
 import time
 from pathlib import Path
 
+from contractforge.cli import common
 from contractforge.ops.audit import parse_since
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    add_local_arguments,
-    add_project_arguments,
-    add_spark_reader_argument,
-    project_from,
-    reader_from,
-    stderr_line,
-)
 from contractforge.ops.evidence_reader import catalog_file
 from contractforge.ops.report_data import collect
 from contractforge.ops.report_html import render_report
@@ -30,24 +21,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report", help="write an HTML report of the evidence (charts, failures, locks)"
     )
-    add_project_arguments(parser)
+    common.add_project_arguments(parser)
     parser.add_argument("--out", required=True, help="HTML file to write")
     parser.add_argument("--since", default="7d", help="window: 30m, 12h, 7d, 2w (default 7d)")
     parser.add_argument(
         "--max-quarantine-ratio", type=float, default=0.05, help="threshold drawn on the quarantine charts"
     )
     parser.add_argument("--dpu-hour-usd", type=float, default=0.44, help="rate for the cost per day (0.44)")
-    add_local_arguments(parser)
-    add_spark_reader_argument(parser)
-    add_aws_arguments(parser)
-    add_athena_arguments(parser)
+    common.add_local_arguments(parser)
+    common.add_spark_reader_argument(parser)
+    common.add_aws_arguments(parser)
+    common.add_athena_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
-    plan = project_from(args)
-    backend = reader_from(args, plan)
+    plan = common.project_from(args)
+    backend = common.reader_from(args, plan)
     source = (
         f"local evidence ({catalog_file(args.home)})"
         if args.local
@@ -59,12 +50,12 @@ def run(args: argparse.Namespace) -> int:
         source=source,
         since=parse_since(args.since),
         max_quarantine_ratio=args.max_quarantine_ratio,
-        progress=stderr_line,
+        progress=common.stderr_line,
     )
-    stderr_line("rendering charts …")
+    common.stderr_line("rendering charts …")
     document = render_report(data, dpu_hour_usd=args.dpu_hour_usd)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(document, encoding="utf-8")
-    stderr_line(f"wrote {out} ({len(document) // 1024} KiB) in {time.perf_counter() - began:.1f} s")
+    common.stderr_line(f"wrote {out} ({len(document) // 1024} KiB) in {time.perf_counter() - began:.1f} s")
     return 0

@@ -14,17 +14,10 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contractforge.cli import common
 from contractforge.errors import ContractForgeError, Problem
 from contractforge.ops import dashboard_sql, sql_catalog
 from contractforge.ops.audit import format_rows, jsonable_rows, parse_since
-from contractforge.cli.common import (
-    add_athena_arguments,
-    add_aws_arguments,
-    add_local_arguments,
-    print_json,
-    project_from,
-    reader_from,
-)
 from contractforge.ops.project import target_tables
 
 
@@ -47,9 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--env", default="aws", help="environment key of project.yaml (default: aws)")
     parser.add_argument("--run", action="store_true", help="run on Athena and print the rows")
     parser.add_argument("--json", action="store_true", help="print rows as JSON")
-    add_local_arguments(parser)
-    add_aws_arguments(parser)
-    add_athena_arguments(parser)
+    common.add_local_arguments(parser)
+    common.add_aws_arguments(parser)
+    common.add_athena_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -59,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         for name in sql_catalog.query_names():
             print(f"{name.ljust(width)}  {sql_catalog.description(name)}")
         return 0 if args.list else 2
-    plan = project_from(argparse.Namespace(path=args.project, env=args.env)) if args.project else None
+    plan = common.project_from(argparse.Namespace(path=args.project, env=args.env)) if args.project else None
     database = args.database or (plan.evidence_database if plan else None)
     targets = args.target or (target_tables(plan) if plan else [])
     executing = args.local or args.run
@@ -71,10 +64,12 @@ def run(args: argparse.Namespace) -> int:
         raw = args.name and not database and dialect == "trino"  # the file as is, placeholders kept
         print(";\n\n".join(statements) + ("" if raw else ";"))
         return 0
-    backend = reader_from(args, plan)
+    backend = common.reader_from(args, plan)
     results = [backend.run(statement) for statement in statements]
     if args.json:
-        print_json([jsonable_rows(rows) for rows in results] if args.file else jsonable_rows(results[0]))
+        common.print_json(
+            [jsonable_rows(rows) for rows in results] if args.file else jsonable_rows(results[0])
+        )
         return 0
     for rows in results:
         print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
