@@ -28,6 +28,7 @@ from tests.aws_fixtures import ACCOUNT_ID, REGION, FakeAws, apply_fake_aws_patch
 # (the provider warns "Only one of ... should be set"), and "sfn" likewise stands for "stepfunctions".
 ENDPOINT_SERVICES = (
     "athena",
+    "cloudwatch",
     "glue",
     "iam",
     "kms",

@@ -47,13 +47,14 @@ def test_every_module_created_its_resources(applied: AppliedRoot) -> None:
     assert modules == {
         "artifacts",
         "catalog",
+        "dashboard",
         "glue_job",
         "glue_role",
         "lakeformation",
         "orchestration",
         "schedule",
     }
-    assert len(applied.resource_addresses) == 18
+    assert len(applied.resource_addresses) == 19
 
 
 def test_glue_job_holds_the_runner_settings_and_default_arguments(applied: AppliedRoot) -> None:

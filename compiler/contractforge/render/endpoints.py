@@ -36,6 +36,7 @@ def endpoints_override(endpoint_url: str) -> dict[str, Any]:
 
 ENDPOINT_SERVICES = (
     "athena",
+    "cloudwatch",
     "glue",
     "iam",
     "kms",

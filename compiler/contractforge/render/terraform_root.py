@@ -9,6 +9,7 @@ Module calls (sources literal: ``./modules/<name>`` when vendored, pinned git UR
 - ``glue_jobs`` (``for_each`` over steps, keyed by step name, settings in ``local.glue_jobs``):
   addresses are ``module.glue_jobs["<step>"]`` — one block instead of N near-identical ones;
 - ``orchestration``: the Step Functions state machine; ``schedule`` when the project has one;
+- ``dashboard``: the project's CloudWatch dashboard (``render/dashboard.py``);
 - ``lakeformation`` (``for_each`` over job roles: write grants on target + evidence databases) and
   ``lakeformation_reads`` (DESCRIBE/SELECT on upstream databases) when
   ``parameters.aws.lake_formation`` asks for it.
@@ -25,6 +26,7 @@ from typing import Any
 
 from contractforge import __version__
 from contractforge.project_plan import ProjectPlan, StepPlan
+from contractforge.render.dashboard import dashboard_module
 from contractforge.render.iam import ACCOUNT_TOKEN
 from contractforge.render.schedule import ScheduleDefinition
 from contractforge.render.terraform_orchestration import MachineFile, orchestration_module
@@ -240,6 +242,9 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         modules["schedule"] = _schedule_module(inputs.schedule, source("schedule"), plan.name)
     if inputs.lake_formation and inputs.steps:
         modules.update(_lakeformation_modules(inputs, source("lakeformation")))
+    if inputs.steps:
+        steps = [s.step for s in inputs.steps]
+        modules["dashboard"] = dashboard_module(plan, steps, source("dashboard"), _value(inputs.region))
     return modules
 
 
@@ -396,6 +401,11 @@ def _outputs(inputs: RootInputs) -> dict[str, Any]:
         outputs["glue_role_arns"] = {
             "description": "Step name => ARN of the Glue role created for it.",
             "value": ref("{for step, role in module.glue_roles : step => role.role_arn}"),
+        }
+    if inputs.steps:
+        outputs["dashboard_name"] = {
+            "description": "Name of the project's CloudWatch dashboard.",
+            "value": ref("module.dashboard.dashboard_name"),
         }
     if inputs.schedule is not None and inputs.steps:
         outputs["schedule_name"] = {
