@@ -260,6 +260,11 @@ _DESCRIPTIVE_LAST_WORDS = {
 }
 
 
+def resolver_for(run: Any) -> SecretResolver:
+    """The run's resolver (``RunContext.secret_resolver()``); without a run, the local one."""
+    return SecretResolver.for_runtime("local") if run is None else run.secret_resolver()
+
+
 def is_sensitive_key(name: str) -> bool:
     words = [w for w in re.split(r"[^a-z0-9]+", _split_camel(str(name)).lower()) if w]
     if len(words) > 1 and words[-1] in _DESCRIPTIVE_LAST_WORDS:

@@ -36,14 +36,6 @@ class PreparedAuth:
     params: dict[str, str] = field(default_factory=dict)
 
 
-def secret_resolver(sctx: Any) -> SecretResolver:
-    """The run's resolver (RunContext.secrets), else a local one (env vars / JSON file)."""
-    run = getattr(sctx, "run", None)
-    if run is not None and hasattr(run, "secret_resolver"):
-        return run.secret_resolver()
-    return SecretResolver.for_runtime(getattr(run, "runtime_type", "local"))
-
-
 def allow_private(source: Mapping[str, Any]) -> bool:
     request = source.get("request") or {}
     return private_targets_allowed(

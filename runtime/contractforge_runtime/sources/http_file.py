@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from contractforge_runtime.environment.secrets import resolver_for
 from contractforge_runtime.sources import SourceResult, http_auth, register
 
 FORMATS = {"csv": "csv", "json": "json", "jsonl": "json", "ndjson": "json", "text": "text"}
@@ -76,7 +77,7 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     """Registry entry point for family ``http_file``."""
     spark = sctx.spark
     fmt = file_format(source)
-    resolver = http_auth.secret_resolver(sctx)
+    resolver = resolver_for(sctx.run)
     client = http_auth.new_client(source, resolver)
     body = fetch_body(source, resolver, client)
     warnings: list[str] = []

@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from contractforge_runtime.environment.secrets import resolver_for
 from contractforge_runtime.sources import SourceResult, register, watermarks
-from contractforge_runtime.sources.http_auth import secret_resolver
 from contractforge_runtime.sources.jdbc_options import (
     GLUE_CONNECTION_TYPES,
     JdbcSourceError,
@@ -130,7 +130,7 @@ def _bookmark_read(
 def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     """Registry entry point for family ``jdbc``."""
     spark = sctx.spark
-    resolver = secret_resolver(sctx)
+    resolver = resolver_for(sctx.run)
     options = connection_options(source, resolver)
     dialect = dialect_of(options["url"])
     kind, relation = relation_of(source)
@@ -151,7 +151,7 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     }
     strategy = str(incremental.get("strategy") or "state").lower()
     if column and strategy == "glue_bookmark":
-        glue = getattr(getattr(sctx, "run", None), "glue", None)
+        glue = sctx.run.glue
         glue_context = getattr(glue, "glue_context", None)
         if glue_context is not None:
             df = _bookmark_read(glue_context, options, source, column)
@@ -171,7 +171,7 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
         metadata["warnings"] = warnings
         return SourceResult(df=df, metadata=resolver.redact(metadata), warnings=warnings)
 
-    previous, origin = watermarks.previous_watermark(incremental, getattr(sctx, "previous_state", None))
+    previous, origin = watermarks.previous_watermark(incremental, sctx.previous_state)
     predicate = new_rows_predicate(incremental, column, previous)
     current = current_watermark(spark, options, kind, relation, column, predicate, dialect)
     metadata["incremental"] = {

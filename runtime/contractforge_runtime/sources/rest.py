@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contractforge_runtime.environment.secrets import SecretResolver
+from contractforge_runtime.environment.secrets import SecretResolver, resolver_for
 from contractforge_runtime.sources import SourceResult, http_auth, register, watermarks
 from contractforge_runtime.sources.http_client import HttpClient
 from contractforge_runtime.sources.rest_fetch import (
@@ -28,9 +28,9 @@ from contractforge_runtime.sources.rest_fetch import (
 def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     """Registry entry point for family ``rest_api``."""
     spark = sctx.spark
-    resolver = http_auth.secret_resolver(sctx)
+    resolver = resolver_for(sctx.run)
     client = http_auth.new_client(source, resolver)
-    fetch = fetch_rest(source, resolver, client, getattr(sctx, "previous_state", None))
+    fetch = fetch_rest(source, resolver, client, sctx.previous_state)
     mode = response_mode(source)
     metadata = rest_metadata(source, resolver, client, fetch)
     column = watermarks.watermark_column(source.get("incremental"))

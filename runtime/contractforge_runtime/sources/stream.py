@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from contractforge_runtime.environment.secrets import resolver_for
 from contractforge_runtime.sources import SourceResult, register
 from contractforge_runtime.sources.stream_options import (
     StreamSourceError,
     checkpoint_location,
-    resolver_for,
     source_options,
     stream_format,
 )
@@ -222,8 +222,8 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     The runner must not batch-write it: it dispatches family ``stream`` to
     ``run.stream.run_stream_plan`` instead, which calls ``run_stream``.
     """
-    df = open_stream(sctx.spark, source, getattr(sctx, "run", None))
-    resolver = resolver_for(getattr(sctx, "run", None))
+    df = open_stream(sctx.spark, source, sctx.run)
+    resolver = resolver_for(sctx.run)
     metadata = resolver.redact(
         {
             "source_family": "stream",

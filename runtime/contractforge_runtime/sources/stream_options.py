@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contractforge_runtime.environment.secrets import SecretResolver
+from contractforge_runtime.environment.secrets import resolver_for
 
 FILE_FORMATS = {"csv", "json", "jsonl", "ndjson", "parquet", "orc", "avro", "text"}
 MSK_IAM_LOGIN = "software.amazon.msk.auth.iam.IAMLoginModule"
@@ -159,12 +159,6 @@ def stream_label(source: Mapping[str, Any]) -> str | None:
         or options.get("eventhubs.name")
         or source.get("path")
     )
-
-
-def resolver_for(run: Any) -> SecretResolver:
-    if run is not None and hasattr(run, "secret_resolver"):
-        return run.secret_resolver()
-    return SecretResolver.for_runtime(getattr(run, "runtime_type", "local"))
 
 
 def _text(value: Any) -> str:
