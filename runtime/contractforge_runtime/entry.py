@@ -24,6 +24,9 @@ ID_ARGUMENTS = {
 }
 
 
+RUN_KEY_ARGUMENT = "CONTRACTFORGE_RUN_KEY"  # the per-run idempotency key (reliability.idempotency)
+
+
 class PlanLoadError(ValueError):
     """The run plan cannot be loaded or is not a ContractForge run plan."""
 
@@ -78,6 +81,7 @@ def build_context(arguments: dict[str, str], plan: dict, in_glue: bool) -> RunCo
     job_name = arguments.get("JOB_NAME") or plan.get("step", {}).get("name") or "contractforge"
     job_run_id = arguments.get("JOB_RUN_ID")
     ids = {field: arguments.get(name) or None for name, field in ID_ARGUMENTS.items()}
+    ids["run_key"] = arguments.get(RUN_KEY_ARGUMENT) or None
     # As in the original runner: master ids default to this job's own name and run id.
     ids["master_job_id"] = ids["master_job_id"] or (job_name if in_glue else None)
     ids["master_run_id"] = ids["master_run_id"] or (job_run_id if in_glue else None)

@@ -30,6 +30,11 @@ def register(subparsers) -> None:
         action="store_true",
         help="steps with expected_result: failed that fail count as EXPECTED_FAILURE (always so with --local)",
     )
+    parser.add_argument(
+        "--idempotency-key",
+        help="per-run idempotency key (e.g. the business date): fills {run_key} in the contract's "
+        "idempotency_key, or is the key when the contract has none",
+    )
     parser.add_argument("--json", action="store_true", help="print the step results as JSON on stdout")
     run_aws.add_arguments(parser)  # skips options defined above
     parser.set_defaults(func=execute)
@@ -41,7 +46,14 @@ def execute(args: argparse.Namespace) -> int:
     from contractforge.local.runner import run_project_locally
 
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
-    outcomes = run_project_locally(args.path, env=args.env, steps=steps, s3_root=args.s3_root, home=args.home)
+    outcomes = run_project_locally(
+        args.path,
+        env=args.env,
+        steps=steps,
+        s3_root=args.s3_root,
+        home=args.home,
+        run_key=args.idempotency_key,
+    )
     if args.json:
         keys = (
             "name",

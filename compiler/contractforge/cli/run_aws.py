@@ -76,6 +76,7 @@ def execute(args: argparse.Namespace) -> int:
         accept_expected_failures=args.accept_expected_failures,
         max_wait_seconds=args.max_wait_seconds,
         poll_interval_seconds=args.poll_interval_seconds,
+        run_key=args.idempotency_key,
     )
     if args.orchestration:
         summary = run_orchestrated(

@@ -85,6 +85,7 @@ def run_project_locally(
     accept_expected_failures: bool = True,
     spark=None,
     out: TextIO | None = None,
+    run_key: str | None = None,
 ) -> list[StepOutcome]:
     """Run the project's steps locally and return one outcome per selected step (in run order)."""
     from contractforge.api import plan_project
@@ -116,7 +117,7 @@ def run_project_locally(
                 step.name, "BLOCKED", step.expected_result, error_message=_blocked_message(step)
             )
         else:
-            outcome = _run_step(spark, step, str(s3_root), run_group_id, accept_expected_failures)
+            outcome = _run_step(spark, step, str(s3_root), run_group_id, accept_expected_failures, run_key)
         outcomes[step.name] = outcome
         print(f"    {_progress_line(outcome)}", file=out, flush=True)
     result = [outcomes[s.name] for s in selected]
@@ -125,12 +126,17 @@ def run_project_locally(
 
 
 def _run_step(
-    spark, step: StepPlan, s3_root: str, run_group_id: str, accept_expected_failures: bool
+    spark,
+    step: StepPlan,
+    s3_root: str,
+    run_group_id: str,
+    accept_expected_failures: bool,
+    run_key: str | None,
 ) -> StepOutcome:
     from contractforge_runtime.environment.context import RunContext
     from contractforge_runtime.run import run_plan
 
-    ctx = RunContext.local(step.name, s3_root=s3_root, run_group_id=run_group_id)
+    ctx = RunContext.local(step.name, s3_root=s3_root, run_group_id=run_group_id, run_key=run_key)
     began = time.perf_counter()
     result = run_plan(spark, step.run_plan, ctx, raise_on_failure=False)
     outcome = StepOutcome(

@@ -40,6 +40,7 @@ class RunOptions:
     max_wait_seconds: float = 3600.0
     poll_interval_seconds: float = 30.0
     run_group_id: str | None = None
+    run_key: str | None = None  # per-run idempotency key, passed as --CONTRACTFORGE_RUN_KEY
 
 
 class DirectRun:
@@ -174,6 +175,8 @@ class DirectRun:
 
     def _try_start(self, outcome: StepOutcome, *, final: bool) -> None:
         arguments = {"--CONTRACTFORGE_RUN_GROUP_ID": self.run_group_id}
+        if self.options.run_key:
+            arguments["--CONTRACTFORGE_RUN_KEY"] = self.options.run_key
         remaining = max(0.0, self.deadline - self.clock())
         try:
             outcome.glue_run_id = self.glue.start(outcome.job_name, arguments, throttle_deadline=remaining)

@@ -32,6 +32,7 @@ class RunContext:
     master_job_id: str | None = None
     master_run_id: str | None = None
     runtime_entrypoint: str = "contractforge_runtime.runner"
+    run_key: str | None = None  # per-run idempotency key (business date, upstream batch id)
     paths: PathResolver = IDENTITY
     secrets: Any = None  # contractforge_runtime.environment.secrets.SecretResolver; created on demand
     glue: GlueHooks | None = None

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import contractforge_runtime
+from contractforge_runtime.environment.root_cause import describe
 from contractforge_runtime.plan_view import PlanView, SourceView
 
 SOURCE_JSON_FIELDS = ("options", "read", "request", "auth", "pagination", "response", "incremental", "limits")
@@ -181,7 +182,7 @@ def error_row(plan: PlanView, ctx, spark, error: BaseException, stage: str, reda
         "status": "FAILED",
         "error_type": stage,
         "error_class": f"{type(error).__module__}.{type(error).__qualname__}",
-        "error_message": redact(str(error)),
+        "error_message": redact(describe(error)),  # the root cause; the whole chain is in stack_trace
         "stack_trace": redact(trace),
         "occurred_at_utc": now,
         **runtime_columns(spark, ctx),

@@ -23,6 +23,40 @@ RUN, SKIP, FAIL = "run", "skip", "fail"
 SKIP_REASON_ALREADY_SUCCEEDED = "already_succeeded"
 
 
+RUN_KEY = "{run_key}"
+
+
+class IdempotencyKeyMissing(ValueError):
+    """The contract's key template needs a per-run key and the run was given none."""
+
+
+def effective_key(template: str | None, run_key: str | None) -> str | None:
+    """The key a run is matched on: the contract's ``idempotency_key`` with ``{run_key}`` replaced by
+    the per-run key (``run --idempotency-key``, the Glue argument ``--CONTRACTFORGE_RUN_KEY``, the
+    Step Functions input ``idempotency_key``); a template without ``{run_key}`` gets ``/<run key>``
+    appended; no template → the run key itself."""
+    run_key = (run_key or "").strip() or None
+    if template is None:
+        return run_key
+    if RUN_KEY in template:
+        if run_key is None:
+            raise IdempotencyKeyMissing(
+                f"idempotency_key {template!r} needs a per-run key: run --idempotency-key KEY, the Glue "
+                "argument --CONTRACTFORGE_RUN_KEY or the Step Functions input field idempotency_key"
+            )
+        return template.replace(RUN_KEY, run_key)
+    return template if run_key is None else f"{template}/{run_key}"
+
+
+def with_run_key(plan: dict, run_key: str | None) -> dict:
+    """The plan with its ``run.idempotency_key`` made effective for this run (a copy when it changes)."""
+    run = plan.get("run") or {}
+    key = effective_key(run.get("idempotency_key"), run_key)
+    if key == run.get("idempotency_key"):
+        return plan
+    return {**plan, "run": {**run, "idempotency_key": key}}
+
+
 class IdempotencyViolation(RuntimeError):
     """fail_if_success found an earlier successful run with the same key."""
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import sys
 
+from contractforge_runtime.environment.root_cause import describe
 from contractforge_runtime.evidence import lineage, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.reliability import idempotency
 from contractforge_runtime.results import FAILED, SKIPPED
+
+NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
 
 
 def finish_skipped(run, reason: str, quality_status: str) -> None:
@@ -71,8 +74,10 @@ def record_failure(run, error: BaseException) -> None:
     try:
         if run.evidence is None:
             run.evidence = EvidenceStore(run.spark, run.view.evidence.database)
+        if run.result.quality_status == NOT_CONFIGURED and (run.plan.get("quality") or {}).get("rules"):
+            run.result.quality_status = NOT_RUN  # the step failed before its rules were evaluated
         measured = run_rows.measured_values(run.measured, run.result, FAILED)
-        measured["error_message"] = f"{type(error).__name__}: {error}"
+        measured["error_message"] = describe(error)
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)
         run.result.duration_seconds = round(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
+from contractforge_runtime.environment.root_cause import describe
 from contractforge_runtime.evidence import run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
@@ -30,6 +31,11 @@ class RunState:
     ``target`` / ``write`` its dict sections, which the write stage and the readers still take."""
 
     def __init__(self, spark, plan: dict, ctx, metrics_source: str):
+        self.key_error: Exception | None = None  # the per-run idempotency key is missing
+        try:
+            plan = idempotency.with_run_key(plan, ctx.run_key)
+        except idempotency.IdempotencyKeyMissing as error:
+            self.key_error = error  # a FAILED run with evidence, raised at the idempotency stage
         self.spark, self.plan, self.ctx = spark, plan, ctx
         self.view = PlanView.of(plan)
         self.target = plan["target"]
@@ -108,6 +114,8 @@ def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
 
 
 def _decide(run: RunState) -> idempotency.IdempotencyDecision:
+    if run.key_error is not None:
+        raise run.key_error
     decision = idempotency.decide(
         run.evidence,
         run.result.target_table,
@@ -147,6 +155,21 @@ def release_lock(run: RunState) -> None:
         run.lock.release()
     except Exception as error:  # noqa: BLE001 - the lock expires by TTL; the run's outcome stands
         print(
-            f"contractforge: could not release the lock on {run.result.target_table}: {error}",
+            f"contractforge: could not release the lock on {run.result.target_table}: "
+            f"{run.redact(describe(error))}",
             file=sys.stderr,
         )
+        record_cleanup_error(run, error, "lock_release")
+
+
+def record_cleanup_error(run: RunState, error: BaseException, what: str) -> None:
+    """An errors row for a failure while cleaning up (after the run's outcome was recorded): added
+    beside the run's own error, never in its place."""
+    if run.evidence is None:
+        return
+    try:
+        row = run_rows.error_row(run.view, run.ctx, run.spark, error, f"cleanup:{what}", run.redact)
+        run.evidence.append(evidence_tables.ERRORS, [row])
+    except Exception as evidence_error:  # noqa: BLE001 - best effort: the message was printed already
+        print(f"contractforge: could not record the {what} error: {run.redact(describe(evidence_error))}",
+              file=sys.stderr)  # fmt: skip

@@ -12,6 +12,7 @@ casts behave the same in Glue and locally.
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 from contractforge_runtime.sources import SourceContext, SourceError, SourceResult, register
@@ -66,12 +67,30 @@ def _resolved_path(source: dict, sctx: SourceContext) -> tuple[str, str]:
     return path, local
 
 
+def _warn_empty(files: list, path: str) -> list[str]:
+    """0-byte files are empty input, not an error: named on the console and in the evidence."""
+    names = [f.path.rsplit("/", 1)[-1] for f in files if f.size == 0]
+    if names:
+        print(f"contractforge: warning: skipping {len(names)} empty (0-byte) file(s) under {path}: "
+              f"{', '.join(names[:20])}", file=sys.stderr)  # fmt: skip
+    return names
+
+
 @register("files", "object_storage")
 def read_files(source: dict, sctx: SourceContext) -> SourceResult:
     path, local = _resolved_path(source, sctx)
     fmt = _spark_format(source)
-    df = _load(sctx.spark, fmt, reader_options(source), [local])
-    return SourceResult(df=df, metadata={"format": fmt, "path": path})
+    if any(ch in local for ch in "*?[{"):  # a glob: Spark expands it
+        return SourceResult(df=_load(sctx.spark, fmt, reader_options(source), [local]),
+                            metadata={"format": fmt, "path": path})  # fmt: skip
+    files = list_data_files(sctx.spark, local)
+    empty = _warn_empty(files, path)
+    metadata = {"format": fmt, "path": path, **({"empty_files_skipped": empty[:100]} if empty else {})}
+    if files and all(f.size == 0 for f in files):
+        return SourceResult(df=None, metadata=metadata)  # only empty files: no input, the run skips
+    paths = [f.path for f in files if f.size > 0] if empty else [local]
+    df = _load(sctx.spark, fmt, reader_options(source), paths)
+    return SourceResult(df=df, metadata=metadata)
 
 
 @register("incremental_files")
@@ -83,17 +102,31 @@ def read_incremental_files(source: dict, sctx: SourceContext) -> SourceResult:
 
 
 def _read_with_ledger(source: dict, sctx: SourceContext) -> SourceResult:
-    path, local = _resolved_path(source, sctx)
+    path = source.get("path")
+    if not path:
+        raise SourceError(f"source {source.get('type')!r} has no path")
+    local = sctx.run.paths.resolve(path)
+    if not path_exists(sctx.spark, local):
+        # A landing prefix that is gone is the same as an empty one: nothing new to read.
+        print(
+            f"contractforge: warning: landing prefix {path} does not exist; treated as empty", file=sys.stderr
+        )
+        metadata = {"format": _spark_format(source), "path": path, "strategy": "processed_files_ledger",
+                    "prefix_missing": True}  # fmt: skip
+        return SourceResult(df=None, metadata=metadata)
     files = list_data_files(sctx.spark, local)
     seen = _ledger_keys(sctx)
     logical = {f.path: _logical_path(f.path, local, path) for f in files}
     new_files = [f for f in files if (logical[f.path], f.size, _ms(f.modified_at)) not in seen]
+    empty = _warn_empty(new_files, path)
+    new_files = [f for f in new_files if f.size > 0]
     metadata = {
         "format": _spark_format(source),
         "path": path,
         "strategy": "processed_files_ledger",
         "files_listed": len(files),
         "files_new": len(new_files),
+        **({"empty_files_skipped": empty[:100]} if empty else {}),
     }
     if not new_files:
         return SourceResult(df=None, metadata=metadata)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from contractforge_runtime.environment.root_cause import already_exists
+
 DEFAULT_TABLE_PROPERTIES = {
     "format-version": "2",
     "write.merge.mode": "merge-on-read",
@@ -82,7 +84,11 @@ def ensure_namespace(spark, identifier: str, location: str | None = None) -> Non
             return
         except Exception:  # noqa: BLE001 - the Hadoop catalog refuses namespace properties
             pass
-    spark.sql(ddl)
+    try:
+        spark.sql(ddl)
+    except Exception as error:  # noqa: BLE001 - IF NOT EXISTS still loses a race with a concurrent CREATE
+        if not already_exists(error):
+            raise
 
 
 def _partition_expression(item: str) -> str:

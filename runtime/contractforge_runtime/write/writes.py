@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
+from contractforge_runtime.environment.root_cause import already_exists
 from contractforge_runtime.write.hashing import with_row_hash
 from contractforge_runtime.write.iceberg_tables import (
     create_table,
@@ -69,7 +70,12 @@ def ensure_target(spark, identifier: str, schema, target: dict) -> bool:
     """Create the target (format-version 2, plan layout) when missing; True when it was created."""
     if table_exists(spark, identifier):
         return False
-    create_table(spark, identifier, schema, target)
+    try:
+        create_table(spark, identifier, schema, target)
+    except Exception as error:  # noqa: BLE001 - a first deploy may start two jobs on one target
+        if not already_exists(error):
+            raise
+        return False  # the other writer created it; its schema is checked like any existing table's
     return True
 
 
