@@ -121,7 +121,7 @@ def run_row(plan: PlanView, ctx, spark, measured: dict, redact) -> dict:
         "contract_description": metadata.description,
         "contract_owner": metadata.owner,
         "contract_domain": metadata.domain,
-        "contract_tags_json": list(metadata.tags),
+        "contract_tags_json": contract_tags(metadata),
         "contract_sla": metadata.sla
         or (str(metadata.freshness_sla_minutes) if metadata.freshness_sla_minutes else None),
         "runtime_parameters_json": redact(metadata.runtime_parameters),
@@ -140,7 +140,8 @@ def run_row(plan: PlanView, ctx, spark, measured: dict, redact) -> dict:
         "skip_reason": measured.get("skip_reason"),
         "skipped_by_run_id": measured.get("skipped_by_run_id"),
         "metrics_source": measured.get("metrics_source", "contractforge_runtime"),
-        "annotations_status": "RECORDED" if metadata.annotations else None,
+        "annotations_status": measured.get("annotations_status"),
+        "annotations_result_json": measured.get("annotations_result"),
         "ownership_json": operations.get("ownership") or None,
         "operations_json": operations or None,
         "metrics_json": {k: measured.get(k) for k in ROW_COUNTS},
@@ -152,6 +153,17 @@ def run_row(plan: PlanView, ctx, spark, measured: dict, redact) -> dict:
         if getattr(source, name) is not None:
             row[f"source_{name}_json"] = redact(getattr(source, name))
     return row
+
+
+def contract_tags(metadata) -> Any:
+    """The contract's ``tags`` list, else the operations tags, else the table annotation tags."""
+    annotations = metadata.annotations or {}
+    return (
+        list(metadata.tags)
+        or (metadata.operations or {}).get("tags")
+        or (annotations.get("table") or {}).get("tags")
+        or []
+    )
 
 
 ROW_COUNTS = (
