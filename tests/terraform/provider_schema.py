@@ -66,7 +66,15 @@ class SchemaProblem:
 
 @lru_cache(maxsize=4)
 def load_schema(path: Path = SUBSET_PATH) -> dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The subset, plus the alerting / Lake Formation entries taken from the real provider
+    (provider_schema_terraform.py) when reading the default subset."""
+    schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    if Path(path) == SUBSET_PATH:
+        from tests.terraform.provider_schema_terraform import TERRAFORM_SUBSET_PATH
+
+        extra = json.loads(TERRAFORM_SUBSET_PATH.read_text(encoding="utf-8"))["resources"]
+        schema["resources"] = {**schema["resources"], **extra}
+    return schema
 
 
 def load_hcl(path: Path) -> dict[str, Any]:
