@@ -9,6 +9,7 @@ hashicorp/aws provider needs on top:
   answered ``{"result": "OK", "diagnostics": []}``;
 - ``states:ListStateMachineVersions``, which the provider calls when reading a state machine
   (also missing): answered from moto's own version records;
+- Lake Formation data-cells filters (``moto_lakeformation.py``: moto lists them but cannot create one);
 - :func:`endpoints_override` / :func:`write_endpoints_override`: a root-level
   ``endpoints_override.tf.json`` pointing provider "aws" at the server with dummy credentials.
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.aws_fixtures import ACCOUNT_ID, REGION, FakeAws, apply_fake_aws_patches
+from tests.terraform.moto_lakeformation import patch_data_cells_filters
 
 # Provider endpoint keys (hashicorp/aws 5.x and 6.x both accept these names). "logs" is the
 # canonical key of CloudWatch Logs; its aliases "cloudwatchlogs"/"cloudwatchlog" may not be set too
@@ -29,6 +31,7 @@ from tests.aws_fixtures import ACCOUNT_ID, REGION, FakeAws, apply_fake_aws_patch
 ENDPOINT_SERVICES = (
     "athena",
     "cloudwatch",
+    "events",
     "glue",
     "iam",
     "kms",
@@ -38,6 +41,7 @@ ENDPOINT_SERVICES = (
     "scheduler",
     "secretsmanager",
     "sfn",
+    "sns",
     "sts",
 )
 OVERRIDE_FILE_NAME = "endpoints_override.tf.json"
@@ -87,6 +91,7 @@ def patch_moto_for_terraform() -> None:
         StepFunctionResponse.validate_state_machine_definition = _validate_state_machine_definition
     if not hasattr(StepFunctionResponse, "list_state_machine_versions"):
         StepFunctionResponse.list_state_machine_versions = _list_state_machine_versions
+    patch_data_cells_filters()
     _PATCHED = True
 
 

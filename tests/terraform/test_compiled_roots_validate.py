@@ -36,3 +36,10 @@ def test_compiled_reference_root_validates(
     terraform: Terraform, reference_projects: Path, tmp_path: Path, name: str
 ) -> None:
     _validate_compiled(terraform, reference_projects / name, tmp_path / "build")
+
+
+def test_compiled_governance_root_validates(terraform: Terraform, tmp_path: Path) -> None:
+    """Lake Formation + an access contract (tags, tag grants, row filter, mask) + alerts."""
+    _validate_compiled(
+        terraform, REPO_ROOT / "tests" / "terraform" / "fixtures" / "governance_project", tmp_path / "b"
+    )

@@ -7,11 +7,11 @@ as the original does, instead of failing the load). Read unknown keys via ``mode
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from contractforge.models.base import NameList, OpenModel, OptStr
+from contractforge.models.base import NameList, OpenModel, OptStr, StrictModel
 
 KNOWN_AWS_EXTENSION_KEYS = (
     "glue_job",
@@ -98,12 +98,41 @@ class SchedulerParameters(OpenModel):
     role_arn: OptStr = None
 
 
+class LakeFormationParameters(StrictModel):
+    """``parameters.aws.lake_formation``: ``true`` or a mapping (``enabled: false`` turns it off)."""
+
+    enabled: bool = True
+    catalog_id: OptStr = None  # Data Catalog (account) id of the tables; None = the deploying account
+
+
+class AlertSubscription(StrictModel):
+    protocol: Literal[
+        "application", "email", "email-json", "firehose", "http", "https", "lambda", "sms", "sqs"
+    ]
+    endpoint: str
+
+
+class AlertsParameters(StrictModel):
+    """``parameters.aws.alerts``: where alerts of operations contracts go (docs/governance.md)."""
+
+    topic_arn: OptStr = None  # an existing SNS topic instead of <project>-alerts
+    subscriptions: tuple[AlertSubscription, ...] = ()
+    metric_namespace: str = "ContractForge"
+
+
+def _lake_formation_flag(value: Any) -> Any:
+    return {"enabled": value} if isinstance(value, bool) else value
+
+
 class AwsParameters(AwsExtension):
-    """``environment.parameters.aws``: the extension keys plus orchestration settings."""
+    """``environment.parameters.aws``: the extension keys plus orchestration, Lake Formation and alert
+    settings."""
 
     region: OptStr = None
     step_functions: StepFunctionsParameters | None = None
     scheduler: SchedulerParameters | None = None
+    lake_formation: Annotated[LakeFormationParameters | None, BeforeValidator(_lake_formation_flag)] = None  # type: ignore[assignment]
+    alerts: AlertsParameters | None = None
 
 
 class Extensions(OpenModel):

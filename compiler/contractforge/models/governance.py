@@ -159,6 +159,9 @@ class RowFilter(StrictModel):
     name: OptStr = None
     function: str
     columns: NameList
+    # AWS: Lake Formation evaluates a PartiQL predicate, not a SQL function; `predicate` gives it
+    # (e.g. "region = 'EU'"). Without it the filter cannot be enforced (a planning review).
+    predicate: OptStr = None
     applies_to: AppliesTo | None = None
 
 

@@ -42,6 +42,12 @@ KNOWN_EXTENSION_FIELDS = {
 }  # fmt: skip
 KNOWN_EXTENSION_KEYS = (*KNOWN_EXTENSION_FIELDS, "lake_formation", "dqdl", "native_passthrough")
 
+GLUE_JOB_FIELDS_NOT_READ = {
+    "description": "extensions.aws.glue_job.description is not read: job descriptions are generated",
+    "script_s3_uri": "extensions.aws.glue_job.script_s3_uri is not read: jobs run the compiled runner",
+    "runtime_mode": "extensions.aws.glue_job.runtime_mode is not read: the only mode is the library runner",
+}
+
 At = Callable[[tuple], dict[str, Any]]
 
 
@@ -80,8 +86,8 @@ def _execution_rules(f: _Findings, contract: IngestionContract) -> None:
         f.add("AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED", ("execution", "catchup"))
     operations = contract.operations
     flags = (operations.operations or operations) if operations is not None else None  # nested block wins
-    if flags is not None and (flags.alert_on_failure or flags.alert_on_quality_fail):
-        f.add("AWS_ALERTS_NOT_WIRED", ("operations",))
+    if flags is not None and (flags.alert_on_failure or flags.alert_on_quality_fail or flags.freshness_sla_minutes):
+        f.add("AWS_ALERTS_WIRED", ("operations",))
 
 
 def _source_rules(f: _Findings, contract: dict[str, Any], kind: ReadKind) -> None:
@@ -188,10 +194,27 @@ def _quality_rules(f: _Findings, rules: QualityRules | None) -> None:
 def _access_rules(f: _Findings, access: Access | None) -> None:
     if access is None:
         return
-    if access.row_filters:
-        f.add("AWS_ROW_FILTERS_REVIEW", ("access", "row_filters"))
-    if access.column_masks:
-        f.add("AWS_COLUMN_MASKS_REVIEW", ("access", "column_masks"))
+    mode = access.access_policy.mode if access.access_policy else "apply"
+    if mode == "ignore":
+        f.add("AWS_ACCESS_IGNORED", ("access", "access_policy", "mode"))
+        return
+    if mode == "validate_only":
+        f.add("AWS_ACCESS_VALIDATE_ONLY", ("access", "access_policy", "mode"))
+    for index, row_filter in enumerate(access.row_filters or ()):
+        if not row_filter.predicate:
+            f.add(
+                "AWS_ROW_FILTER_PREDICATE_REQUIRED",
+                ("access", "row_filters", index, "function"),
+                f"row filter {row_filter.name or index!r}: Lake Formation cannot call "
+                f"{row_filter.function!r}; declare the PartiQL predicate as `predicate`",
+            )
+    for index, mask in enumerate(access.column_masks or ()):
+        principals = ", ".join((mask.applies_to.principals or ()) if mask.applies_to else ()) or "nobody"
+        f.add(
+            "AWS_COLUMN_MASK_AS_EXCLUSION",
+            ("access", "column_masks", index),
+            f"column {mask.column!r} is hidden from {principals} (Lake Formation cannot apply {mask.function!r})",
+        )
 
 
 def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
@@ -202,6 +225,8 @@ def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
         path = ("extensions", "aws", key)
         if key not in KNOWN_EXTENSION_KEYS:
             f.add("AWS_UNKNOWN_EXTENSION", path, f"unknown key extensions.aws.{key} is ignored")
+        elif key in ("lake_formation", "dqdl") and value:
+            f.add("AWS_EXTENSION_NOT_READ", path, f"extensions.aws.{key} is accepted but not read per contract")
         elif not isinstance(value, dict):
             if value is not None:
                 f.add(
@@ -211,7 +236,9 @@ def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
                 )
         elif key in KNOWN_EXTENSION_FIELDS:
             for field in value:
-                if field not in KNOWN_EXTENSION_FIELDS[key]:
+                if key == "glue_job" and field in GLUE_JOB_FIELDS_NOT_READ:
+                    f.add("AWS_EXTENSION_NOT_READ", (*path, field), GLUE_JOB_FIELDS_NOT_READ[field])
+                elif field not in KNOWN_EXTENSION_FIELDS[key]:
                     f.add(
                         "AWS_UNKNOWN_EXTENSION_FIELD",
                         (*path, field),

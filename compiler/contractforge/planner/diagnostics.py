@@ -143,13 +143,37 @@ CODES: dict[str, Code] = _catalogue(
         "execution.window / execution.catchup are recorded, not executed: each run reads the source once",
     ),
     Code(
-        "AWS_ALERTS_NOT_WIRED",
+        "AWS_ALERTS_WIRED",
         INFO,
-        "alert_on_failure / alert_on_quality_fail are recorded; no alarm is created",
+        "alert flags and freshness_sla_minutes become the alerts module (SNS, EventBridge, CloudWatch alarms)",
     ),
-    # --- governance (docs/contract-language.md#annotations-operations-and-access) --------------------
-    Code("AWS_ROW_FILTERS_REVIEW", REVIEW, "row filters become fail-closed Lake Formation scaffolds"),
-    Code("AWS_COLUMN_MASKS_REVIEW", REVIEW, "column masks become Lake Formation column exclusions"),
+    # --- governance (docs/governance.md) ------------------------------------------------------------
+    Code(
+        "AWS_ROW_FILTER_PREDICATE_REQUIRED",
+        REVIEW,
+        "a row filter needs `predicate`: Lake Formation evaluates a PartiQL predicate, not a SQL function",
+    ),
+    Code(
+        "AWS_COLUMN_MASK_AS_EXCLUSION",
+        WARNING,
+        "Lake Formation cannot mask values: the column is hidden from the mask's applies_to principals",
+    ),
+    Code(
+        "AWS_ACCESS_NOT_ENFORCED",
+        WARNING,
+        "the access contract is recorded, not enforced: parameters.aws.lake_formation is off",
+    ),
+    Code("AWS_ACCESS_IGNORED", INFO, "access_policy.mode ignore: nothing is granted, checked or recorded"),
+    Code(
+        "AWS_ACCESS_VALIDATE_ONLY",
+        INFO,
+        "access_policy.mode validate_only: nothing is granted; the runner compares and records drift",
+    ),
+    Code(
+        "AWS_EXTENSION_NOT_READ",
+        WARNING,
+        "extensions.aws.lake_formation / dqdl are not read per contract (Lake Formation is an environment setting)",
+    ),
     # --- extensions (docs/contract-language.md#aws-extensions) ---------------------------------------
     Code("AWS_UNKNOWN_EXTENSION", WARNING, "unknown key under extensions.aws"),
     Code("AWS_EXTENSION_SHAPE_IGNORED", WARNING, "extensions.aws key is not a mapping and is ignored"),

@@ -111,6 +111,11 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
     if kind.family == "jdbc" and not (glue.extra_jars or glue.connections):
         file, line, _ = step.bundle.locate("source.type")
         diagnostics.append(diagnostic("AWS_JDBC_DRIVER_REQUIRED", file=file, line=line, field="source.type"))
+    access = mapping.get("access") or {}
+    if access and (access.get("access_policy") or {}).get("mode") != "ignore":
+        if not lake_formation_enabled(settings.env_aws):
+            file, line, _ = step.bundle.locate("access")
+            diagnostics.append(diagnostic("AWS_ACCESS_NOT_ENFORCED", file=file, line=line, field="access"))
     ordered = sort_diagnostics(diagnostics)
     status = status_of(ordered)
     target = _target(contract)
@@ -124,6 +129,9 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
             expected_result=step.expected_result, contract_path=step.contract_path, model=contract, contract=mapping,
             target=target, warehouse=warehouse, evidence_database=settings.evidence_database, glue=glue,
             kind=kind, env_iceberg=settings.env_iceberg,
+            metric_namespace=(settings.env_aws.get("alerts") or {}).get("metric_namespace") or "ContractForge",
+            lake_formation=(settings.env_aws.get("lake_formation") or {"enabled": True})
+            if lake_formation_enabled(settings.env_aws) else None,
         )  # fmt: skip
         run_plan = build_run_plan(inputs, substitution.ref, substitution.query)
     return StepPlan(
@@ -168,6 +176,14 @@ def _project_diagnostic(loaded: LoadedProject, step: LoadedStep, code: str, mess
     path = ("execution_order", index, "depends_on")
     file, line, _, _ = loaded.locator.locate(path) if loaded.locator else (None, None, None, None)
     return diagnostic(code, message, file=file, line=line, field=f"execution_order[{index}].depends_on")
+
+
+def lake_formation_enabled(env_aws: dict[str, Any]) -> bool:
+    """``parameters.aws.lake_formation``: ``true`` or a mapping without ``enabled: false``."""
+    setting = env_aws.get("lake_formation")
+    if isinstance(setting, dict):
+        return setting.get("enabled", True) is not False
+    return bool(setting)
 
 
 def _dir_uri(uri: str) -> str:

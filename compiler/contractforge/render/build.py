@@ -20,6 +20,7 @@ import contractforge.render.runtime_package as runtime_package
 import contractforge.render.step_functions as step_functions
 from contractforge import naming
 from contractforge.errors import ContractForgeError
+from contractforge.planner.project import lake_formation_enabled
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.canonical import canonical_json_bytes, compact_json, sha256_hex, text_bytes
 from contractforge.render.endpoints import endpoints_override
@@ -324,10 +325,7 @@ def _aws_parameters(plan: ProjectPlan) -> dict[str, Any]:
 
 
 def _lake_formation_requested(plan: ProjectPlan) -> bool:
-    setting = _aws_parameters(plan).get("lake_formation")
-    if isinstance(setting, dict):
-        return bool(setting) and setting.get("enabled", True) is not False
-    return bool(setting)
+    return lake_formation_enabled(_aws_parameters(plan))
 
 
 def _step_functions_type(plan: ProjectPlan) -> str:

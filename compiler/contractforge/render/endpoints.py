@@ -37,6 +37,7 @@ def endpoints_override(endpoint_url: str) -> dict[str, Any]:
 ENDPOINT_SERVICES = (
     "athena",
     "cloudwatch",
+    "events",
     "glue",
     "iam",
     "kms",
@@ -46,5 +47,6 @@ ENDPOINT_SERVICES = (
     "scheduler",
     "secretsmanager",
     "sfn",
+    "sns",
     "sts",
 )

@@ -142,6 +142,15 @@ def render_job_policy(
         ),
     ]
     statements += _list_bucket_statements(artifact_objects, reads, writes, arns)
+    if run_plan.get("metrics"):
+        statements.append(
+            _statement(
+                "RunnerMetrics",
+                ["cloudwatch:PutMetricData"],
+                ["*"],  # PutMetricData has no resource-level permissions; scoped by namespace
+                {"StringEquals": {"cloudwatch:namespace": run_plan["metrics"]["namespace"]}},
+            )
+        )
     if secret_scopes(run_plan):
         statements.append(
             _statement(
@@ -173,10 +182,31 @@ def render_job_policy(
         )
     if context.lake_formation:
         statements.append(_statement("LakeFormationDataAccess", ["lakeformation:GetDataAccess"], ["*"]))
+        section = run_plan.get("lake_formation") or {}
+        if (
+            section.get("table_tags")
+            or section.get("column_tags")
+            or (run_plan.get("metadata") or {}).get("access")
+        ):
+            # Lake Formation has no resource-level IAM permissions; LF grants (ASSOCIATE) scope the tags
+            statements.append(_statement("LakeFormationTagsAndAccessCheck", LF_RUNNER_ACTIONS, ["*"]))
+        policy = ((run_plan.get("metadata") or {}).get("access") or {}).get("access_policy") or {}
+        if policy.get("revoke_unmanaged") and policy.get("on_drift") == "reconcile":
+            statements.append(
+                _statement("LakeFormationRevokeUnmanaged", ["lakeformation:RevokePermissions"], ["*"])
+            )
     return {
         "Version": POLICY_VERSION,
         "Statement": sorted((s for s in statements if s), key=lambda s: s["Sid"]),
     }
+
+
+LF_RUNNER_ACTIONS = [
+    "lakeformation:AddLFTagsToResource",
+    "lakeformation:GetResourceLFTags",
+    "lakeformation:ListDataCellsFilter",
+    "lakeformation:ListPermissions",
+]
 
 
 def policy_template(policy: dict) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contractforge_runtime.governance import annotation_plan as ap
-from contractforge_runtime.iceberg_tables import quote_identifier
+from contractforge_runtime.write.iceberg_tables import quote_identifier
 
 APPLIED, UNCHANGED, FAILED = "APPLIED", "UNCHANGED", "FAILED"
 

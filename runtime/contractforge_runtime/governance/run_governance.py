@@ -11,14 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.governance import lake_formation as lf
 from contractforge_runtime.governance.annotation_apply import apply_annotations
-from contractforge_runtime.iceberg_tables import table_exists
+from contractforge_runtime.write.iceberg_tables import table_exists
 
 RECORDED = "RECORDED"
 
 
+class AccessDriftError(RuntimeError):
+    """``access_policy.on_drift: fail`` and Lake Formation differs from the access contract."""
+
+
 def _versions(spark, ctx) -> dict[str, Any]:
-    from contractforge_runtime.run_evidence import runtime_columns
+    from contractforge_runtime.evidence.run_rows import runtime_columns
 
     return {
         "framework_version": runtime_columns(spark, ctx)["framework_version"],
@@ -72,3 +77,49 @@ def operations_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
         **_versions(run.spark, run.ctx),
     }
     return [(evidence_tables.OPERATIONS, [row])]
+
+
+def _access_common(run, now) -> dict[str, Any]:
+    return {
+        "access_run_id": run.ctx.run_id,
+        "run_id": run.ctx.run_id,
+        "target_table": run.result.target_table,
+        "access_ts_utc": now,
+        "access_date": now.date(),
+        "applied_at_utc": now,
+        **_versions(run.spark, run.ctx),
+    }
+
+
+def check_access(run) -> None:
+    """Before reading: compare Lake Formation with the access contract (rows kept for the evidence);
+    ``on_drift: fail`` stops the run before anything is written, ``reconcile`` with ``revoke_unmanaged``
+    revokes grants made outside the contract."""
+    from contractforge_runtime.evidence.run_rows import utc_now
+
+    plan = run.plan
+    client = lf.client_for(plan, run.ctx)
+    rows = lf.check_access(client, plan, _access_common(run, utc_now()))
+    run.measured["access_rows"] = rows
+    policy = ((plan.get("metadata") or {}).get("access") or {}).get("access_policy") or {}
+    drift = lf.drifted(rows)
+    if drift and policy.get("on_drift") == "reconcile" and policy.get("revoke_unmanaged") and client:
+        lf.revoke_unmanaged(client, rows, (plan.get("lake_formation") or {}).get("catalog_id"))
+    if drift and policy.get("on_drift") == "fail":
+        names = ", ".join(
+            sorted({f"{r['access_type']} {r.get('principal') or r.get('object_name')}" for r in drift})
+        )
+        raise AccessDriftError(f"Lake Formation differs from the access contract (on_drift: fail): {names}")
+
+
+def access_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
+    """The access check's rows plus, once the table exists, the LF-tags attached to it."""
+    rows = list(run.measured.get("access_rows") or [])
+    client = lf.client_for(run.plan, run.ctx)
+    if (
+        client is not None
+        and measured["status"] != "FAILED"
+        and table_exists(run.spark, run.result.target_table)
+    ):
+        rows += lf.attach_tags(client, run.plan, _access_common(run, measured["finished_at"]))
+    return [(evidence_tables.ACCESS, rows)] if rows else []

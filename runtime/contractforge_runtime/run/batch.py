@@ -15,6 +15,7 @@ from __future__ import annotations
 from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.governance import run_governance
 from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency
 from contractforge_runtime.results import SKIPPED, SUCCESS, RunResult
@@ -56,6 +57,8 @@ def _execute(run: RunState) -> None:
             run.measured["skipped_by_run_id"] = decision.skipped_by_run_id
             finish_skipped(run, decision.skip_reason, quality_status=SKIPPED)
             return
+        with run.timed("access_check"):
+            run_governance.check_access(run)  # on_drift: fail stops here, before anything is written
         source = _read(run)
         if source.df is None:
             finish_skipped(run, "no_new_input", quality_status=SKIPPED)

@@ -14,7 +14,7 @@ from contractforge_runtime.environment.root_cause import describe
 from contractforge_runtime.evidence import lineage, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.governance import run_governance
+from contractforge_runtime.governance import metrics, run_governance
 from contractforge_runtime.reliability import idempotency
 from contractforge_runtime.results import FAILED, SKIPPED
 
@@ -37,7 +37,11 @@ def finish(run, status: str) -> None:
     run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
     # State, lineage and metadata commit side by side; the runs row goes last, once they are stored,
     # so a SUCCESS row never exists without them (and a failure here is recorded as FAILED instead).
-    governance = [*run_governance.annotation_batch(run, measured), *run_governance.operations_batch(run, measured)]
+    governance = [
+        *run_governance.annotation_batch(run, measured),
+        *run_governance.operations_batch(run, measured),
+        *run_governance.access_batch(run, measured),
+    ]
     run.evidence.append_each(
         [
             *_state_batch(run, measured),
@@ -49,6 +53,7 @@ def finish(run, status: str) -> None:
     run.evidence.append(
         evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
     )
+    metrics.publish(run.plan, run.ctx, measured)
 
 
 def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
@@ -93,12 +98,14 @@ def record_failure(run, error: BaseException) -> None:
                 *(_state_batch(run, measured) if run.lock is not None else []),
                 (evidence_tables.ERRORS, errors),
                 *run_governance.operations_batch(run, measured),
+                *run_governance.access_batch(run, measured),
                 (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
             ]
         )
         run.evidence.append(
             evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
         )
+        metrics.publish(run.plan, run.ctx, measured)
     except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
         print(
             f"contractforge: could not record failure evidence for {run.result.target_table}: "

@@ -184,20 +184,26 @@ CASES = {
         "UNSUPPORTED",
         ["AWS_CARTESIAN_EXPLODE_NOT_ALLOWED"],
     ),
-    "row filter": (
+    "row filter without a predicate": (
         {"access": {"row_filters": [{"name": "eu", "function": "f", "columns": ["region"]}]}},
         "REVIEW_REQUIRED",
-        ["AWS_ROW_FILTERS_REVIEW"],
+        ["AWS_ROW_FILTER_PREDICATE_REQUIRED", "AWS_ACCESS_NOT_ENFORCED"],
+    ),
+    "row filter with a predicate": (
+        {"access": {"row_filters": [{"name": "eu", "function": "f", "columns": ["region"],
+                                     "predicate": "region = 'EU'"}]}},
+        "SUPPORTED_WITH_WARNINGS",
+        ["AWS_ACCESS_NOT_ENFORCED"],
     ),
     "column mask": (
         {"access": {"column_masks": {"email": {"function": "mask"}}}},
-        "REVIEW_REQUIRED",
-        ["AWS_COLUMN_MASKS_REVIEW"],
+        "SUPPORTED_WITH_WARNINGS",
+        ["AWS_COLUMN_MASK_AS_EXCLUSION", "AWS_ACCESS_NOT_ENFORCED"],
     ),
     "grants only": (
         {"access": {"grants": [{"principal": "arn:aws:iam::123456789012:role/r", "privileges": ["SELECT"]}]}},
-        "SUPPORTED",
-        [],
+        "SUPPORTED_WITH_WARNINGS",
+        ["AWS_ACCESS_NOT_ENFORCED"],
     ),
     "unknown extension": ({"extensions": {"aws": {"glue_jobs": {}}}}, "SUPPORTED_WITH_WARNINGS",
                           ["AWS_UNKNOWN_EXTENSION"]),
@@ -278,7 +284,7 @@ def test_recorded_only_features_are_disclosed(tmp_path):
     )
     step = plan_project(write_project(tmp_path / "p", {"s": contract})).step("s")
     codes = {d.code: d.severity for d in step.diagnostics}
-    assert codes == {"AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED": "warning", "AWS_ALERTS_NOT_WIRED": "info"}
+    assert codes == {"AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED": "warning", "AWS_ALERTS_WIRED": "info"}
     assert step.status == "SUPPORTED_WITH_WARNINGS"
 
 

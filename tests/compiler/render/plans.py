@@ -130,7 +130,9 @@ def step(
     timeout_minutes: int = 60,
     rules: list[dict[str, Any]] | None = None,
     secrets: list[str] | None = None,
+    sections: dict[str, Any] | None = None,
 ) -> StepPlan:
+    """``sections``: run-plan keys to set (e.g. ``metadata``, ``metrics``, ``lake_formation``)."""
     table = table or name
     plan = run_plan(
         name,
@@ -143,6 +145,7 @@ def step(
         rules=rules,
         secrets=secrets,
     )
+    plan.update(sections or {})
     return StepPlan(
         name=name,
         layer="bronze",

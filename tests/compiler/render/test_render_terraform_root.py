@@ -24,11 +24,62 @@ META_ARGUMENTS = {"source", "version", "for_each", "count", "depends_on", "provi
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
 
 
+ANALYST, EU = "arn:aws:iam::111122223333:role/Analyst", "arn:aws:iam::111122223333:role/EuAnalyst"
+GOVERNANCE_METADATA = {
+    "annotations": {
+        "table": {"tags": {"domain": "sales"}},
+        "columns": {"email": {"pii": {"type": "email", "sensitivity": "confidential"}}},
+    },
+    "operations": {
+        "alert_on_failure": True,
+        "alert_on_quality_fail": True,
+        "freshness_sla_minutes": 90,
+        "owners": ["orders-team@example.com", "orders-team"],
+    },
+    "access": {
+        "grants": [
+            {"principal": ANALYST, "privileges": ["SELECT"]},
+            {"principal": EU, "privileges": ["SELECT"]},
+        ],
+        "row_filters": [
+            {
+                "name": "eu",
+                "function": "f",
+                "columns": ["region"],
+                "predicate": "region = 'EU'",
+                "applies_to": {"principals": [EU]},
+            }
+        ],
+        "column_masks": [{"column": "email", "function": "m", "applies_to": {"principals": [EU]}}],
+    },
+}
+
+
+def _governed_sections() -> dict[str, Any]:
+    from contractforge.planner.runplan.lake_formation import lake_formation_section
+
+    return {
+        "metadata": GOVERNANCE_METADATA,
+        "metrics": {
+            "namespace": "ContractForge",
+            "dimensions": {"Project": "demo", "Target": "demo_bronze.bronze_orders"},
+        },
+        "lake_formation": lake_formation_section(
+            GOVERNANCE_METADATA["annotations"],
+            GOVERNANCE_METADATA["access"],
+            "demo_bronze",
+            "bronze_orders",
+            None,
+        ),
+    }
+
+
 def full_feature_plan():
-    """Every optional part: no artifacts.uri/region (root variables), Lake Formation, flexible schedule,
-    environment role on one step, connections, secrets, hash diff, expected failure, a diamond DAG."""
+    """Every optional part: no artifacts.uri/region (root variables), Lake Formation with an access contract,
+    alerts, flexible schedule, environment role on one step, connections, secrets, hash diff, expected
+    failure, a diamond DAG."""
     steps = (
-        step("bronze_orders", source=file_source(), mode="scd1_hash_diff", rules=[
+        step("bronze_orders", source=file_source(), mode="scd1_hash_diff", sections=_governed_sections(), rules=[
             {"name": "id_not_null", "kind": "not_null", "columns": ["id"], "severity": "quarantine"},
             {"name": "unique_key", "kind": "unique_key", "columns": ["id"], "severity": "abort"},
             {"name": "status_values", "kind": "accepted_values", "columns": ["status"],
@@ -79,7 +130,7 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
     root = json.loads(_full_feature_tree()["main.tf.json"])
     assert set(root["module"]) == {
         "artifacts", "catalog", "glue_roles", "glue_jobs", "orchestration", "schedule", "lakeformation",
-        "lakeformation_reads", "dashboard",
+        "lakeformation_reads", "dashboard", "alerts", "lf_access",
     }  # fmt: skip
     modules = sorted(p.name for p in (REPO_ROOT / "terraform" / "modules").iterdir() if p.is_dir())
     modules.remove("orchestration_tree")  # only for projects split into several state machines
@@ -111,6 +162,24 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
     assert reads["for_each"]["silver_join"]["databases"] == ["demo_bronze"]
     assert reads["table_permissions"] == ["DESCRIBE", "SELECT"]
     assert "bronze_orders" not in reads["for_each"]  # reads nothing upstream
+    alerts = root["module"]["alerts"]
+    assert alerts["glue_job_names"] == ["demo-bronze_orders"]
+    assert alerts["freshness_alarms"] == {
+        "bronze_orders": {"target": "demo_bronze.bronze_orders", "freshness_sla_minutes": 90}
+    }
+    assert alerts["subscriptions"] == [{"protocol": "email", "endpoint": "orders-team@example.com"}]
+    access = root["module"]["lf_access"]
+    assert access["lf_tags"]["contractforge_dataset"] == [
+        "demo_bronze.bronze_orders", "demo_bronze.bronze_orders:masked:email",
+    ]  # fmt: skip
+    grants = access["tag_grants"]
+    # the analyst sees the masked column; the EU analyst reads through the row filter only
+    assert grants[f"{ANALYST}|demo_bronze.bronze_orders"]["expression"]["contractforge_dataset"] == [
+        "demo_bronze.bronze_orders", "demo_bronze.bronze_orders:masked:email",
+    ]  # fmt: skip
+    assert f"{EU}|demo_bronze.bronze_orders" not in grants  # SELECT only, all of it through the filter
+    (row_filter,) = access["data_cells_filters"].values()
+    assert (row_filter["filter_expression"], row_filter["excluded_columns"]) == ("region = 'EU'", ["email"])
     schedule = root["module"]["schedule"]
     assert (schedule["schedule_expression"], schedule["maximum_window_in_minutes"]) == (
         "cron(0 7 ? * 2-6 *)",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from contractforge_runtime.context import RunContext
-from contractforge_runtime.runner import run_plan
+from contractforge_runtime.environment.context import RunContext
+from contractforge_runtime.run import run_plan
 
 from tests.runtime.plan_factory import run_plan as make_plan
 from tests.spark_reset import drop_databases

@@ -17,6 +17,7 @@ from contractforge_runtime.environment.secrets import placeholders_in
 from contractforge import __version__, naming
 from contractforge.models import IngestionContract
 from contractforge.models.base import split_list
+from contractforge.planner.runplan.lake_formation import lake_formation_section
 from contractforge.planner.runplan.source import build_source
 from contractforge.planner.runplan.steps import build_preparation, build_quality
 from contractforge.planner.table_refs import TargetInfo
@@ -45,6 +46,8 @@ class StepInputs:
     glue: GlueJobSettings
     kind: ReadKind
     env_iceberg: dict[str, Any]
+    metric_namespace: str = "ContractForge"  # parameters.aws.alerts.metric_namespace
+    lake_formation: dict[str, Any] | None = None  # parameters.aws.lake_formation when it is on
 
 
 def contract_sha256(contract: dict[str, Any]) -> str:
@@ -84,6 +87,15 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         "run": _run(inputs.model, inputs.glue),
         "metadata": _metadata(contract),
     }
+    metrics = _metrics(inputs, plan["metadata"]["operations"])
+    if metrics:
+        plan["metrics"] = metrics
+    if inputs.lake_formation is not None:
+        metadata = plan["metadata"]
+        plan["lake_formation"] = lake_formation_section(
+            metadata["annotations"], metadata["access"], inputs.target.database, inputs.target.table,
+            inputs.lake_formation.get("catalog_id"),
+        )  # fmt: skip
     family = FAMILIES.get(inputs.kind.family)
     if family is not None and family.glue_bookmarks:
         plan["source"]["bookmarks"] = inputs.glue.job_bookmarks
@@ -135,6 +147,20 @@ def _run(contract: IngestionContract, glue: GlueJobSettings) -> dict[str, Any]:
         "static_ids": {
             key: getattr(contract, key)
             for key in ("parent_run_id", "run_group_id", "master_job_id", "master_run_id")
+        },
+    }
+
+
+def _metrics(inputs: StepInputs, operations: dict[str, Any]) -> dict[str, Any] | None:
+    """Per-target CloudWatch metrics the runner publishes when an alarm watches them (render/alerts.py):
+    ``TargetSucceeded`` for a freshness SLA, ``QualityFailed`` for quality alerts."""
+    if not (operations.get("freshness_sla_minutes") or operations.get("alert_on_quality_fail")):
+        return None
+    return {
+        "namespace": inputs.metric_namespace,
+        "dimensions": {
+            "Project": inputs.project,
+            "Target": f"{inputs.target.database}.{inputs.target.table}",
         },
     }
 
