@@ -69,6 +69,20 @@ def render_plan(plan: ProjectPlan, options: CompileOptions) -> tuple[dict[str, b
     return tree.files, tree.warnings
 
 
+def contract_bundle_files(plan: ProjectPlan) -> tuple[tuple[str, str, bytes], ...]:
+    """Each step's section files (``<stem>.<section>.yaml`` beside the ingestion file) when the
+    environment sets ``artifacts.include_contract_bundle``."""
+    if not ((plan.environment or {}).get("artifacts") or {}).get("include_contract_bundle"):
+        return ()
+    files = []
+    for step in plan.steps:
+        ingestion = Path(plan.root) / step.contract_path
+        stem = ingestion.name.split(".", 1)[0]
+        for path in sorted(ingestion.parent.glob(f"{stem}.*.y*ml")):
+            files.append((step.name, path.name, path.read_bytes()))
+    return tuple(files)
+
+
 def compile_project(
     path: str | Path,
     env: str = "aws",
@@ -103,7 +117,9 @@ def compile_project(
             if d.severity == "blocker"
         )
         return CompileResult(out_dir, {}, (), None, blocked or ("(project)",), blockers)
-    options = CompileOptions(module_source=module_source, endpoint_url=endpoint_url)
+    options = CompileOptions(
+        module_source=module_source, endpoint_url=endpoint_url, contract_files=contract_bundle_files(plan)
+    )
     tree = render_build(plan, options, load_module_files(), load_runtime_files())
     diff = check_tree(tree.files, out_dir) if check else write_tree(tree.files, out_dir)
     if not check:  # a partial tree is never answered from the record

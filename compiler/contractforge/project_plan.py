@@ -69,6 +69,7 @@ class StepPlan:
     mode: str = (
         ""  # canonical write mode (scd0_append …, scd2_historical, custom:<x>), also when not runnable
     )
+    normalized_contract: dict[str, Any] | None = None  # the resolved contract mapping (sections merged)
 
     @property
     def runnable(self) -> bool:
@@ -99,6 +100,8 @@ class ProjectPlan:
     tags: tuple[tuple[str, str], ...] = ()
     environment: dict[str, Any] = field(default_factory=dict)  # the resolved environment mapping
     diagnostics: tuple[Diagnostic, ...] = ()  # project-level (refs to unknown tables, …)
+    # project.yaml cleanup.external_resources: things the project relies on but does not create
+    external_resources: tuple[dict[str, Any], ...] = ()
 
     def step(self, name: str) -> StepPlan:
         for step in self.steps:

@@ -1,7 +1,12 @@
-"""Data-cells filters for moto 5.2.5's Lake Formation, which lists them but cannot create any.
+"""Data-cells filters and tag-resource permission listing for moto 5.2.5's Lake Formation.
 
-Adds ``CreateDataCellsFilter``, ``GetDataCellsFilter``, ``DeleteDataCellsFilter`` and a
-``ListDataCellsFilter`` that returns what was created (optionally for one table), stored per backend.
+moto lists data-cells filters but cannot create any, and its ``ListPermissions`` filters only on
+catalog / database / table / data-location resources (an ``LFTag``, ``LFTagPolicy`` or
+``DataCellsFilter`` resource is refused with "Resource must have either the catalog, table or database
+field populated", which the provider sends to read back every grant it made). This adds
+``CreateDataCellsFilter``, ``GetDataCellsFilter``, ``DeleteDataCellsFilter``, a
+``ListDataCellsFilter`` that returns what was created (optionally for one table), and answers
+``ListPermissions`` for those three resource kinds from moto's own grant records.
 Like the other harness patches it changes the fake AWS, never the code under test; it must run
 before moto builds its Lake Formation app (the first Lake Formation request of the server).
 """
@@ -59,6 +64,37 @@ def _list(self: Any) -> str:
     return json.dumps({"DataCellsFilters": found})
 
 
+_TAG_RESOURCES = ("LFTag", "LFTagPolicy", "DataCellsFilter")
+_CATALOG_KEYS = ("CatalogId", "TableCatalogId")
+
+
+def _normal(value: Any) -> Any:
+    """A resource without catalog ids, lists sorted: grants and queries compare equal however sent."""
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items() if k not in _CATALOG_KEYS}
+    if isinstance(value, list):
+        return sorted((_normal(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def _list_permissions(original):
+    def list_permissions(self: Any) -> str:
+        resource = self._get_param("Resource") or {}
+        if not any(kind in resource for kind in _TAG_RESOURCES):
+            return original(self)
+        principal = self._get_param("Principal")
+        catalog = self.lakeformation_backend.grants.get(self._get_param("CatalogId") or self.current_account)
+        found = [
+            p.to_external_form()
+            for p in (catalog.permissions if catalog else [])
+            if (principal is None or p.principal == principal) and _normal(p.resource) == _normal(resource)
+        ]
+        return json.dumps({"PrincipalResourcePermissions": found})
+
+    list_permissions.patched = True
+    return list_permissions
+
+
 def patch_data_cells_filters() -> None:
     from moto.lakeformation import urls
     from moto.lakeformation.responses import LakeFormationResponse
@@ -67,5 +103,7 @@ def patch_data_cells_filters() -> None:
     LakeFormationResponse.get_data_cells_filter = _get
     LakeFormationResponse.delete_data_cells_filter = _delete
     LakeFormationResponse.list_data_cells_filter = _list
+    if not getattr(LakeFormationResponse.list_permissions, "patched", False):
+        LakeFormationResponse.list_permissions = _list_permissions(LakeFormationResponse.list_permissions)
     for action in _ACTIONS:
         urls.url_paths.setdefault("{0}/" + action + "$", urls.response.dispatch)

@@ -62,6 +62,7 @@ def test_lf_tags_declare_every_key_and_value(applied: AppliedRoot) -> None:
     assert tags == {
         "contractforge_dataset": [DATASET, f"{DATASET}:masked:email"],
         "domain": ["crm"],
+        "owner": ["sales"],
         "pii_sensitivity": ["confidential"],
         "pii_type": ["email"],
     }
@@ -78,7 +79,7 @@ def test_job_role_may_associate_every_tag(applied: AppliedRoot) -> None:
     entries = applied.client("lakeformation").list_permissions()["PrincipalResourcePermissions"]
     keys = {e["Resource"]["LFTag"]["TagKey"] for e in entries
             if e["Principal"]["DataLakePrincipalIdentifier"] == role and "LFTag" in e["Resource"]}  # fmt: skip
-    assert keys == {"contractforge_dataset", "domain", "pii_sensitivity", "pii_type"}
+    assert keys == {"contractforge_dataset", "domain", "owner", "pii_sensitivity", "pii_type"}
 
 
 def test_row_filter_holds_the_declared_predicate(applied: AppliedRoot) -> None:

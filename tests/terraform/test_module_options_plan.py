@@ -88,7 +88,7 @@ def test_express_state_machine_without_tracing_logs_errors_to_an_encrypted_group
     assert (logging["level"], logging["include_execution_data"]) == ("ERROR", False)
     group = planned["module.orchestration.aws_cloudwatch_log_group.this"]
     assert (group["retention_in_days"], group["kms_key_id"]) == (30, KMS)
-    policy = json.loads(planned["module.orchestration.aws_iam_role_policy.this"]["policy"])
+    policy = json.loads(planned["module.orchestration.aws_iam_role_policy.this[0]"]["policy"])
     assert [s["Sid"] for s in policy["Statement"]] == ["RunGlueJobs", "DeliverExecutionLogs"]  # no X-Ray
 
 

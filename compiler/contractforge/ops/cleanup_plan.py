@@ -19,7 +19,9 @@ def cleanup_plan(plan: ProjectPlan) -> dict[str, Any]:
             "Data (Iceberg tables, the warehouse prefix, the evidence database) outlives terraform: review before "
             "running the commands; the warehouse and databases may be shared with other projects.",
         ],
-        "resources": _orchestration_resources(plan, region) + _data_resources(plan, region),
+        "resources": _orchestration_resources(plan, region)
+        + _data_resources(plan, region)
+        + _external_resources(plan),
     }
 
 
@@ -71,6 +73,20 @@ def _data_resources(plan: ProjectPlan, region: list[str]) -> list[dict[str, Any]
                 _resource(kind, uri, managed_by, ["aws", "s3", "rm", uri, "--recursive", *region])
             )
     return resources
+
+
+def _external_resources(plan: ProjectPlan) -> list[dict[str, Any]]:
+    """project.yaml ``cleanup.external_resources``: what the project relies on but does not create."""
+    return [
+        {
+            "kind": f"external:{external.get('resource') or 'resource'}",
+            "name": external.get("name") or "(unnamed)",
+            "managed_by": "outside ContractForge",
+            "purpose": external.get("purpose"),
+            "command": list(external.get("command") or ["#", "no command declared: remove it by hand"]),
+        }
+        for external in plan.external_resources
+    ]
 
 
 def cleanup_text(payload: dict[str, Any]) -> str:

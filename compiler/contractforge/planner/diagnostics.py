@@ -172,7 +172,8 @@ CODES: dict[str, Code] = _catalogue(
     Code(
         "AWS_EXTENSION_NOT_READ",
         WARNING,
-        "extensions.aws.lake_formation / dqdl are not read per contract (Lake Formation is an environment setting)",
+        "an extensions.aws key is accepted but not read (lake_formation is an environment setting; dqdl, "
+        "glue_job.description / script_s3_uri / runtime_mode have no effect)",
     ),
     # --- extensions (docs/contract-language.md#aws-extensions) ---------------------------------------
     Code("AWS_UNKNOWN_EXTENSION", WARNING, "unknown key under extensions.aws"),
@@ -181,6 +182,8 @@ CODES: dict[str, Code] = _catalogue(
     # --- project (docs/contract-language.md#project-file) ----------------------------------------------
     Code("PROJECT_DEPENDENCY_NOT_RUNNABLE", INFO, "a step this one depends on is not runnable"),
     Code("PROJECT_REGION_DEFAULTED", INFO, "parameters.aws.region is not set; us-east-1 is used"),
+    Code("AWS_ENVIRONMENT_KEY_NOT_USED", INFO, "an environment key is accepted but has no effect on AWS"),
+    Code("AWS_UNKNOWN_ENVIRONMENT_KEY", WARNING, "unknown key under parameters.aws in the environment"),
 )
 
 

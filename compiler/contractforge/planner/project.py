@@ -49,8 +49,13 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
     for step, job_name in zip(steps, job_names, strict=True):
         context = _StepContext(settings, refs_by_step.get(step.name, []), targets)
         planned[step.name] = _plan_step(loaded, context, step, mappings[step.name], job_name)
+    cleanup = loaded.project.cleanup
+    external = tuple(
+        r.model_dump(mode="json", exclude_none=True) for r in ((cleanup.external_resources or ()) if cleanup else ())
+    )
     return ProjectPlan(
         name=loaded.name,
+        external_resources=external,
         root=loaded.root,
         environment_key=loaded.env_key,
         region=settings.region,
@@ -148,6 +153,7 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
         run_plan=run_plan,
         decisions=tuple(step.bundle.decisions),
         mode=contract.mode,
+        normalized_contract=mapping,
     )
 
 

@@ -10,6 +10,7 @@ from contractforge import naming
 from contractforge.loader.bundle import display_path
 from contractforge.loader.project import LoadedProject
 from contractforge.planner.diagnostics import diagnostic
+from contractforge.planner.environment_keys import unused_environment_keys
 from contractforge.project_plan import Diagnostic, ScheduleSettings
 
 DEFAULT_REGION = "us-east-1"
@@ -50,6 +51,13 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         diagnostics.append(
             diagnostic("PROJECT_REGION_DEFAULTED", file=env_file, field="parameters.aws.region")
         )
+    for key, reason, unknown in unused_environment_keys(loaded.environment):
+        code = "AWS_UNKNOWN_ENVIRONMENT_KEY" if unknown else "AWS_ENVIRONMENT_KEY_NOT_USED"
+        diagnostics.append(diagnostic(code, f"{key}: {reason}", file=env_file, field=key))
+    if (env_aws.get("scheduler") or {}).get("role_arn") and not loaded.project.schedule:
+        reason = "parameters.aws.scheduler.role_arn: the project has no schedule"
+        diagnostics.append(diagnostic("AWS_ENVIRONMENT_KEY_NOT_USED", reason, file=env_file,
+                                      field="parameters.aws.scheduler.role_arn"))  # fmt: skip
     deployment = loaded.project.deployment.aws if loaded.project.deployment else None
     step_functions = env_aws.get("step_functions") or {}
     machine = naming.state_machine_name(

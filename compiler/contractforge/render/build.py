@@ -48,13 +48,22 @@ VENDORED = "vendored"
 GIT_SOURCE = re.compile(r"^git::[^?]+\?ref=[A-Za-z0-9._/-]+$")
 ROLE_NAME_MAX = 64
 _NOT_ROLE_CHAR = re.compile(r"[^A-Za-z0-9+=,.@_-]+")
-CONTENT_TYPES = {".json": "application/json", ".py": "text/x-python", ".zip": "application/zip"}
+CONTENT_TYPES = {
+    ".json": "application/json",
+    ".py": "text/x-python",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".zip": "application/zip",
+}
 
 
 @dataclass(frozen=True)
 class CompileOptions:
     module_source: str = VENDORED  # "vendored" or "git::https://host/repo.git?ref=vX"
     endpoint_url: str | None = None
+    # artifacts.include_contract_bundle: (step, file name, bytes) of each step's section files, read by
+    # the caller (rendering stays pure); published under original/<step>/
+    contract_files: tuple[tuple[str, str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ def render_build(
     _add_runtime(build, runtime_files)
     deployments = _add_steps(build, plan)
     _add_project_artifacts(build, plan)
+    _add_contract_artifacts(build, plan, options)
     build.uploads[MANIFEST_KEY] = (MANIFEST_PATH, CONTENT_TYPES[".json"])  # rendered last, uploaded too
     schedule = (
         render_schedule(plan.schedule, (plan.root / "project.yaml").as_posix()) if plan.schedule else None
@@ -222,6 +232,20 @@ def _add_project_artifacts(build: _Build, plan: ProjectPlan) -> None:
         "artifacts/ddl/evidence.athena.sql",
         text_bytes(ddl.evidence_athena_ddl(plan.evidence_database, location)),
     )
+
+
+def _add_contract_artifacts(build: _Build, plan: ProjectPlan, options: CompileOptions) -> None:
+    """``artifacts.include_contract_bundle`` / ``include_normalized_contract`` (ref: published next to
+    the run plans so the deployed contract can be read back from S3)."""
+    artifacts = (plan.environment or {}).get("artifacts") or {}
+    if artifacts.get("include_contract_bundle"):
+        for step, name, content in options.contract_files:
+            key = f"original/{layout.step_file_stem(step)}/{name}"
+            build.add(f"artifacts/{key}", content, key)
+    if artifacts.get("include_normalized_contract"):
+        for step in plan.steps:
+            key = f"normalized/{layout.step_file_stem(step.name)}.contract.json"
+            build.add(f"artifacts/{key}", text_bytes(canonical_json(step.normalized_contract or {})), key)
 
 
 def _add_vendored_modules(

@@ -172,6 +172,7 @@ def _job_settings(inputs: RootInputs, deployment: StepDeployment) -> dict[str, A
         "job_bookmarks": glue.job_bookmarks,
         "default_arguments": literal(dict(glue.extra_arguments)),
         "connections": literal(list(glue.connections)),
+        "spark_conf": literal(dict(glue.spark_conf)),
         "security_configuration": escape(glue.security_configuration)
         if glue.security_configuration
         else None,
@@ -198,6 +199,7 @@ GLUE_JOB_ARGUMENTS = (
     "runtime_zip_uri",
     "script_location",
     "security_configuration",
+    "spark_conf",
     "tags",
     "timeout_minutes",
     "warehouse_uri",
@@ -244,8 +246,14 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         job_module["depends_on"] = ["module.artifacts", "module.catalog"]
         modules["glue_jobs"] = job_module
         modules["orchestration"] = _orchestration(inputs)[0]
+        existing = _environment_role(plan, "step_functions")
+        if existing and "orchestration" in modules:  # step_functions.role_arn: used as is, no role created
+            modules["orchestration"]["role_arn"] = escape(existing)
     if inputs.schedule is not None and inputs.steps:
         modules["schedule"] = _schedule_module(inputs.schedule, source("schedule"), plan.name)
+        existing = _environment_role(plan, "scheduler")
+        if existing:  # parameters.aws.scheduler.role_arn
+            modules["schedule"]["role_arn"] = escape(existing)
     if inputs.lake_formation and inputs.steps:
         modules.update(_lakeformation_modules(inputs, source("lakeformation")))
         roles = {
@@ -287,6 +295,11 @@ def _orchestration(inputs: RootInputs) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _orchestration_locals(inputs: RootInputs) -> dict[str, Any]:
     return _orchestration(inputs)[1] if inputs.steps else {}
+
+
+def _environment_role(plan: ProjectPlan, key: str) -> str | None:
+    parameters = (plan.environment or {}).get("parameters") or {}
+    return (((parameters.get("aws") or {}).get(key)) or {}).get("role_arn")
 
 
 def _schedule_module(schedule: ScheduleDefinition, source: str, project: str) -> dict[str, Any]:

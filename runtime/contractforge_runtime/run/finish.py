@@ -41,6 +41,7 @@ def finish(run, status: str) -> None:
         *run_governance.annotation_batch(run, measured),
         *run_governance.operations_batch(run, measured),
         *run_governance.access_batch(run, measured),
+        *run_governance.deployment_batch(run, measured),
     ]
     run.evidence.append_each(
         [

@@ -1,4 +1,6 @@
 locals {
+  # an existing role (var.role_arn) is used as is: no role or policy is created
+  role_arn  = coalesce(var.role_arn, one(aws_iam_role.this[*].arn))
   role_name = coalesce(var.role_name, "${var.name}-sfn")
 
   glue_statement = {
@@ -47,6 +49,8 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
+  count = var.role_arn == null ? 1 : 0
+
   name                 = local.role_name
   description          = "Step Functions role of ${var.name}"
   permissions_boundary = var.permissions_boundary_arn
@@ -65,15 +69,17 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
+  count = var.role_arn == null ? 1 : 0
+
   name   = "run-glue-jobs"
-  role   = aws_iam_role.this.id
+  role   = aws_iam_role.this[0].id
   policy = jsonencode(local.policy)
 }
 
 resource "aws_sfn_state_machine" "this" {
   name       = var.name
   type       = var.type
-  role_arn   = aws_iam_role.this.arn
+  role_arn   = local.role_arn
   definition = var.definition
 
   logging_configuration {
@@ -89,4 +95,14 @@ resource "aws_sfn_state_machine" "this" {
   tags = var.tags
 
   depends_on = [aws_iam_role_policy.this]
+}
+
+moved {
+  from = aws_iam_role.this
+  to   = aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = aws_iam_role_policy.this[0]
 }

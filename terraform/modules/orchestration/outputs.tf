@@ -9,13 +9,13 @@ output "state_machine_name" {
 }
 
 output "role_arn" {
-  description = "ARN of the state machine's IAM role."
-  value       = aws_iam_role.this.arn
+  description = "ARN of the role in use (created, or the given role_arn)."
+  value       = local.role_arn
 }
 
 output "role_name" {
-  description = "Name of the state machine's IAM role."
-  value       = aws_iam_role.this.name
+  description = "Name of the created role (null when role_arn was given)."
+  value       = one(aws_iam_role.this[*].name)
 }
 
 output "log_group_name" {

@@ -1,8 +1,12 @@
 locals {
+  # an existing role (var.role_arn) is used as is: no role or policy is created
+  role_arn  = coalesce(var.role_arn, one(aws_iam_role.this[*].arn))
   role_name = coalesce(var.role_name, "${var.name}-scheduler")
 }
 
 resource "aws_iam_role" "this" {
+  count = var.role_arn == null ? 1 : 0
+
   name                 = local.role_name
   description          = "EventBridge Scheduler role of ${var.name}"
   permissions_boundary = var.permissions_boundary_arn
@@ -21,8 +25,10 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
+  count = var.role_arn == null ? 1 : 0
+
   name = "start-state-machine"
-  role = aws_iam_role.this.id
+  role = aws_iam_role.this[0].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -51,7 +57,7 @@ resource "aws_scheduler_schedule" "this" {
 
   target {
     arn      = var.state_machine_arn
-    role_arn = aws_iam_role.this.arn
+    role_arn = local.role_arn
     input    = var.input
 
     retry_policy {
@@ -68,4 +74,14 @@ resource "aws_scheduler_schedule" "this" {
   }
 
   depends_on = [aws_iam_role_policy.this]
+}
+
+moved {
+  from = aws_iam_role.this
+  to   = aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = aws_iam_role_policy.this[0]
 }

@@ -9,11 +9,11 @@ output "schedule_name" {
 }
 
 output "role_arn" {
-  description = "ARN of the role the scheduler assumes to start executions."
-  value       = aws_iam_role.this.arn
+  description = "ARN of the role in use (created, or the given role_arn)."
+  value       = local.role_arn
 }
 
 output "role_name" {
-  description = "Name of the scheduler's role."
-  value       = aws_iam_role.this.name
+  description = "Name of the created role (null when role_arn was given)."
+  value       = one(aws_iam_role.this[*].name)
 }

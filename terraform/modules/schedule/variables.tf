@@ -135,3 +135,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "role_arn" {
+  description = "Existing IAM role for the scheduler to use (null = create one with exactly the needed policy)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))
+    error_message = "role_arn must be an IAM role ARN."
+  }
+}
