@@ -86,7 +86,9 @@ def _execution_rules(f: _Findings, contract: IngestionContract) -> None:
         f.add("AWS_EXECUTION_WINDOW_NOT_IMPLEMENTED", ("execution", "catchup"))
     operations = contract.operations
     flags = (operations.operations or operations) if operations is not None else None  # nested block wins
-    if flags is not None and (flags.alert_on_failure or flags.alert_on_quality_fail or flags.freshness_sla_minutes):
+    if flags is not None and (
+        flags.alert_on_failure or flags.alert_on_quality_fail or flags.freshness_sla_minutes
+    ):
         f.add("AWS_ALERTS_WIRED", ("operations",))
 
 
@@ -226,7 +228,9 @@ def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
         if key not in KNOWN_EXTENSION_KEYS:
             f.add("AWS_UNKNOWN_EXTENSION", path, f"unknown key extensions.aws.{key} is ignored")
         elif key in ("lake_formation", "dqdl") and value:
-            f.add("AWS_EXTENSION_NOT_READ", path, f"extensions.aws.{key} is accepted but not read per contract")
+            f.add(
+                "AWS_EXTENSION_NOT_READ", path, f"extensions.aws.{key} is accepted but not read per contract"
+            )
         elif not isinstance(value, dict):
             if value is not None:
                 f.add(

@@ -51,7 +51,8 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
         planned[step.name] = _plan_step(loaded, context, step, mappings[step.name], job_name)
     cleanup = loaded.project.cleanup
     external = tuple(
-        r.model_dump(mode="json", exclude_none=True) for r in ((cleanup.external_resources or ()) if cleanup else ())
+        r.model_dump(mode="json", exclude_none=True)
+        for r in ((cleanup.external_resources or ()) if cleanup else ())
     )
     return ProjectPlan(
         name=loaded.name,

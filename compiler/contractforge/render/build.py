@@ -245,7 +245,7 @@ def _add_contract_artifacts(build: _Build, plan: ProjectPlan, options: CompileOp
     if artifacts.get("include_normalized_contract"):
         for step in plan.steps:
             key = f"normalized/{layout.step_file_stem(step.name)}.contract.json"
-            build.add(f"artifacts/{key}", text_bytes(canonical_json(step.normalized_contract or {})), key)
+            build.add(f"artifacts/{key}", canonical_json_bytes(step.normalized_contract or {}), key)
 
 
 def _add_vendored_modules(
