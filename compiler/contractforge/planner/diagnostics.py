@@ -183,7 +183,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("PROJECT_DEPENDENCY_NOT_RUNNABLE", INFO, "a step this one depends on is not runnable"),
     Code("PROJECT_REGION_DEFAULTED", INFO, "parameters.aws.region is not set; us-east-1 is used"),
     Code("AWS_ENVIRONMENT_KEY_NOT_USED", INFO, "an environment key is accepted but has no effect on AWS"),
-    Code("AWS_UNKNOWN_ENVIRONMENT_KEY", WARNING, "unknown key under parameters.aws in the environment"),
+    Code("AWS_UNKNOWN_ENVIRONMENT_KEY", WARNING, "an environment key ContractForge does not know or support"),
 )
 
 

@@ -44,8 +44,9 @@ NOT_USED: dict[tuple[str, ...], str] = {
 
 
 def _walk(model: BaseModel, path: tuple[str, ...]):
-    for name in sorted(model.model_fields_set):
-        field = type(model).model_fields[name]
+    fields = type(model).model_fields
+    for name in sorted(model.model_fields_set & set(fields)):
+        field = fields[name]
         key = path + (field.alias or name,)
         yield key, getattr(model, name)
         value = getattr(model, name)
@@ -70,6 +71,9 @@ def unused_environment_keys(environment: Environment | None) -> list[tuple[str, 
             continue  # true is what happens anyway
         if key in NOT_USED:
             found.append((".".join(key), NOT_USED[key], False))
-        elif value is UNKNOWN and key[:2] == ("parameters", "aws"):
+        elif key == ("evidence", "table_prefix"):
+            found.append(("evidence.table_prefix", "custom evidence table names are not supported yet: "
+                          "the tables are ctrl_ingestion_* in evidence.database", True))  # fmt: skip
+        elif value is UNKNOWN and (key[0] != "parameters" or key[:2] == ("parameters", "aws")):
             found.append((".".join(key), "not a key ContractForge knows; it is ignored", True))
     return found

@@ -316,3 +316,21 @@ def test_cleanup_plan_lists_the_external_resources_of_project_yaml(tmp_path):
             "command": ["aws", "s3", "rb", "s3://governed-lake-us-east-1"],
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "section, key", [("evidence", "table_prefix"), ("parameters", "aws"), ("artifacts", "retention")]
+)
+def test_keys_no_model_declares_are_diagnosed(section, key, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    file = project / FILES["environment"]
+    document = yaml.safe_load(file.read_text())
+    target = document.setdefault(section, {})
+    if key == "aws":
+        target = target.setdefault("aws", {})
+        key = "lakeformation"  # misspelt lake_formation
+    target[key] = "x"
+    file.write_text(yaml.safe_dump(document, sort_keys=False))
+    found = {(d.code, d.field) for d in plan_project(project).diagnostics}
+    assert any(code == "AWS_UNKNOWN_ENVIRONMENT_KEY" and field.endswith(key) for code, field in found), found
