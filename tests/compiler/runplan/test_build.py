@@ -92,7 +92,8 @@ def test_defaults_of_glue_settings_and_evidence_fallback(tmp_path):
         and plan.artifacts_uri == "s3://a/p/"
         and plan.warehouse == "s3://w/h/"
     )
-    assert [d.code for d in plan.diagnostics] == ["PROJECT_REGION_DEFAULTED"]
+    # `name` is a label only (info), the region defaults (info)
+    assert [d.code for d in plan.diagnostics] == ["AWS_ENVIRONMENT_KEY_NOT_USED", "PROJECT_REGION_DEFAULTED"]
 
 
 def test_contract_extension_overrides_environment(tmp_path):
