@@ -190,6 +190,8 @@ class PlanView:
     run: RunSettingsView = RunSettingsView()
     metadata: MetadataView = MetadataView()
     secrets: tuple[str, ...] = ()
+    metrics: dict = field(default_factory=dict)  # governance.metrics reads the dict
+    lake_formation: dict = field(default_factory=dict)  # governance.lake_formation reads the dict
 
     @classmethod
     def of(cls, plan: dict) -> PlanView:

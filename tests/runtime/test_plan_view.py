@@ -39,6 +39,8 @@ KEPT_AS_DICTS = {
     "preparation.deduplicate.order_by[]",
     "preparation.standardize{}",
     "quality.rules[]",  # quality.evaluate reads the rule dicts
+    "metrics",  # governance.metrics reads the dict
+    "lake_formation",  # governance.lake_formation reads the dict
 }
 
 

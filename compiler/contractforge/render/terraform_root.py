@@ -28,9 +28,9 @@ from typing import Any
 
 from contractforge import __version__, naming
 from contractforge.project_plan import ProjectPlan, StepPlan
-from contractforge.render.dashboard import dashboard_module
 from contractforge.render.access import lf_access_module
 from contractforge.render.alerts import alerts_module
+from contractforge.render.dashboard import dashboard_module
 from contractforge.render.iam import ACCOUNT_TOKEN
 from contractforge.render.schedule import ScheduleDefinition
 from contractforge.render.terraform_orchestration import MachineFile, orchestration_module
