@@ -8,6 +8,7 @@ and suffixed with a short hash of the *full* name, so it stays stable and unique
 - Glue job          ``<project>-<step>`` (≤ 255, ``[A-Za-z0-9_.-]``), never a doubled prefix
 - State machine     ``<project>`` or the declared override (≤ 80, ``[A-Za-z0-9_-]``)
 - Schedule          ``<project>-schedule`` with ``_`` → ``-`` (≤ 64, ``[0-9a-zA-Z-_.]``)
+- Lock table        ``<project>-locks`` (DynamoDB, ≤ 255, ``[A-Za-z0-9_.-]``)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ GLUE_JOB_NAME_MAX = 255
 STATE_MACHINE_NAME_MAX = 80
 SCHEDULE_NAME_MAX = 64
 GLUE_DATABASE_NAME_MAX = 255
+DYNAMODB_TABLE_NAME_MAX = 255
 
 _NOT_DB_CHAR = re.compile(r"[^A-Za-z0-9_]+")
 _NOT_JOB_CHAR = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -95,6 +97,12 @@ def schedule_name(project: str) -> str:
     base = _sanitise(project.replace("_", "-"), _NOT_SCHEDULE_CHAR, "-") or "contractforge"
     suffix = "-schedule"
     return fit(base + suffix, SCHEDULE_NAME_MAX)
+
+
+def lock_table_name(project: str) -> str:
+    """The project's DynamoDB lock table (created by the compiled root, named in every run plan)."""
+    base = _sanitise(project, _NOT_JOB_CHAR, "-") or "contractforge"
+    return fit(base + "-locks", DYNAMODB_TABLE_NAME_MAX)
 
 
 def make_unique(names: Iterable[str], limit: int = GLUE_JOB_NAME_MAX) -> list[str]:

@@ -154,6 +154,8 @@ class RunSettingsView:
     idempotency_policy: str | None = None
     idempotency_key: str | None = None
     lock_ttl_minutes: int | None = None
+    lock_table: str | None = None
+    lock_wait_seconds: int | None = None
     dry_run: bool | None = None
     static_ids: StaticIdsView | None = None
 

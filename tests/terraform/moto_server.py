@@ -31,6 +31,7 @@ from tests.terraform.moto_lakeformation import patch_data_cells_filters
 ENDPOINT_SERVICES = (
     "athena",
     "cloudwatch",
+    "dynamodb",
     "events",
     "glue",
     "iam",

@@ -35,6 +35,7 @@ FULL_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / 
 # Resource types ContractForge's modules and compiled roots emit (kept in the subset file).
 SUBSET_TYPES = (
     "aws_cloudwatch_log_group",
+    "aws_dynamodb_table",
     "aws_glue_catalog_database",
     "aws_glue_job",
     "aws_glue_security_configuration",

@@ -103,6 +103,8 @@ class Execution(StrictModel):
     fallback: Literal["batch_incremental", "fail", "review_required", "scheduled"] | None = None
     window: ExecutionWindow | None = None
     catchup: Catchup | None = None
+    # how long a run waits for the target's lock before it is refused (0: refused at once)
+    lock_wait_seconds: int | None = Field(None, ge=0)
 
 
 class Naming(StrictModel):

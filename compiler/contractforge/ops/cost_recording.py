@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from contractforge_runtime.evidence.schema import COST, evidence_table
+from contractforge_runtime.evidence.schema import COST
 
 from contractforge.ops.cost import cost_rows
 from contractforge.ops.glue_runs import TERMINAL_STATES, GlueJobs, contractforge_run_id
-from contractforge.ops.sql_backends import SqlBackend, sql_literal
+from contractforge.ops.sql_backends import SqlBackend, evidence_insert_statement, sql_literal
 from contractforge.project_plan import ProjectPlan, StepPlan
 
 RECORDED = "RECORDED"
@@ -85,12 +85,7 @@ def _recorded_signals(backend: SqlBackend, run_ids: list[str]) -> set[tuple[str,
 
 def insert_statement(rows: list[dict[str, Any]]) -> str:
     """INSERT INTO {db}.ctrl_ingestion_cost (...) VALUES (...), typed by the evidence schema."""
-    table = evidence_table(COST)
-    columns = table.column_names
-    values = ",\n  ".join(
-        "(" + ", ".join(sql_literal(row.get(c), table.column(c).type) for c in columns) + ")" for row in rows
-    )
-    return f"INSERT INTO {{db}}.{COST} ({', '.join(columns)}) VALUES\n  {values}"
+    return evidence_insert_statement(COST, rows)
 
 
 def _result(run: FinishedRun, status: str, recorded: list[str], rows: list[dict] | None = None) -> dict:

@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from contractforge_runtime.evidence.schema import evidence_table
+
 from contractforge.ops.aws import AwsSession, translate_athena_error
 from contractforge.ops.project import AthenaSettings
 
@@ -104,6 +106,16 @@ class SparkBackend:
 
     def table_exists(self, table: str) -> bool:
         return bool(self.spark.catalog.tableExists(f"{LOCAL_CATALOG}.{self.database}.{table}"))
+
+
+def evidence_insert_statement(table_name: str, rows: list[dict[str, Any]]) -> str:
+    """INSERT INTO {db}.<evidence table> (...) VALUES (...), typed by the evidence schema."""
+    table = evidence_table(table_name)
+    columns = table.column_names
+    values = ",\n  ".join(
+        "(" + ", ".join(sql_literal(row.get(c), table.column(c).type) for c in columns) + ")" for row in rows
+    )
+    return f"INSERT INTO {{db}}.{table_name} ({', '.join(columns)}) VALUES\n  {values}"
 
 
 def sql_literal(value: Any, sql_type: str = "STRING") -> str:

@@ -37,6 +37,7 @@ def endpoints_override(endpoint_url: str) -> dict[str, Any]:
 ENDPOINT_SERVICES = (
     "athena",
     "cloudwatch",
+    "dynamodb",
     "events",
     "glue",
     "iam",

@@ -25,6 +25,9 @@ has no resource-level permissions, always with a condition or a read-only descri
 - ``kafka-cluster:*Data``/``Describe*``/``Connect`` actions (listed, never a wildcard) for MSK IAM
   streams: its cluster (``auth.cluster_arn``, else the account's clusters in the region), its
   topics and consumer groups;
+- the project's DynamoDB lock table: ``dynamodb:GetItem/PutItem/UpdateItem/DeleteItem`` on that
+  table only, and ``glue:GetJobRun`` on the jobs that write the same target (a lock holder whose
+  job run ended is taken over, docs/evidence-and-reliability.md#locks);
 - CloudWatch Logs under ``/aws-glue/jobs/*`` and ``cloudwatch:PutMetricData`` in the ``Glue``
   namespace; ENI management for Glue connections; ``lakeformation:GetDataAccess`` when
   Lake Formation is requested.
@@ -61,6 +64,7 @@ TABLE_WRITE_ACTIONS = (
     "glue:GetTables",
     "glue:UpdateTable",
 )
+LOCK_TABLE_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 OBJECT_WRITE_ACTIONS = (
     "s3:AbortMultipartUpload",
     "s3:DeleteObject",
@@ -129,6 +133,8 @@ def render_job_policy(
         _statement(
             "ReadDeclaredSecrets", ["secretsmanager:GetSecretValue"], _secret_resources(run_plan, arns)
         ),
+        _statement("LockTable", LOCK_TABLE_ACTIONS, _lock_table_resources(run_plan, arns)),
+        _statement("LockHolderJobRuns", ["glue:GetJobRun"], _lock_holder_jobs(plan, step, arns)),
         _statement(
             "GlueJobLogs",
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -254,6 +260,9 @@ class _Arns:
             f"arn:{self.c.partition}:secretsmanager:{self.c.region}:{self.c.account_id}:secret:{scope}-??????"
         )
 
+    def dynamodb_table(self, name: str) -> str:
+        return f"arn:{self.c.partition}:dynamodb:{self.c.region}:{self.c.account_id}:table/{name}"
+
     def ec2(self, resource: str) -> str:
         return f"arn:{self.c.partition}:ec2:{self.c.region}:{self.c.account_id}:{resource}"
 
@@ -364,6 +373,20 @@ def _catalog_read_resources(plan: ProjectPlan, step: StepPlan, arns: _Arns) -> l
         _, database, table = identifier.split(".")
         resources += [arns.glue(f"database/{database}"), arns.glue(f"table/{database}/{table}")]
     return resources + [arns.glue("catalog")] if resources else []
+
+
+def _lock_table_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
+    table = (run_plan.get("run") or {}).get("lock_table")
+    return [arns.dynamodb_table(table)] if table else []
+
+
+def _lock_holder_jobs(plan: ProjectPlan, step: StepPlan, arns: _Arns) -> list[str]:
+    """The Glue jobs that may hold this step's target lock: the project's steps writing that target."""
+    if not ((step.run_plan or {}).get("run") or {}).get("lock_table"):
+        return []
+    target = ((step.run_plan or {}).get("target") or {}).get("identifier")
+    writers = [s for s in plan.steps if ((s.run_plan or {}).get("target") or {}).get("identifier") == target]
+    return [arns.glue(f"job/{s.glue.name}") for s in writers or [step]]
 
 
 def _secret_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:

@@ -11,6 +11,7 @@ Module calls (sources literal: ``./modules/<name>`` when vendored, pinned git UR
 - ``orchestration``: the Step Functions state machine; ``schedule`` when the project has one;
 - ``dashboard``: the project's CloudWatch dashboard (``render/dashboard.py``);
 - ``alerts`` when an operations contract asks for alerts or a freshness SLA (``render/alerts.py``);
+- ``locks``: the DynamoDB lock table the run plans name in ``run.lock_table``;
 - ``lakeformation`` (``for_each`` over job roles: write grants on target + evidence databases) and
   ``lakeformation_reads`` (DESCRIBE/SELECT on upstream databases) and ``lf_access`` (LF-tags,
   tag-expression grants, data-cells filters of the access contracts; ``render/access.py``) when
@@ -249,6 +250,8 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         existing = _environment_role(plan, "step_functions")
         if existing and "orchestration" in modules:  # step_functions.role_arn: used as is, no role created
             modules["orchestration"]["role_arn"] = escape(existing)
+    for table in lock_tables(inputs):
+        modules["locks"] = {"source": source("locks"), "name": escape(table)}
     if inputs.schedule is not None and inputs.steps:
         modules["schedule"] = _schedule_module(inputs.schedule, source("schedule"), plan.name)
         existing = _environment_role(plan, "scheduler")
@@ -364,6 +367,14 @@ def _lakeformation_call(source: str, grants: dict[str, dict[str, Any]]) -> dict[
     }
 
 
+def lock_tables(inputs: RootInputs) -> list[str]:
+    """The lock table the run plans name (one per project: ``naming.lock_table_name``)."""
+    tables = sorted({((s.step.run_plan or {}).get("run") or {}).get("lock_table") for s in inputs.steps} - {None})
+    if len(tables) > 1:
+        raise ValueError(f"the run plans of one project name several lock tables: {tables}")
+    return tables
+
+
 def _databases(inputs: RootInputs) -> dict[str, Any]:
     """Target and evidence databases → location (the first step declaring one wins)."""
     databases: dict[str, dict[str, str]] = {}
@@ -424,6 +435,11 @@ def _outputs(inputs: RootInputs, modules: dict[str, Any]) -> dict[str, Any]:
         outputs["state_machine_name"] = {
             "description": "Name of the project's Step Functions state machine.",
             "value": ref("module.orchestration.state_machine_name"),
+        }
+    if lock_tables(inputs):
+        outputs["lock_table_name"] = {
+            "description": "DynamoDB table holding the live target locks (contractforge locks PROJECT --env aws).",
+            "value": ref("module.locks.table_name"),
         }
     if any(s.role_name for s in inputs.steps):
         outputs["glue_role_arns"] = {

@@ -194,7 +194,7 @@ _SPECS: tuple[EvidenceTable, ...] = (
     _table(
         "ctrl_ingestion_locks",
         "target_table STRING NOT NULL, run_id, owner, acquired_at_utc TIMESTAMP, expires_at_utc TIMESTAMP,"
-        " ttl_minutes BIGINT, released_at_utc TIMESTAMP, status",
+        " ttl_minutes BIGINT, released_at_utc TIMESTAMP, status, holder, released_by, reason",
     ),
     # Ours (not in the reference): files already ingested by an incremental_files source when no
     # Glue job bookmark is available (local runs, bookmarks disabled).

@@ -1,54 +1,78 @@
-"""Best-effort target locks with a TTL, kept in ``ctrl_ingestion_locks`` (append-only).
+"""Target locks: one writer per target; a refused run names the holder; dead holders are taken over.
 
-Acquire = append an ACQUIRED row, then re-read the target's live locks (ACQUIRED, not released,
-not expired) and hold it only if ours is the oldest (ties broken by run_id), so two writers that
-append at the same moment agree on one winner. The loser appends REFUSED and gets ``LockHeld``.
-Expired locks are taken over: an EXPIRED row is appended for each, so they never count again.
-Glue's MaxConcurrentRuns and Iceberg's optimistic commits remain the hard guarantees; the lock
-stops two different jobs (or a local run and a Glue run) writing the same target.
+The lock itself lives in a store made for mutual exclusion (``reliability/lock_store.py``): DynamoDB
+conditional writes in Glue (the compiled root creates the table; the run plan names it in
+``run.lock_table``), a SQLite file under the local state directory otherwise. ``acquire``:
+
+1. write the lock when the target is free or its record's TTL passed (an EXPIRED history row);
+2. else, when the holder is provably dead (its Glue job run ended, or its local process is gone),
+   take the record over while it is still that holder's (a TAKEN_OVER history row);
+3. else wait, polling, up to ``run.lock_wait_seconds`` (0 by default), then raise ``LockHeld``
+   naming the holder's run id, where it runs (Glue job run or host/pid) and since when.
+
+History goes to ``ctrl_ingestion_locks`` with the run's final evidence (``history_batch``): no
+evidence commit of its own. ``Lock.release()`` only deletes the store record (the RELEASED row is
+in that batch, written just before).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from contractforge_runtime.evidence.schema import LOCKS
+from contractforge_runtime.reliability.lock_store import Holder, LockRecord, LockStore, iso, this_process
 
-ACQUIRED, RELEASED, REFUSED, EXPIRED = "ACQUIRED", "RELEASED", "REFUSED", "EXPIRED"
-_ENDED = (RELEASED, REFUSED, EXPIRED)
+ACQUIRED, RELEASED, REFUSED = "ACQUIRED", "RELEASED", "REFUSED"
+EXPIRED, TAKEN_OVER, RELEASED_BY_OPERATOR = "EXPIRED", "TAKEN_OVER", "RELEASED_BY_OPERATOR"
+POLL_SECONDS = 0.5
+LOCAL_LOCK_FILE = "locks.sqlite"
+WAREHOUSE_CONF = "spark.sql.catalog.glue_catalog.warehouse"
 
 
 class LockHeld(RuntimeError):
-    """Another run holds the target's lock."""
+    """Another (live) run holds the target's lock."""
 
-    def __init__(self, target_table: str, holder_run_id: str, holder_owner: str | None, expires_at):
+    def __init__(self, held: LockRecord, refused: Holder, waited_seconds: float = 0.0):
+        waited = f"; waited {waited_seconds:.0f} s" if waited_seconds >= 1 else ""
         super().__init__(
-            f"target {target_table} is locked by run {holder_run_id}"
-            + (f" ({holder_owner})" if holder_owner else "")
-            + f" until {_iso(expires_at)}"
+            f"target {held.target} is locked by run {held.holder.run_id} ({held.holder.describe()}) "
+            f"since {iso(held.acquired_at)}, until {iso(held.expires_at)} at the latest{waited}"
         )
-        self.target_table = target_table
-        self.holder_run_id = holder_run_id
-        self.expires_at = expires_at
+        self.held, self.refused = held, refused
+        self.target_table = held.target
+        self.holder_run_id = held.holder.run_id
+        self.expires_at = datetime.fromtimestamp(held.expires_at, tz=UTC)
+
+
+class LockSetupError(RuntimeError):
+    """No lock store can be chosen for this run."""
 
 
 @dataclass
 class Lock:
-    store: object  # EvidenceStore
-    target_table: str
-    run_id: str
-    owner: str | None
-    acquired_at: datetime
-    expires_at: datetime
-    ttl_minutes: int
+    store: LockStore
+    record: LockRecord
+    history: list[dict] = field(default_factory=list)  # EXPIRED / TAKEN_OVER rows of earlier holders
     released: bool = False
 
-    def release(self, now: datetime | None = None) -> None:
-        if self.released:
-            return
-        _append(self.store, self, RELEASED, _now(now))
-        self.released = True
+    @property
+    def run_id(self) -> str:
+        return self.record.holder.run_id
+
+    def release(self) -> None:
+        if not self.released:
+            self.store.delete(self.record.target, self.record.holder.run_id)
+            self.released = True
+
+    def evidence_rows(self, now: float | None = None) -> list[dict]:
+        """The history rows, ACQUIRED, and RELEASED as of ``now`` (the run's final evidence)."""
+        now = time.time() if now is None else now
+        return [*self.history, history_row(self.record, ACQUIRED), history_row(self.record, RELEASED, at=now)]
 
     def __enter__(self) -> Lock:
         return self
@@ -58,93 +82,131 @@ class Lock:
 
 
 def acquire(
-    store,
+    store: LockStore,
     target_table: str,
-    run_id: str,
-    owner: str | None = None,
+    holder: Holder,
     ttl_minutes: int = 60,
-    now: datetime | None = None,
+    wait_seconds: float = 0,
+    now: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Lock:
-    """Take the target's lock or raise LockHeld naming the holder."""
+    """Take the target's lock, or raise LockHeld naming the live holder."""
     if ttl_minutes <= 0:
         raise ValueError("lock_ttl_minutes must be positive")
-    now = _now(now)
-    lock = Lock(store, target_table, run_id, owner, now, now + timedelta(minutes=ttl_minutes), ttl_minutes)
-    _append(store, lock, ACQUIRED, None)
-    live, expired = _holders(store, target_table, now)
-    for stale in expired:
-        _append(store, _as_lock(store, target_table, stale), EXPIRED, now, owner=f"taken over by {run_id}")
-    if not any(h["run_id"] == run_id for h in live):
-        raise RuntimeError(f"lock row for {run_id} on {target_table} was not readable after append")
-    holder = live[0]
-    if holder["run_id"] != run_id:
-        _append(store, lock, REFUSED, now)
-        raise LockHeld(target_table, holder["run_id"], holder["owner"], holder["expires_at_utc"])
-    return lock
+    started = now()
+    while True:
+        at = now()
+        record = LockRecord(target_table, holder, at, at + ttl_minutes * 60, ttl_minutes)
+        written, other = store.put_if_free(record, at)
+        if written:
+            history = [] if other is None else [_ended(other, EXPIRED, at, holder, "TTL passed")]
+            return Lock(store, record, history)
+        assert other is not None
+        dead = store.holder_is_dead(other.holder)
+        if dead and store.replace(record, other.holder.run_id):
+            return Lock(store, record, [_ended(other, TAKEN_OVER, at, holder, dead)])
+        if dead:
+            continue  # someone else changed the record first: look again
+        waited = at - started
+        if waited >= wait_seconds:
+            raise LockHeld(other, holder, waited)
+        sleep(min(POLL_SECONDS, wait_seconds - waited))
 
 
-def current_holder(store, target_table: str, now: datetime | None = None) -> dict | None:
-    live, _ = _holders(store, target_table, _now(now))
-    return live[0] if live else None
-
-
-def _holders(store, target_table: str, now: datetime) -> tuple[list[dict], list[dict]]:
-    """(live locks oldest first, expired-but-unreleased locks) for the target."""
-    from pyspark.sql import functions as F
-
-    rows = [
-        r.asDict()
-        for r in store.read(LOCKS)
-        .filter(F.col("target_table") == target_table)
-        .select("run_id", "owner", "status", "acquired_at_utc", "expires_at_utc", "ttl_minutes")
-        .collect()
-    ]
-    ended = {r["run_id"] for r in rows if r["status"] in _ENDED}
-    unreleased = [r for r in rows if r["status"] == ACQUIRED and r["run_id"] not in ended]
-    live = [r for r in unreleased if _aware(r["expires_at_utc"]) > now]
-    expired = [r for r in unreleased if _aware(r["expires_at_utc"]) <= now]
-    live.sort(key=lambda r: (_aware(r["acquired_at_utc"]), r["run_id"]))
-    return live, expired
-
-
-def _as_lock(store, target_table: str, row: dict) -> Lock:
-    return Lock(
-        store,
+def acquire_for_run(spark, plan: dict, ctx, target_table: str) -> Lock:
+    """The run's lock, from the store the run plan and the runtime select (``store_for_run``)."""
+    settings = plan.get("run") or {}
+    holder = this_process(ctx.run_id, ctx.job_name, ctx.job_run_id if ctx.is_glue else None)
+    return acquire(
+        store_for_run(spark, plan, ctx),
         target_table,
-        row["run_id"],
-        row["owner"],
-        _aware(row["acquired_at_utc"]),
-        _aware(row["expires_at_utc"]),
-        row["ttl_minutes"] or 0,
+        holder,
+        ttl_minutes=int(settings.get("lock_ttl_minutes") or 60),
+        wait_seconds=float(settings.get("lock_wait_seconds") or 0),
     )
 
 
-def _append(store, lock: Lock, status: str, released_at, owner: str | None = None) -> None:
-    store.append(
-        LOCKS,
-        [
-            {
-                "target_table": lock.target_table,
-                "run_id": lock.run_id,
-                "owner": owner if owner is not None else lock.owner,
-                "acquired_at_utc": lock.acquired_at,
-                "expires_at_utc": lock.expires_at,
-                "ttl_minutes": lock.ttl_minutes,
-                "released_at_utc": released_at,
-                "status": status,
-            }
-        ],
-    )
+def store_for_run(spark, plan: dict, ctx) -> LockStore:
+    """DynamoDB (``run.lock_table``) in Glue; locally the SQLite file beside the catalog's warehouse."""
+    if ctx.is_glue:
+        from contractforge_runtime.reliability.lock_dynamodb import DynamoDbLockStore
+
+        table = (plan.get("run") or {}).get("lock_table")
+        if not table:
+            raise LockSetupError("the run plan names no run.lock_table: recompile and redeploy the project")
+        return DynamoDbLockStore(table)
+    from contractforge_runtime.reliability.lock_sqlite import SqliteLockStore
+
+    return SqliteLockStore(local_lock_path(spark.conf.get(WAREHOUSE_CONF, None)))
 
 
-def _now(now: datetime | None) -> datetime:
-    return _aware(now) if now is not None else datetime.now(UTC)
+def local_lock_path(warehouse: str | None) -> Path:
+    """``<state dir>/locks.sqlite`` where the state directory holds the local warehouse
+    (``run --local`` uses ``<home>/warehouse``, so ``<home>/locks.sqlite``)."""
+    if not warehouse:
+        raise LockSetupError(f"no local warehouse ({WAREHOUSE_CONF}) to place the lock store beside")
+    parsed = urlparse(warehouse)
+    path = Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(warehouse)
+    return path.parent / LOCAL_LOCK_FILE
 
 
-def _aware(value: datetime) -> datetime:
-    # Spark returns naive datetimes in the Python process's local zone for TIMESTAMP columns.
-    return value.astimezone(UTC) if value.tzinfo is not None else value.astimezone().astimezone(UTC)
+def history_batch(lock: Lock | None, error: BaseException | None = None) -> list[tuple[str, list[dict]]]:
+    """The ``(ctrl_ingestion_locks, rows)`` entry of the run's final evidence batch, if any: the
+    held lock's history, or the REFUSED row of a run the lock turned away."""
+    if lock is not None:
+        return [(LOCKS, lock.evidence_rows())]
+    if isinstance(error, LockHeld):
+        refused = {
+            "target_table": error.target_table,
+            "run_id": error.refused.run_id,
+            "owner": error.refused.job_name,
+            "holder": error.refused.describe(),
+            "released_at_utc": _utc(time.time()),
+            "status": REFUSED,
+            "reason": str(error),
+        }
+        return [(LOCKS, [refused])]
+    return []
 
 
-def _iso(value) -> str:
-    return _aware(value).isoformat() if isinstance(value, datetime) else str(value)
+def release_by_operator(store: LockStore, target_table: str, run_id: str, operator: str, reason: str) -> dict:
+    """Delete the lock ``run_id`` holds on the target; returns its RELEASED_BY_OPERATOR history row.
+    Raises LookupError when that run does not hold it (nothing is changed)."""
+    record = store.get(target_table)
+    if record is None or record.holder.run_id != run_id:
+        holder = "nobody" if record is None else f"run {record.holder.run_id}"
+        raise LookupError(f"run {run_id} does not hold the lock on {target_table} (held by {holder})")
+    if not store.delete(target_table, run_id):
+        raise LookupError(f"the lock on {target_table} changed hands while releasing it; look again")
+    return history_row(record, RELEASED_BY_OPERATOR, at=time.time(), released_by=operator, reason=reason)
+
+
+def _ended(record: LockRecord, status: str, at: float, by: Holder, reason: str) -> dict:
+    return history_row(record, status, at=at, released_by=by.run_id, reason=reason)
+
+
+def history_row(
+    record: LockRecord,
+    status: str,
+    at: float | None = None,
+    released_by: str | None = None,
+    reason: str | None = None,
+) -> dict:
+    """One ``ctrl_ingestion_locks`` row about ``record``."""
+    return {
+        "target_table": record.target,
+        "run_id": record.holder.run_id,
+        "owner": record.holder.job_name,
+        "holder": record.holder.describe(),
+        "acquired_at_utc": _utc(record.acquired_at),
+        "expires_at_utc": _utc(record.expires_at),
+        "ttl_minutes": record.ttl_minutes,
+        "released_at_utc": _utc(at) if at is not None and status != ACQUIRED else None,
+        "status": status,
+        "released_by": released_by,
+        "reason": reason,
+    }
+
+
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)

@@ -15,7 +15,7 @@ from contractforge_runtime.evidence import lineage, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.governance import metrics, run_governance
-from contractforge_runtime.reliability import idempotency
+from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, SKIPPED
 
 NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
@@ -49,6 +49,7 @@ def finish(run, status: str) -> None:
             *governance,
             (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
             (evidence_tables.METADATA, [run_rows.metadata_row(run.view, run.ctx, measured, run.redact)]),
+            *locks.history_batch(run.lock),
         ]
     )
     run.evidence.append(
@@ -101,6 +102,7 @@ def record_failure(run, error: BaseException) -> None:
                 *run_governance.operations_batch(run, measured),
                 *run_governance.access_batch(run, measured),
                 (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
+                *locks.history_batch(run.lock, error),
             ]
         )
         run.evidence.append(

@@ -98,13 +98,7 @@ def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
     if decision.action == idempotency.SKIP:
         return decision
     with run.timed("lock"):
-        run.lock = locks.acquire(
-            run.evidence,
-            run.result.target_table,
-            run.ctx.run_id,
-            owner=run.ctx.job_name,
-            ttl_minutes=int(run_settings.lock_ttl_minutes or 60),
-        )
+        run.lock = locks.acquire_for_run(run.spark, run.plan, run.ctx, run.result.target_table)
         if (run_settings.idempotency_policy or "always_run") != "always_run":
             # Decided again under the lock: a run that finished between the first check and the
             # lock must not be repeated (the first check only spares taking the lock).

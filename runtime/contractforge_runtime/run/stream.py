@@ -21,7 +21,7 @@ import sys
 from contractforge_runtime.evidence import lineage, run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.reliability import idempotency
+from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS, RunResult
 from contractforge_runtime.run.skeleton import (
     RunState,
@@ -177,8 +177,11 @@ class _StreamStep(RunState):
         )
         plan, ctx, redact = self.view, self.ctx, self.redact
         self.evidence.append(evidence_tables.LINEAGE, [lineage.lineage_row(plan, ctx, measured, redact)])
-        self.evidence.append(
-            evidence_tables.METADATA, [run_rows.metadata_row(plan, ctx, measured, redact)]
+        self.evidence.append_each(
+            [
+                (evidence_tables.METADATA, [run_rows.metadata_row(plan, ctx, measured, redact)]),
+                *locks.history_batch(self.lock),
+            ]
         )
         self.evidence.append(
             evidence_tables.RUNS, [run_rows.run_row(plan, ctx, self.spark, measured, redact)]
@@ -255,7 +258,7 @@ def _record_failure(step: _StreamStep, error: BaseException) -> None:
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)
         errors = [run_rows.error_row(step.view, step.ctx, step.spark, error, step.stage, step.redact)]
-        step.evidence.append(evidence_tables.ERRORS, errors)
+        step.evidence.append_each([(evidence_tables.ERRORS, errors), *locks.history_batch(step.lock, error)])
         step.evidence.append(
             evidence_tables.RUNS,
             [run_rows.run_row(step.view, step.ctx, step.spark, measured, step.redact)],

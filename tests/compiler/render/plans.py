@@ -110,7 +110,12 @@ def run_plan(
         "preparation": {},
         "quality": {"on_quality_fail": "fail", "rules": rules or []},
         "evidence": {"database": EVIDENCE_DB, "location": f"{LAKE}{EVIDENCE_DB}.db/"},
-        "run": {"idempotency_policy": "always_run", "idempotency_key": None, "lock_ttl_minutes": 60},
+        "run": {
+            "idempotency_policy": "always_run",
+            "idempotency_key": None,
+            "lock_ttl_minutes": 60,
+            "lock_table": "demo-locks",
+        },
         "metadata": {},
         "secrets": secrets or [],
     }

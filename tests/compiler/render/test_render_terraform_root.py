@@ -130,7 +130,7 @@ def test_full_feature_root_uses_every_module_and_root_variables() -> None:
     root = json.loads(_full_feature_tree()["main.tf.json"])
     assert set(root["module"]) == {
         "artifacts", "catalog", "glue_roles", "glue_jobs", "orchestration", "schedule", "lakeformation",
-        "lakeformation_reads", "dashboard", "alerts", "lf_access",
+        "lakeformation_reads", "dashboard", "alerts", "lf_access", "locks",
     }  # fmt: skip
     modules = sorted(p.name for p in (REPO_ROOT / "terraform" / "modules").iterdir() if p.is_dir())
     modules.remove("orchestration_tree")  # only for projects split into several state machines

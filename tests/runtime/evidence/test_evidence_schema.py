@@ -25,7 +25,7 @@ REFERENCE_COLUMN_COUNTS = {
     "ctrl_ingestion_cost": 6,
     "ctrl_deployment_versions": 36,
     "ctrl_ingestion_state": 16,
-    "ctrl_ingestion_locks": 8,
+    "ctrl_ingestion_locks": 11,
     "ctrl_ingestion_files": 6,
 }
 

@@ -10,6 +10,7 @@ from contractforge_runtime.checks.schema_policy import SchemaPolicyError
 from contractforge_runtime.environment.context import RunContext
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.reliability import locks
+from contractforge_runtime.reliability.lock_store import Holder
 from contractforge_runtime.run import run_plan
 
 from tests.runtime.plan_factory import run_plan as make_plan
@@ -123,14 +124,16 @@ def test_a_held_lock_blocks_the_run_and_an_expired_one_is_taken_over(spark, tmp_
     db, _, plan = _setup(spark, tmp_path, {"a.csv": "order_id,amount\n1,10.0\n"})
     evidence = EvidenceStore(spark, plan["evidence"]["database"])
     target = plan["target"]["identifier"]
-    holder = locks.acquire(evidence, target, "other-writer", owner="backfill", ttl_minutes=30)
-    with pytest.raises(locks.LockHeld, match="other-writer"):
+    store = locks.store_for_run(spark, plan, _ctx(tmp_path))  # the local SQLite store beside the warehouse
+    holder = locks.acquire(store, target, Holder("other-writer", host="elsewhere", pid=1, job_name="backfill"))
+    with pytest.raises(locks.LockHeld, match=r"locked by run other-writer \(pid 1 on host elsewhere\)"):
         run_plan(spark, plan, _ctx(tmp_path))
     assert not spark.catalog.tableExists(target)
     holder.release()
 
-    past = datetime.now(UTC) - timedelta(hours=2)
-    locks.acquire(evidence, target, "crashed-writer", ttl_minutes=10, now=past)  # never released
+    past = (datetime.now(UTC) - timedelta(hours=2)).timestamp()
+    crashed = Holder("crashed-writer", host="elsewhere", pid=1)
+    locks.acquire(store, target, crashed, ttl_minutes=10, now=lambda: past)  # never released
     result = run_plan(spark, plan, _ctx(tmp_path))
     assert result.status == "SUCCESS" and spark.table(target).count() == 1
     lock_rows = {(r.run_id, r.status) for r in evidence.read("ctrl_ingestion_locks").collect()}
@@ -139,4 +142,4 @@ def test_a_held_lock_blocks_the_run_and_an_expired_one_is_taken_over(spark, tmp_
         (result.run_id, "ACQUIRED"),
         (result.run_id, "RELEASED"),
     } <= lock_rows
-    assert locks.current_holder(evidence, target) is None
+    assert store.get(target) is None

@@ -84,7 +84,7 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
             "database": inputs.evidence_database,
             "location": naming.namespace_location(inputs.warehouse, inputs.evidence_database),
         },
-        "run": _run(inputs.model, inputs.glue),
+        "run": _run(inputs.model, inputs.glue, naming.lock_table_name(inputs.project)),
         "metadata": _metadata(contract),
     }
     metrics = _metrics(inputs, plan["metadata"]["operations"])
@@ -137,12 +137,15 @@ def _write(contract: IngestionContract) -> dict[str, Any]:
     }
 
 
-def _run(contract: IngestionContract, glue: GlueJobSettings) -> dict[str, Any]:
+def _run(contract: IngestionContract, glue: GlueJobSettings, lock_table: str) -> dict[str, Any]:
+    execution = contract.execution
     return {
         "idempotency_policy": contract.idempotency_policy,
         "idempotency_key": contract.idempotency_key,
         # a lock can never need to outlive the job's own timeout
         "lock_ttl_minutes": glue.timeout_minutes,
+        "lock_table": lock_table,
+        "lock_wait_seconds": (execution.lock_wait_seconds if execution else None) or 0,
         "dry_run": contract.dry_run,
         "static_ids": {
             key: getattr(contract, key)

@@ -322,7 +322,10 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_aws_failure_paths_ops`
   `expires_at_utc` TIMESTAMP,
   `ttl_minutes` BIGINT,
   `released_at_utc` TIMESTAMP,
-  `status` STRING
+  `status` STRING,
+  `holder` STRING,
+  `released_by` STRING,
+  `reason` STRING
 ) USING iceberg;
 
 CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_aws_failure_paths_ops`.`ctrl_ingestion_files` (

@@ -322,7 +322,10 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_s3_file_e2e_ops.ctrl_ingestion_locks
   expires_at_utc TIMESTAMP,
   ttl_minutes BIGINT,
   released_at_utc TIMESTAMP,
-  status STRING
+  status STRING,
+  holder STRING,
+  released_by STRING,
+  reason STRING
 ) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/s3-file-e2e/contractforge_cf_s3_file_e2e_ops.db/ctrl_ingestion_locks/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
 CREATE TABLE IF NOT EXISTS contractforge_cf_s3_file_e2e_ops.ctrl_ingestion_files (

@@ -1,4 +1,4 @@
-"""Locks, idempotency and state against real Iceberg evidence tables."""
+"""Idempotency and state against real Iceberg evidence tables (locks: test_lock_sqlite/_dynamodb)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from contractforge_runtime.evidence import state
 from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.reliability import idempotency, locks
+from contractforge_runtime.reliability import idempotency
 
 pytestmark = pytest.mark.slow
 TARGET = "glue_catalog.cf_x.orders"
@@ -18,35 +18,6 @@ T0 = datetime(2026, 6, 2, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def store(spark):
     return EvidenceStore(spark, f"cf_rel_{uuid.uuid4().hex[:8]}")
-
-
-def test_a_held_lock_blocks_a_second_writer_until_released(store):
-    first = locks.acquire(store, TARGET, "run-1", owner="job-a", ttl_minutes=30, now=T0)
-    with pytest.raises(locks.LockHeld) as held:
-        locks.acquire(store, TARGET, "run-2", owner="job-b", ttl_minutes=30, now=T0 + timedelta(minutes=1))
-    assert held.value.holder_run_id == "run-1"
-    assert "locked by run run-1 (job-a)" in str(held.value)
-    # another target is independent
-    locks.acquire(store, TARGET + "_other", "run-2", ttl_minutes=30, now=T0).release()
-    first.release(now=T0 + timedelta(minutes=2))
-    with locks.acquire(store, TARGET, "run-3", ttl_minutes=30, now=T0 + timedelta(minutes=3)) as third:
-        assert locks.current_holder(store, TARGET, now=T0 + timedelta(minutes=4))["run_id"] == "run-3"
-    assert third.released
-    assert locks.current_holder(store, TARGET, now=T0 + timedelta(minutes=5)) is None
-    statuses = [
-        (r.run_id, r.status) for r in store.read("ctrl_ingestion_locks").orderBy("run_id", "status").collect()
-    ]
-    assert ("run-2", "REFUSED") in statuses and ("run-1", "RELEASED") in statuses
-
-
-def test_an_expired_lock_is_taken_over(store):
-    locks.acquire(store, TARGET, "crashed-run", ttl_minutes=10, now=T0)  # never released
-    taken = locks.acquire(store, TARGET, "run-2", ttl_minutes=10, now=T0 + timedelta(minutes=11))
-    assert taken.run_id == "run-2"
-    rows = {(r.run_id, r.status): r for r in store.read("ctrl_ingestion_locks").collect()}
-    assert rows[("crashed-run", "EXPIRED")].owner == "taken over by run-2"
-    with pytest.raises(locks.LockHeld, match="run-2"):
-        locks.acquire(store, TARGET, "run-3", ttl_minutes=10, now=T0 + timedelta(minutes=12))
 
 
 def _run(store, run_id, status, key, minutes):
@@ -133,23 +104,3 @@ def test_state_advances_only_after_a_committed_write(store):
     latest = state.latest_state(store, TARGET)
     assert latest["last_run_id"] == "r2" and latest["last_status"] == "FAILED"
     assert latest["last_success_at_utc"] == T0
-
-
-def test_writers_that_append_at_the_same_instant_agree_on_the_oldest(store):
-    # run-b appended its ACQUIRED row at the same instant but has not re-read yet.
-    store.append(
-        "ctrl_ingestion_locks",
-        [
-            {
-                "target_table": TARGET,
-                "run_id": "run-b",
-                "acquired_at_utc": T0,
-                "expires_at_utc": T0 + timedelta(minutes=5),
-                "ttl_minutes": 5,
-                "status": "ACQUIRED",
-            }
-        ],
-    )
-    winner = locks.acquire(store, TARGET, "run-a", ttl_minutes=5, now=T0)  # ties go to the smaller run_id
-    assert winner.run_id == "run-a"
-    assert locks.current_holder(store, TARGET, now=T0)["run_id"] == "run-a"
