@@ -158,6 +158,7 @@ class RunSettingsView:
     lock_wait_seconds: int | None = None
     dry_run: bool | None = None
     static_ids: StaticIdsView | None = None
+    skip_unchanged_inputs: bool | None = None  # False: never skip as no_upstream_change (run/upstream.py)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 
 from contractforge.cli import common
-from contractforge.ops.cost_recording import finished_runs, record_cost
+from contractforge.ops.cost_recording import finished_runs, record_cost, with_members
 from contractforge.ops.glue_runs import GlueJobs
 from contractforge.ops.project import select_steps
+from contractforge.planner.packing import pack_layout
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,9 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     plan = common.project_from(args)
     steps = select_steps(plan, args.steps)
+    layout = pack_layout(plan)
+    jobs = layout.job_plan(plan)  # packed layouts: the pack jobs hold the runs
+    if layout.packed:
+        wanted = {layout.pack_of(step.name).name for step in steps}
+        steps = [unit for unit in jobs.steps if unit.name in wanted]
     session = common.session_from(args, plan)
     run_ids = [r for value in args.run_id for r in value.split(",") if r.strip()]
-    runs = finished_runs(GlueJobs(session), plan, steps, run_ids or None)
+    runs = with_members(finished_runs(GlueJobs(session), jobs, steps, run_ids or None), layout, plan)
     results = record_cost(common.athena_from(args, plan, session), runs)
     if args.json:
         common.print_json({"project": plan.name, "results": results})

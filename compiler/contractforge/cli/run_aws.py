@@ -13,10 +13,12 @@ import time
 
 from contractforge.cli import common
 from contractforge.errors import ContractForgeError, Problem
-from contractforge.ops.cost_recording import FinishedRun, record_cost
+from contractforge.ops.cost_recording import FinishedRun, record_cost, with_members
 from contractforge.ops.direct_run import RunOptions, run_direct
 from contractforge.ops.orchestrated_run import run_orchestrated
+from contractforge.ops.packed_runs import expand_summary
 from contractforge.ops.project import require_runnable, select_steps
+from contractforge.planner.packing import pack_layout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +72,11 @@ def execute(args: argparse.Namespace) -> int:
     plan = common.project_from(args)
     steps = select_steps(plan, args.steps)
     require_runnable(steps)
+    layout = pack_layout(plan)
+    jobs = layout.job_plan(plan)  # one unit per Glue job: the steps, or the packs
+    if layout.packed:  # a pack runs whole: --steps selects the packs holding those steps
+        wanted = {layout.pack_of(step.name).name for step in steps}
+        steps = [unit for unit in jobs.steps if unit.name in wanted]
     session = common.session_from(args, plan)
     options = RunOptions(
         wait=args.wait,
@@ -80,14 +87,17 @@ def execute(args: argparse.Namespace) -> int:
     )
     if args.orchestration:
         summary = run_orchestrated(
-            session, plan, options, execution_key=args.execution_key, progress=common.stderr_line
+            session, jobs, options, execution_key=args.execution_key, progress=common.stderr_line
         )
     else:
-        summary = run_direct(session, plan, steps, options, progress=common.stderr_line)
+        summary = run_direct(session, jobs, steps, options, progress=common.stderr_line)
+    by_name = {step.name: step for step in jobs.steps}
+    finished = [FinishedRun(by_name[o.step], o.job_run) for o in summary.outcomes if o.job_run]
+    finished = with_members(finished, layout, plan)
+    if layout.packed:  # one outcome per step of each pack run
+        summary = expand_summary(summary, layout, plan, args.accept_expected_failures)
     cost_error: ContractForgeError | None = None
     if args.record_cost:
-        by_name = {step.name: step for step in plan.steps}
-        finished = [FinishedRun(by_name[o.step], o.job_run) for o in summary.outcomes if o.job_run]
         try:
             summary.cost = record_cost(common.athena_from(args, plan, session), finished) if finished else []
         except ContractForgeError as exc:  # the runs are done: still report them

@@ -1,5 +1,8 @@
 """``run --local``: plan a project in memory and run its steps on one embedded Spark session.
 
+With a packed layout (``parameters.aws.packing``) each pack runs through the runtime's ``run_pack``,
+as its Glue job would (steps of a pack side by side); otherwise steps run one after another.
+
 Steps run in depends_on order (execution_order breaks ties); a step runs only when every selected
 dependency SUCCEEDED or was SKIPPED (nothing new is still a success). ``expected_result: failed``
 steps that fail are EXPECTED_FAILURE, not errors; one that succeeds is UNEXPECTED_SUCCESS.
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contractforge.errors import ContractForgeError
+from contractforge.planner.packing import PackLayout, pack_layout
 from contractforge.project_plan import ProjectPlan, StepPlan
 
 OK_STATUSES = ("SUCCESS", "SKIPPED")
@@ -98,6 +102,14 @@ def run_project_locally(
 
         spark = get_local_spark(Path(home) / "warehouse", Path(home) / "iceberg_catalog.sqlite")
     run_group_id = f"local:{plan.name}:{uuid.uuid4().hex[:12]}"
+    layout = pack_layout(plan)
+    if layout.packed:  # as the pack jobs would: steps of a pack side by side (run_packs_locally)
+        packed = run_packs_locally(
+            spark, layout, selected, str(s3_root), run_group_id, accept_expected_failures, out
+        )
+        result = [packed[s.name] for s in selected]
+        print(summary_table(result), file=out, flush=True)
+        return result
     selected_names = {s.name for s in selected}
     outcomes: dict[str, StepOutcome] = {}
     for index, step in enumerate(selected, start=1):
@@ -207,3 +219,83 @@ def summary_table(outcomes: list[StepOutcome]) -> str:
 
 def _n(value) -> str:
     return "-" if value is None else str(value)
+
+
+# ---- packed layouts (parameters.aws.packing): each pack through the runtime's run_pack ----------
+def run_packs_locally(
+    spark,
+    layout: PackLayout,
+    selected: list[StepPlan],
+    s3_root: str,
+    run_group_id: str,
+    accept_expected_failures: bool,
+    out: TextIO,
+) -> dict[str, StepOutcome]:
+    from contractforge_runtime.environment.context import RunContext
+    from contractforge_runtime.run.pack import PackedStep, run_pack
+
+    by_name = {s.name: s for s in selected}
+    outcomes: dict[str, StepOutcome] = {}
+    for pack in _pack_order(layout):
+        members = [by_name[n] for n in pack.steps if n in by_name]
+        ready = []
+        for step in members:
+            outside = [d for d in step.depends_on if d in by_name and d not in pack.steps]
+            blockers = [d for d in outside if outcomes[d].status not in OK_STATUSES]
+            if blockers:
+                outcomes[step.name] = StepOutcome(
+                    step.name, "NOT_RUN", step.expected_result,
+                    skip_reason=f"dependency did not succeed: {', '.join(blockers)}",
+                )  # fmt: skip
+            elif not step.runnable:
+                outcomes[step.name] = StepOutcome(
+                    step.name, "BLOCKED", step.expected_result, error_message=_blocked_message(step)
+                )
+            else:
+                ready.append(step)
+        if not ready:
+            continue
+        print(f"[pack {pack.name}] {', '.join(s.name for s in ready)} ...", file=out, flush=True)
+        names = {s.name for s in ready}
+        packed = [
+            PackedStep(s.name, s.run_plan, tuple(d for d in s.depends_on if d in names), s.expected_result)
+            for s in ready
+        ]
+        results = run_pack(
+            spark,
+            packed,
+            lambda p: RunContext.local(p.name, s3_root=s3_root, run_group_id=run_group_id),
+            max_parallel=pack.max_parallel,
+        )
+        for result in results:
+            outcome = _outcome(result, by_name[result.name], accept_expected_failures)
+            outcomes[result.name] = outcome
+            print(f"    {result.name}: {_progress_line(outcome)}", file=out, flush=True)
+    return outcomes
+
+
+def _outcome(packed, step: StepPlan, accept_expected_failures: bool) -> StepOutcome:
+    status = packed.status
+    if status == "EXPECTED_FAILURE" and not accept_expected_failures:
+        status = "FAILED"
+    outcome = StepOutcome(step.name, status, step.expected_result)
+    if status in ("FAILED", "NOT_RUN"):
+        outcome.error_message = packed.message
+    result = packed.result  # None when the step never ran
+    if result is not None:
+        outcome.quality_status, outcome.skip_reason = result.quality_status, result.skip_reason
+        outcome.rows_read, outcome.rows_written = result.rows_read, result.rows_written
+        outcome.rows_quarantined, outcome.run_id = result.rows_quarantined, result.run_id
+        outcome.duration_seconds = round(packed.seconds, 1)
+    return outcome
+
+
+def _pack_order(layout: PackLayout):
+    done: set[str] = set()
+    remaining = list(layout.packs)
+    while remaining:
+        ready = [p for p in remaining if all(d in done for d in p.depends_on)]
+        for pack in ready:
+            done.add(pack.name)
+            yield pack
+        remaining = [p for p in remaining if p.name not in done]

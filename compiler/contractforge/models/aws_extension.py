@@ -51,7 +51,8 @@ class GlueJobExtension(OpenModel):
     connection_names: NameList | None = None
     connections: NameList | None = None
     runtime_mode: OptStr = None
-    execution_class: OptStr = None
+    execution_class: Literal["STANDARD", "FLEX"] | None = None
+    auto_scaling: bool | None = None  # Glue auto scaling; number_of_workers is then the ceiling
     max_concurrent_runs: int | None = Field(None, gt=0)
     security_configuration: OptStr = None
     tags: dict[str, Any] | None = None
@@ -124,11 +125,24 @@ def _lake_formation_flag(value: Any) -> Any:
     return {"enabled": value} if isinstance(value, bool) else value
 
 
+class PackingParameters(StrictModel):
+    """``parameters.aws.packing``: which steps share one Glue job run (planner/packing.py)."""
+
+    layout: Literal["none", "wave", "project", "groups"] | None = None
+    groups: dict[str, NameList] | None = None
+    max_parallel: int | None = Field(None, ge=1, le=32)
+
+
+def _layout_shorthand(value: Any) -> Any:
+    return {"layout": value} if isinstance(value, str) else value  # `packing: project`
+
+
 class AwsParameters(AwsExtension):
     """``environment.parameters.aws``: the extension keys plus orchestration, Lake Formation and alert
     settings."""
 
     region: OptStr = None
+    packing: Annotated[PackingParameters | None, BeforeValidator(_layout_shorthand)] = None
     step_functions: StepFunctionsParameters | None = None
     scheduler: SchedulerParameters | None = None
     lake_formation: Annotated[LakeFormationParameters | None, BeforeValidator(_lake_formation_flag)] = None  # type: ignore[assignment]

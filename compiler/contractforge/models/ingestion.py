@@ -177,6 +177,8 @@ class IngestionContract(StrictModel):
     master_job_id: OptStr = None
     master_run_id: OptStr = None
     dry_run: bool = False
+    # false: never skip as no_upstream_change (e.g. a query that reads the clock); docs/cost.md
+    skip_unchanged_inputs: bool | None = None  # None: true
 
     @field_validator("sla", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from contractforge_runtime.evidence.schema import COST
 
 from contractforge.ops.cost import cost_rows
 from contractforge.ops.glue_runs import TERMINAL_STATES, GlueJobs, contractforge_run_id
+from contractforge.ops.packed_runs import attribute, measured_seconds, step_run_id
 from contractforge.ops.sql_backends import SqlBackend, evidence_insert_statement, sql_literal
 from contractforge.project_plan import ProjectPlan, StepPlan
 
@@ -26,8 +27,9 @@ BATCH = 200  # run ids per idempotency query / rows per INSERT (Athena limits st
 
 @dataclass(frozen=True)
 class FinishedRun:
-    step: StepPlan
+    step: StepPlan  # the step, or a pack's unit (PackLayout.job_plan)
     job_run: dict[str, Any]
+    members: tuple[tuple[str, str], ...] = ()  # a pack's (step, target table): cost split per step
 
     @property
     def run_id(self) -> str:
@@ -39,6 +41,11 @@ def record_cost(backend: SqlBackend, runs: list[FinishedRun], *, now: datetime |
     captured_at = (now or datetime.now(UTC)).replace(tzinfo=None)
     results: list[dict] = []
     candidate_rows: dict[str, list[dict[str, Any]]] = {}
+    packed = [r for r in runs if r.members and r.job_run.get("JobRunState") in TERMINAL_STATES]
+    seconds = measured_seconds(
+        backend,
+        sorted(step_run_id(r.job_run["JobName"], r.job_run["Id"], s) for r in packed for s, _ in r.members),
+    )
     for run in runs:
         state = run.job_run.get("JobRunState")
         if state not in TERMINAL_STATES:
@@ -54,10 +61,14 @@ def record_cost(backend: SqlBackend, runs: list[FinishedRun], *, now: datetime |
         if not rows:
             results.append(_result(run, NO_COST_SIGNAL, []))
             continue
+        if run.members:
+            rows = attribute(rows, list(run.members), seconds, run.job_run["JobName"], run.job_run["Id"])
         candidate_rows[run.run_id] = rows
     if not candidate_rows:
         return results
-    existing = _recorded_signals(backend, sorted(candidate_rows))
+    existing = _recorded_signals(
+        backend, sorted({r["run_id"] for rows in candidate_rows.values() for r in rows})
+    )
     missing: list[dict[str, Any]] = []
     for run in runs:
         rows = candidate_rows.get(run.run_id)
@@ -96,8 +107,22 @@ def _result(run: FinishedRun, status: str, recorded: list[str], rows: list[dict]
         "status": status,
         "recorded_signals": recorded,
     }
-    if rows:
+    if rows and run.members:  # per step of the pack
+        result["signals"] = {f"{r['run_id']}/{r['signal_name']}": r["signal_value"] for r in rows}
+    elif rows:
         result["signals"] = {r["signal_name"]: r["signal_value"] for r in rows}
+    return result
+
+
+def with_members(runs: list[FinishedRun], layout, plan: ProjectPlan) -> list[FinishedRun]:
+    """Runs of pack jobs carry their steps, so their cost is split per step (ops/packed_runs.py)."""
+    if not layout.packed:
+        return runs
+    targets = {s.name: s.target_identifier for s in plan.steps}
+    result = []
+    for run in runs:
+        pack = next(p for p in layout.packs if p.name == run.step.name)
+        result.append(FinishedRun(run.step, run.job_run, tuple((s, targets[s]) for s in pack.steps)))
     return result
 
 

@@ -21,10 +21,14 @@ class StepOutcome:
     finished_at: float | None = None
     message: str | None = None
     job_run: dict[str, Any] | None = field(default=None, repr=False)  # last GetJobRun answer
+    pack: str | None = None  # the pack whose job ran this step (packed layouts, ops/packed_runs.py)
 
     @property
     def run_id(self) -> str | None:
-        return contractforge_run_id(self.job_name, self.glue_run_id) if self.glue_run_id else None
+        if not self.glue_run_id:
+            return None
+        run_id = contractforge_run_id(self.job_name, self.glue_run_id)
+        return f"{run_id}:{self.step}" if self.pack else run_id  # a step's own run id inside a pack
 
     @property
     def done(self) -> bool:
@@ -55,6 +59,7 @@ class StepOutcome:
             "result": self.result,
             "elapsed_seconds": None if elapsed is None else round(elapsed, 1),
             "message": self.message,
+            **({"pack": self.pack} if self.pack else {}),
         }
 
 

@@ -32,7 +32,7 @@ KNOWN_EXTENSION_FIELDS = {
         "name", "role_arn", "script_s3_uri", "glue_version", "worker_type", "number_of_workers",
         "timeout_minutes", "max_retries", "default_arguments", "description", "enable_job_bookmark",
         "spark_conf", "connection_names", "connections", "runtime_mode", "execution_class",
-        "max_concurrent_runs", "security_configuration", "tags",
+        "max_concurrent_runs", "security_configuration", "tags", "auto_scaling",
     },
     "iceberg": {"warehouse", "table_properties", "partition_by"},
     "job_bookmarks": {"enabled", "enable_job_bookmark"},

@@ -46,11 +46,34 @@ def _bookmarks_by_default(family: str) -> bool:
     return family in FAMILIES and FAMILIES[family].glue_bookmarks
 
 
+# Flex capacity may start a run minutes late: only steps whose operations contract tolerates it.
+FLEX_CRITICALITY = ("low", "medium")
+FLEX_MIN_FRESHNESS_SLA_MINUTES = 240
+AUTO_SCALING_ARGUMENT = "--enable-auto-scaling"
+
+
+def default_execution_class(operations: dict[str, Any] | None, family: str) -> str:
+    """FLEX for batch steps declared low/medium criticality whose freshness SLA (if any) is at least
+    FLEX_MIN_FRESHNESS_SLA_MINUTES; STANDARD otherwise (also when nothing is declared)."""
+    view = {k: v for k, v in (operations or {}).items() if k != "operations"}
+    view.update((operations or {}).get("operations") or {})
+    sla = view.get("freshness_sla_minutes")
+    if family == "stream" or view.get("criticality") not in FLEX_CRITICALITY:
+        return "STANDARD"
+    return "FLEX" if sla is None or int(sla) >= FLEX_MIN_FRESHNESS_SLA_MINUTES else "STANDARD"
+
+
 def glue_settings(name: str, env_aws: dict[str, Any], contract_aws: dict[str, Any], *,
-                  bookmarks: bool, tags: dict[str, str]) -> GlueJobSettings:  # fmt: skip
+                  bookmarks: bool, tags: dict[str, str],
+                  default_class: str = "STANDARD") -> GlueJobSettings:  # fmt: skip
+    """``default_class``: the execution class when neither the contract nor the environment sets one
+    (default_execution_class). ``glue_job.auto_scaling: true`` turns on Glue auto scaling, the
+    worker count then being the ceiling."""
     job = _merged(env_aws, contract_aws, "glue_job")
     deps = _merged(env_aws, contract_aws, "dependencies")
     arguments = job.get("default_arguments") if isinstance(job.get("default_arguments"), dict) else {}
+    if job.get("auto_scaling") is not None:
+        arguments = {**arguments, AUTO_SCALING_ARGUMENT: bool(job["auto_scaling"])}
     job_tags = {**tags, **{str(k): str(v) for k, v in (job.get("tags") or {}).items()}}
     return GlueJobSettings(
         name=name,
@@ -59,7 +82,7 @@ def glue_settings(name: str, env_aws: dict[str, Any], contract_aws: dict[str, An
         number_of_workers=int(job.get("number_of_workers") or 2),
         timeout_minutes=int(job.get("timeout_minutes") or 60),
         max_retries=int(job.get("max_retries") or 0),
-        execution_class=str(job.get("execution_class") or "STANDARD"),
+        execution_class=str(job.get("execution_class") or default_class),
         max_concurrent_runs=int(job.get("max_concurrent_runs") or 1),
         job_bookmarks=bookmarks,
         connections=_names(job.get("connections"), job.get("connection_names")),

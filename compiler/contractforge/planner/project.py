@@ -16,7 +16,7 @@ from contractforge.loader.project import LoadedProject, LoadedStep
 from contractforge.models import IngestionContract
 from contractforge.planner.contract_rules import plan_contract
 from contractforge.planner.diagnostics import diagnostic, sort_diagnostics, status_of
-from contractforge.planner.glue_settings import bookmarks_enabled, glue_settings
+from contractforge.planner.glue_settings import bookmarks_enabled, default_execution_class, glue_settings
 from contractforge.planner.project_settings import ProjectSettings, project_settings
 from contractforge.planner.runplan.build import StepInputs, build_run_plan
 from contractforge.planner.table_refs import RefSubstitution, TargetInfo
@@ -112,7 +112,12 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
             diagnostic("AWS_INCREMENTAL_FILES_BOOKMARKS_DISABLED", file=file, line=line, field="source.type")
         )
     glue = glue_settings(
-        job_name, settings.env_aws, contract_aws, bookmarks=bookmarks, tags=dict(settings.tags)
+        job_name,
+        settings.env_aws,
+        contract_aws,
+        bookmarks=bookmarks,
+        tags=dict(settings.tags),
+        default_class=default_execution_class(mapping.get("operations"), kind.family),
     )
     if kind.family == "jdbc" and not (glue.extra_jars or glue.connections):
         file, line, _ = step.bundle.locate("source.type")

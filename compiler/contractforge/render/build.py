@@ -15,11 +15,13 @@ import contractforge.render.ddl as ddl
 import contractforge.render.dqdl as dqdl
 import contractforge.render.iam as iam
 import contractforge.render.layout as layout
+import contractforge.render.packs as packs
 import contractforge.render.performance as performance
 import contractforge.render.runtime_package as runtime_package
 import contractforge.render.step_functions as step_functions
 from contractforge import naming
 from contractforge.errors import ContractForgeError
+from contractforge.planner.packing import pack_layout
 from contractforge.planner.project import lake_formation_enabled
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.canonical import canonical_json_bytes, compact_json, sha256_hex, text_bytes
@@ -86,7 +88,17 @@ def render_build(
     build = _Build(artifacts=_artifact_location(plan), region=plan.region or REGION_TOKEN)
     _add_runtime(build, runtime_files)
     deployments = _add_steps(build, plan)
-    _add_project_artifacts(build, plan)
+    packing = pack_layout(plan)
+    if packing.packed:  # one job (and role, and state) per pack instead of per step
+        deployments = packs.add_packs(
+            build,
+            packing,
+            deployments,
+            build.policies,
+            lambda uri: iam.object_arn(_policy_context(plan, build), uri),
+            _role_name,
+        )
+    _add_project_artifacts(build, plan, tuple(d.step for d in deployments))
     _add_contract_artifacts(build, plan, options)
     build.uploads[MANIFEST_KEY] = (MANIFEST_PATH, CONTENT_TYPES[".json"])  # rendered last, uploaded too
     schedule = (
@@ -133,6 +145,7 @@ class _Build:
     warnings: list[str] = field(default_factory=list)
     manifest_steps: list[dict[str, Any]] = field(default_factory=list)
     policy_sizes: dict[str, int] = field(default_factory=dict)
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)  # step → its job policy
     runner_key: str = ""
     zip_key: str = ""
     notes: list[str] = field(default_factory=list)
@@ -157,9 +170,7 @@ def _add_runtime(build: _Build, runtime_files: dict[str, bytes]) -> None:
 
 def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
     """Per step: the run plan (uploaded) and the review artifacts, IAM policy first."""
-    context = iam.PolicyContext(
-        partition=_partition(plan.region), region=build.region, lake_formation=_lake_formation_requested(plan)
-    )
+    context = _policy_context(plan, build)
     role_names = _role_names(plan)
     tables = iam.project_tables(plan)
     deployments = []
@@ -173,6 +184,7 @@ def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
             runtime_zip_uri=build.artifacts.object_uri(build.zip_key),
         )
         policy = iam.render_job_policy(plan, step, objects, context, tables)
+        build.policies[step.name] = policy
         review = _review_artifacts(step, policy)
         for name, content in review.items():
             build.add(f"artifacts/review/{stem}/{name}", content)
@@ -195,10 +207,17 @@ def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
     return deployments
 
 
-def _add_project_artifacts(build: _Build, plan: ProjectPlan) -> None:
-    """State machine definition and evidence DDL (one evidence database per project)."""
+def _policy_context(plan: ProjectPlan, build: _Build) -> iam.PolicyContext:
+    return iam.PolicyContext(
+        partition=_partition(plan.region), region=build.region, lake_formation=_lake_formation_requested(plan)
+    )
+
+
+def _add_project_artifacts(build: _Build, plan: ProjectPlan, units: tuple[StepPlan, ...]) -> None:
+    """State machine definition (one unit per Glue job: a step, or a pack) and evidence DDL (one
+    evidence database per project)."""
     orchestration = step_functions.render_state_machines(
-        plan.name, plan.state_machine_name, step_functions.units_from_steps(plan.steps)
+        plan.name, plan.state_machine_name, step_functions.units_from_steps(units)
     )
     build.warnings += [
         f"step {after!r} waits for {before!r} although it does not depend on it "
@@ -306,11 +325,11 @@ def _evidence_location(plan: ProjectPlan) -> str:
 
 def _role_names(plan: ProjectPlan) -> dict[str, str]:
     """Role name per step without an environment role: the job name in IAM's alphabet, <= 64 chars."""
-    return {
-        step.name: naming.fit(_NOT_ROLE_CHAR.sub("-", step.glue.name), ROLE_NAME_MAX)
-        for step in plan.steps
-        if not step.glue.role_arn
-    }
+    return {step.name: _role_name(step.glue.name) for step in plan.steps if not step.glue.role_arn}
+
+
+def _role_name(job_name: str) -> str:
+    return naming.fit(_NOT_ROLE_CHAR.sub("-", job_name), ROLE_NAME_MAX)
 
 
 def _module_source(module_source: str) -> Callable[[str], str]:

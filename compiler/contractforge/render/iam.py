@@ -215,6 +215,11 @@ LF_RUNNER_ACTIONS = [
 ]
 
 
+def object_arn(context: PolicyContext, uri: str) -> str:
+    """The ARN of one s3:// object as the job policies write it."""
+    return _Arns(context).s3_object(uri)
+
+
 def policy_template(policy: dict) -> str:
     """The policy as a Terraform ``templatefile`` template (canonical JSON): literal ``${``/``%{``
     escaped, the placeholders ``${account_id}``, ``${region}``, ``${artifact_bucket}`` kept as

@@ -56,6 +56,7 @@ class StepDeployment:
     plan_uri: str
     policy_path: str  # build-tree path of the job's policy template (iam.policy_template)
     role_name: str | None  # None when the environment brings the role (step.glue.role_arn)
+    kind: str = "step"  # "pack": several steps in one job (render/packs.py)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _job_settings(inputs: RootInputs, deployment: StepDeployment) -> dict[str, A
     target = (step.run_plan or {}).get("target") or {}
     return {
         "name": escape(glue.name),
-        "description": escape(f"ContractForge step {step.name} of project {inputs.plan.name}"),
+        "description": escape(f"ContractForge {deployment.kind} {step.name} of project {inputs.plan.name}"),
         "role_arn": _role_arn(deployment),
         "script_location": _value(inputs.runner_uri),
         "plan_uri": _value(deployment.plan_uri),

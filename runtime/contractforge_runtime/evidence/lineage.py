@@ -23,6 +23,7 @@ SCHEMA_FACET_URL = (
 ERROR_FACET_URL = (
     "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet"
 )
+VERSION_FACET_URL = "https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet"
 JOB_TYPE_FACET_URL = "https://openlineage.io/spec/facets/2-0-3/JobTypeJobFacet.json#/$defs/JobTypeJobFacet"
 PRODUCER = (
     f"https://github.com/contractforge/contractforge-aws/tree/{contractforge_runtime.__version__}/runtime"
@@ -96,8 +97,10 @@ def run_event(
     output_schema=None,
     error_message: str | None = None,
     redact=lambda text: text,
+    input_versions: dict[str, str | None] | None = None,
 ) -> dict:
-    """A complete OpenLineage RunEvent dict (START / COMPLETE / FAIL)."""
+    """A complete OpenLineage RunEvent dict (START / COMPLETE / FAIL). ``input_versions``: catalog
+    table → the Iceberg snapshot id read (a ``version`` facet on that input)."""
     event_time = (event_time or datetime.now(UTC)).astimezone(UTC)
     target, source = plan.target, plan.source
     run_facets = {
@@ -135,9 +138,23 @@ def run_event(
                 }
             },
         },
-        "inputs": source_datasets(source, input_schema, redact),
+        "inputs": _versioned(source_datasets(source, input_schema, redact), input_versions or {}),
         "outputs": [table_dataset(target.identifier, target.location, output_schema)],
     }
+
+
+def _versioned(inputs: list[dict], versions: dict[str, str | None]) -> list[dict]:
+    """Inputs named by catalog (``glue_catalog``, ``db.table``) get the snapshot id they were read at."""
+    by_name = {table_dataset(t)["name"]: v for t, v in versions.items() if v is not None}
+    for item in inputs:
+        version = by_name.get(item["name"]) if item["namespace"] == "glue_catalog" else None
+        if version is not None:
+            item["facets"]["version"] = {
+                "_producer": PRODUCER,
+                "_schemaURL": VERSION_FACET_URL,
+                "datasetVersion": version,
+            }
+    return inputs
 
 
 def lineage_row(plan: PlanView, ctx, measured: dict, redact) -> dict:
@@ -156,6 +173,7 @@ def lineage_row(plan: PlanView, ctx, measured: dict, redact) -> dict:
         measured.get("output_schema"),
         measured.get("error_message"),
         redact,
+        measured.get("input_snapshots"),
     )
     inputs = event["inputs"]
     return {

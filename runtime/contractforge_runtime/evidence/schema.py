@@ -189,7 +189,7 @@ _SPECS: tuple[EvidenceTable, ...] = (
         " last_run_id, last_status, last_rows_written BIGINT, last_error_message, parent_run_id,"
         " run_group_id, master_job_id, master_run_id, last_table_version,"
         " last_write_completed_at_utc TIMESTAMP, last_watermark_candidate, last_updated_at_utc TIMESTAMP,"
-        " last_delta_version",
+        " input_snapshots_json, last_delta_version",
     ),
     _table(
         "ctrl_ingestion_locks",

@@ -43,8 +43,10 @@ def build_state_row(
     error_message: str | None = None,
     ids: dict[str, Any] | None = None,
     now: datetime | None = None,
+    input_snapshots: dict | None = None,
 ) -> dict:
-    """The state row a run appends. ``watermark`` is the SourceResult's {"column", "previous", "current"}."""
+    """The state row a run appends. ``watermark`` is the SourceResult's {"column", "previous", "current"};
+    ``input_snapshots`` what the run read (upstream.consumed), kept only when the run completed."""
     now = now or datetime.now(UTC)
     previous = previous or {}
     watermark = watermark or {}
@@ -70,6 +72,11 @@ def build_state_row(
         "last_write_completed_at_utc": now if advanced else previous.get("last_write_completed_at_utc"),
         "last_watermark_candidate": _text(candidate),
         "last_updated_at_utc": now,
+        "input_snapshots_json": (
+            _text(input_snapshots)
+            if succeeded and input_snapshots is not None
+            else previous.get("input_snapshots_json")
+        ),
     }
     row.update({name: (ids or {}).get(name) for name in _IDS})
     return row

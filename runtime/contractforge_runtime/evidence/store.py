@@ -3,11 +3,17 @@
 Tables are append-only. ``ensure()`` never drops or retypes anything: it creates what is missing
 and adds the columns an older table lacks, so a newer runtime can write into evidence created by
 an older one (and an older runtime into a newer table: columns it does not know are written NULL).
+
+Runs do not call ``ensure()``: the tables are set up once per deployment (``contractforge evidence
+ensure``, or the first run that finds one missing). A read or an append goes straight to the table;
+only when it fails (table missing, columns differ) is that one table ensured and the operation
+retried — a run no longer lists the namespace and loads every evidence table first.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,6 +36,7 @@ class EvidenceStore:
         self.location = location
         self._namespace_ready = False
         self._table_schemas: dict[str, Any] = {}  # table name → StructType as it exists in the catalog
+        self._ddl = threading.Lock()  # appends run in threads (append_each, packs): one DDL at a time
 
     def identifier(self, table: str) -> str:
         return f"{self.catalog}.`{self.database}`.`{evidence_schema.evidence_table(table).name}`"
@@ -79,6 +86,10 @@ class EvidenceStore:
         return {row.tableName for row in rows}
 
     def _ensure_table(self, name: str, exists: bool | None = None):
+        with self._ddl:
+            return self._ensure_table_locked(name, exists)
+
+    def _ensure_table_locked(self, name: str, exists: bool | None = None):
         if name in self._table_schemas:
             return self._table_schemas[name]
         table = evidence_schema.evidence_table(name)
@@ -158,8 +169,6 @@ class EvidenceStore:
         tables = [table for table, _ in batches]
         if len(set(tables)) != len(tables):
             raise ValueError(f"append_each needs distinct tables, got {tables}")
-        for table, _ in batches:  # DDL stays sequential: catalogs handle one CREATE at a time best
-            self._ensure_table(table)
         if len(batches) <= 1:
             for table, rows in batches:
                 self.append(table, rows)
@@ -198,11 +207,24 @@ class EvidenceStore:
         Refreshed first: lock, idempotency and state decisions must see rows other jobs appended
         moments ago, and Iceberg's catalog cache (on by default in Glue) would hide them for ~30 s.
         """
-        self._ensure_table(table)
-        self.spark.sql(f"REFRESH TABLE {self.identifier(table)}")
-        return self.spark.table(self.identifier(table))
+        try:
+            self.spark.sql(f"REFRESH TABLE {self.identifier(table)}")
+            return self.spark.table(self.identifier(table))
+        except Exception:  # noqa: BLE001 - not set up yet (or not by this runtime): ensure, retry
+            self._ensure_table(table)
+            self.spark.sql(f"REFRESH TABLE {self.identifier(table)}")
+            return self.spark.table(self.identifier(table))
 
     def _write(self, table: str, df) -> None:
+        if table not in self._table_schemas:
+            try:  # the deployment set the table up: one commit, no catalog look-ups first
+                df.writeTo(self.identifier(table)).append()
+                return
+            except Exception:  # noqa: BLE001 - missing table or columns: ensure it, then write as below
+                pass
+        self._write_ensured(table, df)
+
+    def _write_ensured(self, table: str, df) -> None:
         from pyspark.sql import functions as F
 
         actual = self._ensure_table(table)

@@ -1,6 +1,7 @@
 """run_plan: the single evaluator of a run plan, in Glue and locally.
 
-Stages (one function each, in this order): ensure evidence → idempotency → lock → read → prepare →
+Stages (one function each, in this order): evidence store (tables set up once per deployment) →
+idempotency → upstream snapshots (skip when unchanged, run/upstream.py) → lock → read → prepare →
 key guards → quality (quarantine rows are written before the target) → schema policy (refusals fail
 before any write) → write → files ledger / state (only after a committed write) → evidence rows →
 release lock. The outline they run in (failure recording, lock release) is shared with stream runs:
@@ -88,7 +89,7 @@ def _read(run: RunState) -> SourceResult:
         target_table = run.result.target_table
         sctx = SourceContext(run.spark, run.ctx, run.previous_state, run.evidence, target_table, run.plan)
         source = read_source(run.spark, run.plan["source"], sctx)
-        run.measured["source_metrics"] = source.metadata
+        run.measured["source_metrics"] = {**run.measured.get("source_metrics", {}), **source.metadata}
         run.measured["input_schema"] = source.df.schema if source.df is not None else None
         run.measured["watermark"] = source.watermark
     return source

@@ -17,6 +17,7 @@ from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.governance import metrics, run_governance
 from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, SKIPPED
+from contractforge_runtime.run import upstream
 
 NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
 
@@ -61,8 +62,11 @@ def finish(run, status: str) -> None:
 def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
     """The ctrl_ingestion_state row to append, if any; the watermark only moves with a committed
     SUCCESS (evidence/state.py)."""
-    if measured["skip_reason"] == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
-        return []  # a policy skip did not look at the data: the state stays the previous run's
+    if measured["skip_reason"] in (idempotency.SKIP_REASON_ALREADY_SUCCEEDED, upstream.SKIP_REASON):
+        # a policy skip did not look at the data, an upstream skip found what the state already
+        # records (and took no lock): the state stays the previous run's
+        return []
+    snapshots = measured.get("input_snapshots")
     row = state.build_state_row(
         run.result.target_table,
         run.ctx.run_id,
@@ -75,6 +79,7 @@ def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
         error_message=run.redact(measured.get("error_message")),
         ids=run.ctx.static_ids(run.view.run.static_ids),
         now=measured["finished_at"],
+        input_snapshots=None if snapshots is None else upstream.consumed(run.plan, snapshots),
     )
     return [(evidence_tables.STATE, [row])]
 

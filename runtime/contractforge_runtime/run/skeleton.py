@@ -22,6 +22,7 @@ from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, QualityAbort, RunResult
+from contractforge_runtime.run import upstream
 
 
 class RunState:
@@ -83,20 +84,27 @@ def run_outline(
 def open_evidence(run: RunState) -> None:
     with run.timed("evidence_setup"):
         location = run.view.evidence.location
+        # No ensure(): evidence tables are set up once per deployment; a missing one is created
+        # by the first read or append that needs it (evidence/store.py).
         run.evidence = EvidenceStore(
             run.spark, run.view.evidence.database, run.ctx.paths.resolve(location) if location else None
         )
-        run.evidence.ensure()
 
 
 def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
-    """The idempotency decision, then (unless it says skip) the target lock and the target's latest
+    """The idempotency decision, then (unless it says skip) the upstream check (run/upstream.py:
+    inputs unchanged → a SKIP decision, no lock), then the target lock and the target's latest
     state. A skip decision is returned for the caller to record; a fail decision raises."""
     run_settings = run.view.run
     with run.timed("idempotency"):
         decision = _decide(run)
     if decision.action == idempotency.SKIP:
         return decision
+    if upstream.applies(run.plan):
+        with run.timed("upstream_check"):  # before the lock: a skip writes neither target nor state
+            skip = upstream.skip_decision(run, decision)
+        if skip is not None:
+            return skip
     with run.timed("lock"):
         run.lock = locks.acquire_for_run(run.spark, run.plan, run.ctx, run.result.target_table)
         if (run_settings.idempotency_policy or "always_run") != "always_run":

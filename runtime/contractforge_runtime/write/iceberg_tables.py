@@ -59,6 +59,21 @@ def current_snapshot(spark, identifier: str) -> dict | None:
         return _current_snapshot_sql(spark, identifier)
 
 
+def merge_on_read(spark, identifier: str) -> bool:
+    """True when the table's MERGE writes position deletes (``write.merge.mode`` merge-on-read).
+
+    Iceberg's own default, when the property is unset, is copy-on-write. Read through the Java API
+    (no Spark job); a table that cannot be loaded counts as copy-on-write (the exact path).
+    """
+    try:
+        table = spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
+            spark._jsparkSession, identifier
+        )
+        return str(table.properties().get("write.merge.mode")) == "merge-on-read"
+    except Exception:  # noqa: BLE001 - missing table / no py4j: take the path that is always right
+        return False
+
+
 def _current_snapshot_sql(spark, identifier: str) -> dict | None:
     table = quote_identifier(identifier)
     rows = spark.sql(

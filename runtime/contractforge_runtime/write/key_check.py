@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
-from contractforge_runtime.write.iceberg_tables import current_snapshot, table_exists
+from contractforge_runtime.write.iceberg_tables import current_snapshot, merge_on_read, table_exists
 
 UPSERT, HASH_DIFF = "scd1_upsert", "scd1_hash_diff"
 MERGE_MODES = (UPSERT, HASH_DIFF)
@@ -81,8 +81,9 @@ def check_merge_keys(
 ) -> KeyCheck | None:
     """Upsert / hash diff only: every merge key present, never NULL, unique in the batch.
 
-    Returns the batch's row count and, when ``identifier`` names a target that has data, the key
-    classification against it (None for modes without keys). Raises KeyGuardError naming the keys.
+    Returns the batch's row count and, when ``identifier`` names a copy-on-write target that has
+    data, the key classification against it (None for modes without keys). Raises KeyGuardError
+    naming the keys.
     """
     mode, keys = write.get("mode"), list(write.get("merge_keys") or [])
     if mode not in MERGE_MODES:
@@ -98,6 +99,9 @@ def check_merge_keys(
         any_null = any_null | _col(key).isNull()
     classify = identifier is not None and table_exists(df.sparkSession, identifier)
     classify = classify and current_snapshot(df.sparkSession, identifier) is not None
+    # A merge-on-read target counts inserts and updates from the MERGE's own commit (writes.py):
+    # the guard then needs only the batch, and the target is joined once, by MERGE.
+    classify = classify and not merge_on_read(df.sparkSession, identifier)
     by_key = df.groupBy(*[_col(k) for k in keys]).agg(F.count(F.lit(1)).alias(_ROWS))
     if not classify:
         per_key = by_key.withColumn(_NULL, any_null).withColumn(_DUP, F.col(_ROWS) > 1)

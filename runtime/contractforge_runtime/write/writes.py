@@ -1,11 +1,14 @@
 """Iceberg writes: append, overwrite, upsert (one MERGE INTO) and hash-diff upsert.
 
 Fixes over the original's writes (docs/writes.md):
-- hash-diff filters unchanged rows on the *source* side (one left join of source keys+hash against the
-  target), so MERGE only ever sees new or changed rows; nothing changed → no MERGE, no snapshot,
-  SKIPPED / no_hash_changes;
-- rows_inserted / rows_updated / rows_deleted / rows_written are logical counts, computed from the
-  source joined with the target keys, never from snapshot summaries (which count rewritten rows);
+- merge-on-read targets (the default) MERGE once: hash diff as a conditional MERGE (matched rows
+  update only when the row hash differs), and inserted / updated come from the commit's snapshot
+  summary — with merge-on-read every updated row is one added position delete plus one added record,
+  so updated = added-position-deletes and inserted = added-records − updated. Nothing changed →
+  SKIPPED / no_hash_changes with a metadata-only snapshot (expired by maintenance);
+- copy-on-write targets keep the exact two-join path (their summaries count rewritten rows):
+  hash diff filters unchanged rows on the *source* side (one left join of source keys+hash against
+  the target), so MERGE only sees new or changed rows; nothing changed → no MERGE, no snapshot;
 - merge keys are checked (present, not NULL, unique) before anything is written.
 """
 
@@ -18,10 +21,11 @@ from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
 from contractforge_runtime.environment.root_cause import already_exists
-from contractforge_runtime.write.hashing import with_row_hash
+from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
 from contractforge_runtime.write.iceberg_tables import (
     create_table,
     current_snapshot,
+    merge_on_read,
     quote_identifier,
     table_exists,
 )
@@ -101,9 +105,13 @@ def write(
     mode = write.get("mode")
     result.operation_metrics["write_mode"] = mode
     if mode == APPEND:
-        _append(df, identifier, result)
+        _append(df, identifier, result, rows)
     elif mode == OVERWRITE:
         _overwrite(df, identifier, result, before is not None)
+    elif mode in MERGE_MODES and before is not None and merge_on_read(spark, identifier):
+        if mode == HASH_DIFF:
+            result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
+        _merge_counted_by_commit(df, identifier, list(write["merge_keys"]), mode, result, rows)
     elif mode == UPSERT:
         _merge(df, identifier, list(write["merge_keys"]), result, before is not None, rows, classification)
     elif mode == HASH_DIFF:
@@ -123,8 +131,8 @@ def write(
     return result
 
 
-def _append(df, identifier: str, result: WriteResult) -> None:
-    rows = df.count()
+def _append(df, identifier: str, result: WriteResult, rows: int | None = None) -> None:
+    rows = df.count() if rows is None else rows  # the runner already counted its batch: no second job
     df.writeTo(identifier).append()
     result.rows_written = result.rows_inserted = rows
 
@@ -138,26 +146,54 @@ def _overwrite(df, identifier: str, result: WriteResult, has_data: bool) -> None
     result.rows_deleted = previous
 
 
-def _merge_sql(identifier: str, view: str, columns: list[str], keys: list[str]) -> str:
+def _merge_sql(
+    identifier: str, view: str, columns: list[str], keys: list[str], matched_if: str | None = None
+) -> str:
     on = " AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in keys)
     updates = ", ".join(f"t.{_q(c)} = s.{_q(c)}" for c in columns if c not in keys)
     insert_columns = ", ".join(_q(c) for c in columns)
     insert_values = ", ".join(f"s.{_q(c)}" for c in columns)
-    matched = f"WHEN MATCHED THEN UPDATE SET {updates} " if updates else ""
+    condition = f"AND {matched_if} " if matched_if else ""
+    matched = f"WHEN MATCHED {condition}THEN UPDATE SET {updates} " if updates else ""
     return (
         f"MERGE INTO {quote_identifier(identifier)} t USING {view} s ON {on} {matched}"
         f"WHEN NOT MATCHED THEN INSERT ({insert_columns}) VALUES ({insert_values})"
     )
 
 
-def _run_merge(source, identifier: str, keys: list[str]) -> None:
+def _run_merge(source, identifier: str, keys: list[str], matched_if: str | None = None) -> None:
     source = _without_nondeterministic_lineage(source)
     view = f"cf_merge_source_{uuid.uuid4().hex[:12]}"
     source.createOrReplaceTempView(view)
     try:
-        source.sparkSession.sql(_merge_sql(identifier, view, source.columns, keys))
+        source.sparkSession.sql(_merge_sql(identifier, view, source.columns, keys, matched_if))
     finally:
         source.sparkSession.catalog.dropTempView(view)
+
+
+def _merge_counted_by_commit(
+    df, identifier: str, keys: list[str], mode: str, result: WriteResult, rows: int | None
+) -> None:
+    """Merge-on-read target with data: one MERGE (the only join with the target); the counts come
+    from its commit. Hash diff updates a matched row only when its row hash differs (NULL-safe: a
+    target row without a hash is an update)."""
+    matched_if = f"NOT (t.{_q(ROW_HASH)} <=> s.{_q(ROW_HASH)})" if mode == HASH_DIFF else None
+    _run_merge(df, identifier, keys, matched_if)
+    after = current_snapshot(df.sparkSession, identifier) or {"summary": {}}
+    summary = after["summary"]
+    added = int(summary.get("added-records", 0))
+    updated = int(summary.get("added-position-deletes", 0))
+    result.rows_inserted, result.rows_updated = added - updated, updated
+    result.rows_written = added
+    result.operation_metrics["counts_from"] = "snapshot_summary"
+    if mode != HASH_DIFF:
+        return
+    result.operation_metrics["hash_diff_candidate_rows"] = added
+    if rows is not None:
+        result.operation_metrics["hash_diff_unchanged_rows"] = max(rows - added, 0)
+    if added == 0:  # the MERGE committed a metadata-only snapshot (merge-on-read always commits)
+        result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
+        result.operation_metrics["metadata_only_snapshot"] = True
 
 
 def _without_nondeterministic_lineage(source):
@@ -180,7 +216,7 @@ def _merge(
     classification: KeyClassification | None = None,
 ) -> None:
     if not has_data:  # empty table: a plain append is the same result without a join
-        _append(df, identifier, result)
+        _append(df, identifier, result, rows)
         return
     if classification is not None:
         counts = classification.counts
@@ -203,7 +239,7 @@ def _hash_diff(
     classification: KeyClassification | None = None,
 ) -> None:
     if not has_data:
-        _append(df, identifier, result)
+        _append(df, identifier, result, rows)
         result.operation_metrics["hash_diff_candidate_rows"] = result.rows_inserted
         return
     # The unchanged-row filter sits on the source side: only new or changed rows reach MERGE.

@@ -1,4 +1,8 @@
-"""Key guard + key classification (one aggregation) and the writes that reuse it, on real Iceberg."""
+"""Key guard + key classification (one aggregation) and the writes that reuse it, on real Iceberg.
+
+The classification is the copy-on-write path (a merge-on-read target counts from the MERGE's commit,
+tests/runtime/test_writes.py), so these targets are copy-on-write unless a test says otherwise.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,13 @@ HASH = {
     "hash_keys": ["name", "amount"],
 }
 UPSERT = {"mode": "scd1_upsert", "merge_keys": ["id"]}
+COW = {f"write.{op}.mode": "copy-on-write" for op in ("merge", "update", "delete")}
 
 
 def _target(spark, table: str) -> dict:
     spark.sql(f"CREATE NAMESPACE IF NOT EXISTS glue_catalog.{DB}")
     spark.sql(f"DROP TABLE IF EXISTS glue_catalog.{DB}.{table}")
-    return {"identifier": f"glue_catalog.{DB}.{table}", "partition_by": [], "table_properties": {}}
+    return {"identifier": f"glue_catalog.{DB}.{table}", "partition_by": [], "table_properties": COW}
 
 
 def _classified_write(spark, rows, write: dict, target: dict, narrow_first: bool = True):
@@ -65,13 +70,21 @@ def test_classified_hash_diff_waves(spark):
     assert (changed.rows_inserted, changed.rows_updated, changed.rows_written) == (1, 1, 2)
     assert changed.operation_metrics["hash_diff_unchanged_rows"] == 1
     assert _table(spark, target) == {1: ("a", 1.0), 2: ("b2", 2.0), 3: ("c", 3.0), 4: ("d", 4.0)}
-    # merge-on-read: only the two changed rows were written (an unchanged row never reaches MERGE)
+
+
+def test_merge_on_read_target_is_not_classified(spark):
+    target = _target(spark, "mor")
+    target["table_properties"] = {}
+    _classified_write(spark, [(1, "a", 1.0), (2, "b", 2.0)], HASH, target)
+    check, result = _classified_write(spark, [(1, "a", 1.0), (2, "b2", 2.0), (3, "c", 3.0)], HASH, target)
+    assert check.rows == 3 and check.classification is None  # the guard read only the batch
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    # only the two changed rows were written (the unchanged one matched without an update)
     assert current_snapshot(spark, target["identifier"])["summary"]["added-records"] == "2"
 
 
 def test_classified_hash_diff_into_copy_on_write(spark):
     target = _target(spark, "cow")
-    target["table_properties"] = {f"write.{op}.mode": "copy-on-write" for op in ("merge", "update", "delete")}
     _classified_write(spark, [(1, "a", 1.0), (2, "b", 2.0), (3, "c", 3.0)], HASH, target)
     _, result = _classified_write(spark, [(1, "a", 1.0), (2, "b2", 2.0), (4, "d", 4.0)], HASH, target)
     assert (result.rows_inserted, result.rows_updated) == (1, 1)
@@ -83,7 +96,6 @@ def test_copy_on_write_merge_accepts_a_random_derived_column(spark):
     from pyspark.sql import functions as F
 
     target = _target(spark, "cow_uuid")
-    target["table_properties"] = {f"write.{op}.mode": "copy-on-write" for op in ("merge", "update", "delete")}
     for rows in ([(1, "a", 1.0), (2, "b", 2.0)], [(1, "a2", 1.0), (3, "c", 3.0)]):
         df = spark.createDataFrame(rows, COLUMNS).withColumn("batch_uuid", F.expr("uuid()"))
         df = df.persist(StorageLevel.MEMORY_AND_DISK)  # as the runner does
@@ -104,7 +116,7 @@ def test_write_narrows_even_when_the_caller_did_not(spark):
         spark, [(i, "y" if i < 3 else "x", float(i)) for i in range(10)], HASH, target, narrow_first=False
     )
     assert (result.rows_updated, result.rows_inserted) == (3, 0)
-    assert current_snapshot(spark, target["identifier"])["summary"]["added-records"] == "3"
+    assert result.operation_metrics["hash_diff_candidate_rows"] == 3
 
 
 def test_key_held_twice_by_the_target_counts_once(spark):

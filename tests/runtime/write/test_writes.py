@@ -43,24 +43,49 @@ HASH = {
 
 
 def test_hash_diff_counts_and_no_change_skip(spark):
+    """Merge-on-read (default): one MERGE, counts from its commit, a metadata-only snapshot when
+    nothing changed."""
     target = _fresh(spark, "hash_diff")
     first = _write(spark, [(1, "a", 1.0), (2, "b", 2.0), (3, "c", 3.0)], HASH, target)
     assert (first.status, first.rows_inserted, first.rows_updated, first.committed) == ("SUCCESS", 3, 0, True)
     props = dict(spark.sql(f"SHOW TBLPROPERTIES {target['identifier']}").collect())
     assert props["format-version"] == "2" and props["write.merge.mode"] == "merge-on-read"
 
-    head = current_snapshot(spark, target["identifier"])["snapshot_id"]
     same = _write(spark, [(1, "a", 1.0), (2, "b", 2.0), (3, "c", 3.0)], HASH, target)
-    assert (same.status, same.skip_reason, same.committed) == ("SKIPPED", "no_hash_changes", False)
+    assert (same.status, same.skip_reason, same.rows_written) == ("SKIPPED", "no_hash_changes", 0)
     assert same.operation_metrics["hash_diff_candidate_rows"] == 0
-    assert current_snapshot(spark, target["identifier"])["snapshot_id"] == head
+    assert same.operation_metrics["metadata_only_snapshot"] is True
+    assert "added-records" not in same.operation_metrics["snapshot_summary"]
 
     changed = _write(spark, [(1, "a", 1.0), (2, "b2", 2.0), (4, "d", 4.0)], HASH, target)
     assert (changed.rows_inserted, changed.rows_updated, changed.rows_written) == (1, 1, 2)
     assert changed.operation_metrics["hash_diff_candidate_rows"] == 2
+    assert changed.operation_metrics["counts_from"] == "snapshot_summary"
     assert changed.operation_metrics["hash_input_columns"] == ["name", "amount"]
     assert changed.operation_metrics["snapshot_operation"] == "overwrite"
     assert _rows(spark, target) == {1: ("a", 1.0), 2: ("b2", 2.0), 3: ("c", 3.0), 4: ("d", 4.0)}
+
+
+def test_hash_diff_into_copy_on_write_skips_without_a_snapshot(spark):
+    target = _fresh(spark, "hash_diff_cow")
+    target["table_properties"] = {"write.merge.mode": "copy-on-write"}
+    _write(spark, [(1, "a", 1.0), (2, "b", 2.0)], HASH, target)
+    head = current_snapshot(spark, target["identifier"])["snapshot_id"]
+    same = _write(spark, [(1, "a", 1.0), (2, "b", 2.0)], HASH, target)
+    assert (same.status, same.skip_reason, same.committed) == ("SKIPPED", "no_hash_changes", False)
+    assert current_snapshot(spark, target["identifier"])["snapshot_id"] == head
+    changed = _write(spark, [(1, "a", 1.0), (2, "b2", 2.0), (4, "d", 4.0)], HASH, target)
+    assert (changed.rows_inserted, changed.rows_updated) == (1, 1)
+    assert "counts_from" not in changed.operation_metrics
+
+
+def test_hash_diff_updates_a_target_row_without_a_hash(spark):
+    """A target row whose row_hash is NULL (e.g. the column was added later) is an update."""
+    target = _fresh(spark, "hash_diff_null_hash")
+    _write(spark, [(1, "a", 1.0), (2, "b", 2.0)], HASH, target)
+    spark.sql(f"UPDATE {target['identifier']} SET row_hash = NULL WHERE id = 1")
+    result = _write(spark, [(1, "a", 1.0), (2, "b", 2.0)], HASH, target)
+    assert (result.status, result.rows_inserted, result.rows_updated) == ("SUCCESS", 0, 1)
 
 
 def test_upsert_is_one_merge_with_logical_counts(spark):

@@ -139,7 +139,7 @@ def _write(contract: IngestionContract) -> dict[str, Any]:
 
 def _run(contract: IngestionContract, glue: GlueJobSettings, lock_table: str) -> dict[str, Any]:
     execution = contract.execution
-    return {
+    run = {
         "idempotency_policy": contract.idempotency_policy,
         "idempotency_key": contract.idempotency_key,
         # a lock can never need to outlive the job's own timeout
@@ -152,6 +152,9 @@ def _run(contract: IngestionContract, glue: GlueJobSettings, lock_table: str) ->
             for key in ("parent_run_id", "run_group_id", "master_job_id", "master_run_id")
         },
     }
+    if contract.skip_unchanged_inputs is False:  # only the opt-out is written (default: skip)
+        run["skip_unchanged_inputs"] = False
+    return run
 
 
 def _metrics(inputs: StepInputs, operations: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,0 +1,92 @@
+"""Pack layouts from parameters.aws.packing on a real planned project (orders-medallion + a diamond)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from contractforge.api import plan_project
+from contractforge.errors import ContractForgeError
+from contractforge.planner.packing import pack_layout
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "orders-medallion"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plan_project(str(EXAMPLE))
+
+
+def _with_packing(plan, packing, **step_changes):
+    environment = dict(plan.environment)
+    parameters = dict(environment.get("parameters") or {})
+    parameters["aws"] = {**(parameters.get("aws") or {}), "packing": packing}
+    environment["parameters"] = parameters
+    steps = tuple(replace(s, **step_changes.get(s.name, {})) for s in plan.steps)
+    return replace(plan, environment=environment, steps=steps)
+
+
+def _diamond(plan):
+    """bronze → (silver, gold2) → gold: gold2 is gold_daily_revenue renamed and re-pointed."""
+    bronze, silver, gold = plan.steps
+    side = replace(gold, name="side", depends_on=("bronze_orders",))
+    top = replace(gold, depends_on=("silver_orders", "side"))
+    return replace(plan, steps=(bronze, silver, side, top))
+
+
+def test_none_keeps_one_job_per_step(plan):
+    layout = pack_layout(plan)
+    assert not layout.packed and [p.steps for p in layout.packs] == [(s.name,) for s in plan.steps]
+    assert layout.job_plan(plan) is plan
+
+
+def test_project_is_one_pack_with_the_most_demanding_settings(plan):
+    packed = _with_packing(
+        plan,
+        "project",
+        silver_orders={"glue": replace(plan.steps[1].glue, worker_type="G.2X", number_of_workers=5)},
+    )
+    [pack] = pack_layout(packed).packs
+    assert pack.steps == ("bronze_orders", "silver_orders", "gold_daily_revenue")
+    assert (pack.glue.worker_type, pack.glue.number_of_workers) == ("G.2X", 5)
+    assert pack.glue.timeout_minutes == sum(s.glue.timeout_minutes for s in plan.steps)
+    assert pack.glue.name == "orders_medallion-pack-project"
+    assert ("spark.scheduler.mode", "FAIR") in pack.glue.spark_conf
+    [unit] = pack_layout(packed).job_plan(packed).steps
+    assert (unit.name, unit.depends_on, unit.glue.name) == ("project", (), pack.glue.name)
+
+
+def test_waves_follow_depends_on_levels(plan):
+    layout = pack_layout(_with_packing(_diamond(plan), {"layout": "wave", "max_parallel": 2}))
+    assert [(p.name, p.steps, p.depends_on) for p in layout.packs] == [
+        ("wave-01", ("bronze_orders",), ()),
+        ("wave-02", ("silver_orders", "side"), ("wave-01",)),
+        ("wave-03", ("gold_daily_revenue",), ("wave-02",)),
+    ]
+    assert {p.max_parallel for p in layout.packs} == {2}
+
+
+def test_groups_pack_named_steps_and_leave_the_rest_alone(plan):
+    layout = pack_layout(
+        _with_packing(plan, {"groups": {"refined": ["silver_orders", "gold_daily_revenue"]}})
+    )
+    assert [(p.name, p.steps, p.depends_on) for p in layout.packs] == [
+        ("refined", ("silver_orders", "gold_daily_revenue"), ("bronze_orders",)),
+        ("bronze_orders", ("bronze_orders",), ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("packing", "message"),
+    [
+        ({"groups": {"g": ["nope"]}}, "unknown step"),
+        ({"groups": {"ends": ["bronze_orders", "gold_daily_revenue"]}}, "would wait for each other"),
+        ({"layout": "everything"}, "is not one of"),
+        ({"layout": "groups"}, "needs groups"),
+    ],
+)
+def test_bad_packing_is_refused_by_name(plan, packing, message):
+    with pytest.raises(ContractForgeError, match=message) as refused:
+        pack_layout(_with_packing(plan, packing))
+    assert "parameters.aws.packing" in refused.value.render()
