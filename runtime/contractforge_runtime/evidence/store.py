@@ -216,11 +216,13 @@ class EvidenceStore:
             return self.spark.table(self.identifier(table))
 
     def _write(self, table: str, df) -> None:
+        from pyspark.errors import AnalysisException
+
         if table not in self._table_schemas:
             try:  # the deployment set the table up: one commit, no catalog look-ups first
-                df.writeTo(self.identifier(table)).append()
+                retry_when_busy(lambda: df.writeTo(self.identifier(table)).append())
                 return
-            except Exception:  # noqa: BLE001 - missing table or columns: ensure it, then write as below
+            except AnalysisException:  # missing table or columns (refused before any commit)
                 pass
         self._write_ensured(table, df)
 
