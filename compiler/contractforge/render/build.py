@@ -230,7 +230,7 @@ def _add_project_artifacts(build: _Build, plan: ProjectPlan, units: tuple[StepPl
             "(listed in the state machine's Comment)"
         )
     files = []
-    steps_of_job = {step.glue.name: step.name for step in plan.steps}
+    steps_of_job = {unit.glue.name: unit.name for unit in units}
     for index, machine in enumerate(orchestration.machines):
         path = STATE_MACHINE_PATH if index == 0 else f"{STATE_MACHINE_DIR}/{machine.name}.asl.json"
         build.add(path, text_bytes(machine.text))
