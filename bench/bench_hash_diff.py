@@ -8,11 +8,11 @@
 Usage: python bench/bench_hash_diff.py [--rows 1000000] [--changed 0.10] [--repeats 2] [--work DIR]
 Prints the figures and ratios; asserts nothing (timings are not test material).
 
-Reading the ratios: the runner must know, before MERGE, which keys are new or changed (no MERGE and
-no snapshot when nothing changed; logical counts; unchanged rows filtered on the source side), so it
-joins the batch's keys with the target once and MERGE joins the candidates with the target again.
-The "hand-written with prefilter" job does the same two joins without guards, counts or evidence:
-(a') is the framework's own overhead, (a) also includes the cost of the second join.
+Reading the ratios: a merge-on-read target (the default, measured here) is joined once — the runner
+guards the batch's keys (batch only), then runs one conditional MERGE and takes inserted/updated from
+the commit's snapshot summary, as the hand-written job would. A copy-on-write target keeps the
+classification join before MERGE (its summaries count rewritten rows). The "hand-written with
+prefilter" job does the two-join algorithm by hand, for comparison with the copy-on-write path.
 """
 
 from __future__ import annotations
