@@ -14,8 +14,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from contractforge_runtime.run.pack import PACK_KIND
-
 from contractforge.planner.packing import PackLayout, unit_step
 from contractforge.project_plan import StepPlan
 from contractforge.render.canonical import canonical_json, compact_json, text_bytes
@@ -31,6 +29,10 @@ def pack_key(pack: str) -> str:
 
 
 def pack_plan(layout: PackLayout, pack_name: str, steps: dict[str, StepPlan]) -> dict[str, Any]:
+    from contractforge_runtime.run.pack import (
+        PACK_KIND,  # the runtime reads it (lazily: no Spark at validate)
+    )
+
     pack = next(p for p in layout.packs if p.name == pack_name)
     members = set(pack.steps)
     return {
