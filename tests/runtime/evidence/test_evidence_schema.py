@@ -24,7 +24,7 @@ REFERENCE_COLUMN_COUNTS = {
     "ctrl_ingestion_operations": 16,
     "ctrl_ingestion_cost": 6,
     "ctrl_deployment_versions": 36,
-    "ctrl_ingestion_state": 16,
+    "ctrl_ingestion_state": 17,  # + input_snapshots_json (no_upstream_change, docs/cost.md)
     "ctrl_ingestion_locks": 11,
     "ctrl_ingestion_files": 6,
 }
