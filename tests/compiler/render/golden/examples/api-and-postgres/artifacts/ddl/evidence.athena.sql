@@ -311,6 +311,7 @@ CREATE TABLE IF NOT EXISTS billing_ops.ctrl_ingestion_state (
   last_write_completed_at_utc TIMESTAMP,
   last_watermark_candidate STRING,
   last_updated_at_utc TIMESTAMP,
+  input_snapshots_json STRING,
   last_delta_version STRING
 ) LOCATION 's3://billing-lake-us-east-1/warehouse/billing_ops.db/ctrl_ingestion_state/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 

@@ -311,6 +311,7 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_aws_failure_paths_ops.ctrl_ingestion
   last_write_completed_at_utc TIMESTAMP,
   last_watermark_candidate STRING,
   last_updated_at_utc TIMESTAMP,
+  input_snapshots_json STRING,
   last_delta_version STRING
 ) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/aws-failure-paths/contractforge_cf_aws_failure_paths_ops.db/ctrl_ingestion_state/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 

@@ -311,6 +311,7 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_incremental_files_ops`
   `last_write_completed_at_utc` TIMESTAMP,
   `last_watermark_candidate` STRING,
   `last_updated_at_utc` TIMESTAMP,
+  `input_snapshots_json` STRING,
   `last_delta_version` STRING
 ) USING iceberg;
 

@@ -311,6 +311,7 @@ CREATE TABLE IF NOT EXISTS demo_ops.ctrl_ingestion_state (
   last_write_completed_at_utc TIMESTAMP,
   last_watermark_candidate STRING,
   last_updated_at_utc TIMESTAMP,
+  input_snapshots_json STRING,
   last_delta_version STRING
 ) LOCATION 's3://lake-bucket/warehouse/demo_ops.db/ctrl_ingestion_state/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
