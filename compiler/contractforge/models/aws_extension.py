@@ -21,6 +21,7 @@ KNOWN_AWS_EXTENSION_KEYS = (
     "lake_formation",
     "dqdl",
     "native_passthrough",
+    "write",
 )
 
 
@@ -78,6 +79,13 @@ class DependenciesExtension(OpenModel):
     extra_py_files: NameList | None = None
 
 
+class WriteExtension(OpenModel):
+    """Write-mode settings beyond the contract language (docs/writes.md)."""
+
+    max_delete_ratio: float | None = Field(None, gt=0, le=1)  # snapshot soft delete guard
+    compare_columns: NameList | None = None  # upsert / snapshot: the columns compared for a change
+
+
 class AwsExtension(OpenModel):
     glue_job: GlueJobExtension | None = None
     iceberg: IcebergExtension | None = None
@@ -86,6 +94,7 @@ class AwsExtension(OpenModel):
     lake_formation: dict[str, Any] | None = None
     dqdl: dict[str, Any] | None = None
     native_passthrough: dict[str, Any] | None = None
+    write: WriteExtension | None = None
 
 
 class StepFunctionsParameters(OpenModel):
@@ -164,4 +173,5 @@ __all__ = [
     "IcebergExtension",
     "JobBookmarksExtension",
     "KNOWN_AWS_EXTENSION_KEYS",
+    "WriteExtension",
 ]

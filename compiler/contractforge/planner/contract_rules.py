@@ -19,7 +19,7 @@ from contractforge.source_families import FAMILIES, ReadKind, read_kind, source_
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 HISTORICAL, SNAPSHOT = "scd2_historical", "snapshot_soft_delete"
 PUBLIC_NAMES = {UPSERT: "upsert", HISTORICAL: "historical", SNAPSHOT: "snapshot_reconcile_soft_delete"}
-RUNNABLE_MODES = (APPEND, OVERWRITE, UPSERT, HASH_DIFF)
+RUNNABLE_MODES = (APPEND, OVERWRITE, UPSERT, HASH_DIFF, HISTORICAL, SNAPSHOT)
 STREAM_MODES = (APPEND, UPSERT, HASH_DIFF)
 SCD2_FIELDS = (
     "scd2_change_columns",
@@ -36,6 +36,7 @@ KNOWN_EXTENSION_FIELDS = {
     },
     "iceberg": {"warehouse", "table_properties", "partition_by"},
     "job_bookmarks": {"enabled", "enable_job_bookmark"},
+    "write": {"max_delete_ratio", "compare_columns"},
     "dependencies": {
         "python_modules", "additional_python_modules", "jars", "extra_jars", "py_files", "extra_py_files",
     },
@@ -107,10 +108,7 @@ def _mode_rules(f: _Findings, contract: IngestionContract, source: dict[str, Any
     merge_keys = contract.merge_keys or ()
     if mode.startswith("custom:"):
         f.add("AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED", ("mode",), f"write mode '{mode}' has no AWS binding")
-    elif mode == HISTORICAL:
-        f.add("AWS_HISTORICAL_NOT_IMPLEMENTED", ("mode",))
     elif mode == SNAPSHOT:
-        f.add("AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED", ("mode",))
         read = source.get("read") or {}
         if not (read.get("source_complete") or read.get("full_snapshot") or source.get("source_complete")):
             f.add("SNAPSHOT_SOURCE_COMPLETE_REQUIRED", ("source",))
@@ -118,6 +116,8 @@ def _mode_rules(f: _Findings, contract: IngestionContract, source: dict[str, Any
         f.add("WRITE_MODE_UNSUPPORTED", ("mode",), f"write mode '{mode}' is not known")
     if kind.family == "stream" and kind.available_now and mode == OVERWRITE:
         f.add("AWS_STREAMING_OVERWRITE_UNSUPPORTED", ("mode",))
+    if kind.family == "stream" and kind.available_now and mode in (HISTORICAL, SNAPSHOT):
+        f.add("AWS_STREAMING_HISTORY_MODE_UNSUPPORTED", ("mode",))
     if mode in (UPSERT, HISTORICAL, SNAPSHOT) and not merge_keys:
         f.add(
             "MERGE_KEYS_REQUIRED",

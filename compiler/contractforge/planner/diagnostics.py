@@ -48,11 +48,10 @@ CODES: dict[str, Code] = _catalogue(
         "snapshot soft delete needs source.read.source_complete or full_snapshot: true",
     ),
     Code("WRITE_MODE_UNSUPPORTED", BLOCKER, "write mode is not known"),
-    Code("AWS_HISTORICAL_NOT_IMPLEMENTED", REVIEW, "mode historical (SCD2) is not implemented yet"),
     Code(
-        "AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED",
-        REVIEW,
-        "mode snapshot_reconcile_soft_delete is not implemented yet",
+        "AWS_STREAMING_HISTORY_MODE_UNSUPPORTED",
+        BLOCKER,
+        "historical and snapshot_reconcile_soft_delete run as batch jobs, not as streams",
     ),
     Code("AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED", REVIEW, "custom:<mode> write modes have no AWS binding"),
     Code(

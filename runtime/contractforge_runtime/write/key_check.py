@@ -16,11 +16,18 @@ from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
+from contractforge_runtime.write.history_spec import HISTORICAL, guard_keys
 from contractforge_runtime.write.iceberg_tables import current_snapshot, merge_on_read, table_exists
 
-UPSERT, HASH_DIFF = "scd1_upsert", "scd1_hash_diff"
+UPSERT, HASH_DIFF, SNAPSHOT = "scd1_upsert", "scd1_hash_diff", "snapshot_soft_delete"
 MERGE_MODES = (UPSERT, HASH_DIFF)
-PUBLIC_NAMES = {UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
+# Modes whose batch keys are guarded (never NULL, unique); only the merge modes are classified here.
+PUBLIC_NAMES = {
+    UPSERT: "upsert",
+    HASH_DIFF: "hash_diff_upsert",
+    SNAPSHOT: "snapshot_reconcile_soft_delete",
+    HISTORICAL: "historical",
+}
 ACTION = "__cf_action"
 INSERT, UPDATE, UNCHANGED = "insert", "update", "unchanged"
 _ROWS, _NULL, _DUP, _RANK = "__cf_rows", "__cf_null", "__cf_dup", "__cf_rank"
@@ -79,15 +86,17 @@ def _col(name: str):
 def check_merge_keys(
     df, write: dict, identifier: str | None = None, preparation: dict | None = None
 ) -> KeyCheck | None:
-    """Upsert / hash diff only: every merge key present, never NULL, unique in the batch.
+    """Keyed modes: every merge key present, never NULL, unique in the batch (historical: unique
+    with its ordering column, so several changes of a key are several versions).
 
-    Returns the batch's row count and, when ``identifier`` names a copy-on-write target that has
-    data, the key classification against it (None for modes without keys). Raises KeyGuardError
-    naming the keys.
+    Returns the batch's row count and, for upsert / hash diff when ``identifier`` names a
+    copy-on-write target that has data, the key classification against it (None for modes
+    without keys). Raises KeyGuardError naming the keys.
     """
-    mode, keys = write.get("mode"), list(write.get("merge_keys") or [])
-    if mode not in MERGE_MODES:
+    mode = write.get("mode")
+    if mode not in PUBLIC_NAMES:
         return None
+    keys = guard_keys(write) if mode == HISTORICAL else list(write.get("merge_keys") or [])
     label = PUBLIC_NAMES[mode]
     if not keys:
         raise KeyGuardError(f"{label} needs merge_keys")
@@ -97,7 +106,7 @@ def check_merge_keys(
     any_null = F.lit(False)
     for key in keys:
         any_null = any_null | _col(key).isNull()
-    classify = identifier is not None and table_exists(df.sparkSession, identifier)
+    classify = mode in MERGE_MODES and identifier is not None and table_exists(df.sparkSession, identifier)
     classify = classify and current_snapshot(df.sparkSession, identifier) is not None
     # A merge-on-read target counts inserts and updates from the MERGE's own commit (writes.py):
     # the guard then needs only the batch, and the target is joined once, by MERGE.

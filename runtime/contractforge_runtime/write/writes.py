@@ -22,6 +22,8 @@ from pyspark.sql import functions as F
 from contractforge_runtime.environment.frames import detached
 from contractforge_runtime.environment.root_cause import already_exists
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
+from contractforge_runtime.write.history import write_history
+from contractforge_runtime.write.history_spec import HISTORICAL, with_history_columns
 from contractforge_runtime.write.iceberg_tables import (
     create_table,
     current_snapshot,
@@ -39,9 +41,17 @@ from contractforge_runtime.write.key_check import (  # noqa: F401 - KeyGuardErro
     check_merge_keys,
     classify,
 )
+from contractforge_runtime.write.soft_delete import SNAPSHOT, with_soft_delete_columns, write_soft_delete
 
 APPEND, OVERWRITE = "scd0_append", "scd0_overwrite"
-PUBLIC_NAMES = {APPEND: "append", OVERWRITE: "overwrite", UPSERT: "upsert", HASH_DIFF: "hash_diff_upsert"}
+PUBLIC_NAMES = {
+    APPEND: "append",
+    OVERWRITE: "overwrite",
+    UPSERT: "upsert",
+    HASH_DIFF: "hash_diff_upsert",
+    HISTORICAL: "historical",
+    SNAPSHOT: "snapshot_reconcile_soft_delete",
+}
 
 
 @dataclass
@@ -67,6 +77,10 @@ def prepare_for_write(df, write: dict, preparation: dict | None = None):
     """The frame as it will be stored (row_hash added for hash diff) and the hash input columns."""
     if write.get("mode") == HASH_DIFF:
         return with_row_hash(df, write, preparation)
+    if write.get("mode") == HISTORICAL:
+        return with_history_columns(df, write)
+    if write.get("mode") == SNAPSHOT:
+        return with_soft_delete_columns(df, write)
     return df, []
 
 
@@ -119,6 +133,10 @@ def write(
         _hash_diff(
             df, identifier, list(write["merge_keys"]), result, before is not None, rows, classification
         )
+    elif mode == HISTORICAL:
+        write_history(df, write, identifier, result, before is not None)
+    elif mode == SNAPSHOT:
+        write_soft_delete(df, write, identifier, result, before is not None)
     else:
         raise ValueError(f"write mode {mode!r} is not supported by this runtime")
     after = current_snapshot(spark, identifier)

@@ -32,10 +32,10 @@ def test_json_summary(capsys):
 
 
 def test_review_required_exits_1(tmp_path, capsys):
-    root = write_project(tmp_path / "p", {"h": csv_contract(mode="historical", merge_keys=["id"])})
+    root = write_project(tmp_path / "p", {"h": csv_contract(mode="custom:scd3")})
     assert main(["plan", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "REVIEW_REQUIRED" in out and "AWS_HISTORICAL_NOT_IMPLEMENTED" in out and "historical" in out
+    assert "REVIEW_REQUIRED" in out and "AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED" in out and "scd3" in out
 
 
 def test_invalid_input_exits_2_without_traceback(tmp_path, capsys):

@@ -48,13 +48,13 @@ CASES = {
     "snapshot without complete source": (
         {"mode": "snapshot_reconcile_soft_delete", "merge_keys": ["id"]},
         "UNSUPPORTED",
-        ["SNAPSHOT_SOURCE_COMPLETE_REQUIRED", "AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED"],
+        ["SNAPSHOT_SOURCE_COMPLETE_REQUIRED"],
     ),
     "snapshot with complete source": (
         {"mode": "snapshot_reconcile_soft_delete", "merge_keys": ["id"],
          "source": {"type": "csv", "path": "s3://b/x/", "read": {"source_complete": True}}},
-        "REVIEW_REQUIRED",
-        ["AWS_SNAPSHOT_SOFT_DELETE_NOT_IMPLEMENTED"],
+        "SUPPORTED",
+        [],
     ),
     "upsert with scd2 field": (
         {"mode": "upsert", "merge_keys": ["id"], "scd2_sequence_by": "ts"},
@@ -64,9 +64,9 @@ CASES = {
     "historical reject without sequence": (
         {"mode": "historical", "merge_keys": ["id"], "scd2_late_arriving_policy": "reject"},
         "UNSUPPORTED",
-        ["SCD2_SEQUENCE_BY_REQUIRED", "AWS_HISTORICAL_NOT_IMPLEMENTED"],
+        ["SCD2_SEQUENCE_BY_REQUIRED"],
     ),
-    "historical": ({"mode": "historical", "merge_keys": ["id"]}, "REVIEW_REQUIRED", ["AWS_HISTORICAL_NOT_IMPLEMENTED"]),
+    "historical": ({"mode": "historical", "merge_keys": ["id"]}, "SUPPORTED", []),
     "custom mode": ({"mode": "custom:scd3"}, "REVIEW_REQUIRED", ["AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED"]),
     "autoloader": ({"source": {"type": "autoloader", "path": "s3://b/x/"}}, "UNSUPPORTED",
                    ["AWS_SOURCE_AUTOLOADER_UNSUPPORTED"]),
@@ -84,6 +84,11 @@ CASES = {
         {"source": KAFKA, "mode": "overwrite"},
         "UNSUPPORTED",
         ["AWS_STREAMING_OVERWRITE_UNSUPPORTED"],
+    ),
+    "kafka available-now historical": (
+        {"source": KAFKA, "mode": "historical", "merge_keys": ["id"]},
+        "UNSUPPORTED",
+        ["AWS_STREAMING_HISTORY_MODE_UNSUPPORTED"],
     ),
     "kafka available-now without checkpoint": (
         {"source": {k: v for k, v in KAFKA.items() if k != "checkpoint_location"}},

@@ -126,8 +126,13 @@ def _target(inputs: StepInputs) -> dict[str, Any]:
     }
 
 
+SCD2_WRITE_FIELDS = ("scd2_effective_from_column", "scd2_sequence_by", "scd2_apply_as_deletes")
+DEFAULT_MAX_DELETE_RATIO = 0.5
+
+
 def _write(contract: IngestionContract) -> dict[str, Any]:
-    return {
+    mode = contract.mode
+    block = {
         "mode": contract.mode,
         "merge_keys": list(contract.merge_keys or ()),
         "hash_strategy": contract.hash_strategy,
@@ -135,6 +140,22 @@ def _write(contract: IngestionContract) -> dict[str, Any]:
         "hash_exclude_columns": list(contract.hash_exclude_columns or ()),
         "schema_policy": contract.schema_policy,
     }
+    aws = contract.extensions.aws
+    extension = aws.write if aws is not None and aws.write is not None else None
+    if mode == "scd2_historical":
+        block["scd2_change_columns"] = list(contract.scd2_change_columns or ())
+        block.update({name: getattr(contract, name) for name in SCD2_WRITE_FIELDS})
+        block["scd2_late_arriving_policy"] = contract.scd2_late_arriving_policy
+    if mode == "snapshot_soft_delete":
+        ratio = extension.max_delete_ratio if extension is not None else None
+        block["max_delete_ratio"] = DEFAULT_MAX_DELETE_RATIO if ratio is None else float(ratio)
+    if (
+        mode in ("scd1_upsert", "snapshot_soft_delete")
+        and extension is not None
+        and extension.compare_columns
+    ):
+        block["compare_columns"] = list(extension.compare_columns)
+    return block
 
 
 def _run(contract: IngestionContract, glue: GlueJobSettings, lock_table: str) -> dict[str, Any]:

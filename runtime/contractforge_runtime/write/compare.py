@@ -1,0 +1,29 @@
+"""Row comparison by value: which of the compared columns differ between two versions of a row.
+
+Null-safe (``NOT (a <=> b)``), so NULL → NULL is no change and a column added by the schema policy
+(NULL in every stored row) makes a difference only where the new value is not NULL. Used instead of
+a stored row hash by upsert, history and snapshot soft delete: a stored hash would change for every
+row the day a column is added.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import functions as F
+
+
+def _col(name: str):
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+def differs(columns: list[str], other: dict[str, str]):
+    """True where any of ``columns`` differs from its counterpart column named ``other[c]``."""
+    condition = F.lit(False)
+    for column in columns:
+        condition = condition | ~_col(column).eqNullSafe(_col(other[column]))
+    return condition
+
+
+def changed_column_names(columns: list[str], other: dict[str, str]):
+    """array<string> of the names of ``columns`` that differ from ``other[c]`` (declared order)."""
+    names = [F.when(~_col(c).eqNullSafe(_col(other[c])), F.lit(c)) for c in columns]
+    return F.filter(F.array(*names), lambda name: name.isNotNull()) if names else F.array()
