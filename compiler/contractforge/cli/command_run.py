@@ -62,6 +62,7 @@ def execute(args: argparse.Namespace) -> int:
             "rows_read",
             "rows_written",
             "rows_quarantined",
+            "changes",
             "skip_reason",
             "run_id",
             "expected_result",

@@ -35,6 +35,7 @@ class StepOutcome:
     rows_read: int | None = None
     rows_written: int | None = None
     rows_quarantined: int | None = None
+    changes: dict[str, int] | None = None  # inserted / updated / deleted / reactivated / unchanged
     skip_reason: str | None = None
     run_id: str | None = None
     duration_seconds: float | None = None
@@ -159,6 +160,7 @@ def _run_step(
         rows_read=result.rows_read,
         rows_written=result.rows_written,
         rows_quarantined=result.rows_quarantined,
+        changes=_changes(result),
         skip_reason=result.skip_reason,
         run_id=result.run_id,
         duration_seconds=round(time.perf_counter() - began, 1),
@@ -181,6 +183,22 @@ def _error_text(error: BaseException) -> str:
     return describe(error)
 
 
+def _changes(result) -> dict[str, int] | None:
+    """What the write did to the target's rows (logical counts, ctrl_ingestion_runs rows_*)."""
+    if result.rows_read is None:
+        return None
+    metrics = result.operation_metrics or {}
+    changes = {
+        "inserted": result.rows_inserted,
+        "updated": result.rows_updated,
+        "deleted": result.rows_deleted,
+    }
+    for name in ("reactivated", "unchanged"):
+        if f"rows_{name}" in metrics:
+            changes[name] = int(metrics[f"rows_{name}"])
+    return changes
+
+
 def _progress_line(o: StepOutcome) -> str:
     text = o.status
     if o.skip_reason:
@@ -189,6 +207,8 @@ def _progress_line(o: StepOutcome) -> str:
         text += f" quality={o.quality_status}"
     if o.rows_read is not None:
         text += f" read={o.rows_read} written={o.rows_written} quarantined={o.rows_quarantined}"
+    if o.changes:
+        text += " (" + " ".join(f"{k}={v}" for k, v in o.changes.items()) + ")"
     if o.duration_seconds is not None:
         text += f" {o.duration_seconds:.1f}s"
     if o.error_message:

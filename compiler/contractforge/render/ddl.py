@@ -11,6 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from contractforge_runtime.evidence import schema as evidence_schema
+from contractforge_runtime.write.control_columns import (
+    CURRENT_VIEW_SUFFIX,
+    HISTORICAL,
+    IS_CURRENT,
+    control_columns,
+)
 
 SPARK_CATALOG = "glue_catalog"
 
@@ -32,12 +38,15 @@ def target_spark_ddl(run_plan: dict[str, Any]) -> str:
         f"CREATE NAMESPACE IF NOT EXISTS {SPARK_CATALOG}.`{database}` LOCATION '{_sql(target['location'])}';",
         "",
     ]
-    body = f"CREATE TABLE IF NOT EXISTS {SPARK_CATALOG}.`{database}`.`{table}` ({_columns(target, '`')}) USING iceberg"
+    mode = run_plan["write"]["mode"]
+    name = f"{SPARK_CATALOG}.`{database}`.`{table}`"
+    body = f"CREATE TABLE IF NOT EXISTS {name} ({_columns(target, '`', mode)}) USING iceberg"
     if target.get("partition_by"):
         body += " PARTITIONED BY (" + ", ".join(f"`{c}`" for c in target["partition_by"]) + ")"
     if target.get("table_properties"):
         body += " TBLPROPERTIES (" + _properties(target["table_properties"]) + ")"
-    return "\n".join(lines + _statement_or_comment(target, body)) + "\n"
+    view = f"{SPARK_CATALOG}.`{database}`.`{table}{CURRENT_VIEW_SUFFIX}`"
+    return "\n".join(lines + _statement_or_comment(target, body) + _current_view(mode, view, name)) + "\n"
 
 
 def target_athena_ddl(run_plan: dict[str, Any]) -> str:
@@ -49,12 +58,31 @@ def target_athena_ddl(run_plan: dict[str, Any]) -> str:
         f"CREATE DATABASE IF NOT EXISTS {database} LOCATION '{_sql(target['location'])}';",
         "",
     ]
-    body = f"CREATE TABLE IF NOT EXISTS {database}.{table} ({_columns(target, '')})"
+    mode = run_plan["write"]["mode"]
+    body = f"CREATE TABLE IF NOT EXISTS {database}.{table} ({_columns(target, '', mode)})"
     if target.get("partition_by"):
         body += " PARTITIONED BY (" + ", ".join(target["partition_by"]) + ")"
     properties = {"table_type": "ICEBERG", "format": "parquet", **(target.get("table_properties") or {})}
     body += f" LOCATION '{_sql(location)}' TBLPROPERTIES (" + _properties(properties) + ")"
-    return "\n".join(lines + _statement_or_comment(target, body)) + "\n"
+    view = f"{database}.{table}{CURRENT_VIEW_SUFFIX}"
+    return (
+        "\n".join(
+            lines + _statement_or_comment(target, body) + _current_view(mode, view, f"{database}.{table}")
+        )
+        + "\n"
+    )
+
+
+def _current_view(mode: str, view: str, table: str) -> list[str]:
+    """historical targets: a view of the current versions (``SELECT *`` is expanded when the view is
+    created: create it again after the table gains a column)."""
+    if mode != HISTORICAL:
+        return []
+    return [
+        "",
+        "-- The current version of every key (apply after the first run has created the table):",
+        f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {table} WHERE {IS_CURRENT} = true;",
+    ]
 
 
 def _statement_or_comment(target: dict[str, Any], body: str) -> list[str]:
@@ -70,11 +98,15 @@ def _table(target: dict[str, Any]) -> str:
     return target["identifier"].rsplit(".", 1)[-1]
 
 
-def _columns(target: dict[str, Any], quote: str) -> str:
-    columns = target.get("columns") or []
-    if not columns:
-        return "<columns of the prepared data>"
-    return ", ".join(f"{quote}{c['name']}{quote} {c['type']}" for c in columns)
+def _columns(target: dict[str, Any], quote: str, mode: str) -> str:
+    """The declared columns (else a placeholder), then the control columns the write mode adds."""
+    columns = [(c["name"], c["type"]) for c in target.get("columns") or []]
+    declared = {name for name, _ in columns}
+    columns += [(name, kind) for name, kind in control_columns(mode) if name not in declared]
+    rendered = ", ".join(f"{quote}{name}{quote} {kind}" for name, kind in columns)
+    if not target.get("columns"):
+        return "<columns of the prepared data>" + (", " + rendered if rendered else "")
+    return rendered
 
 
 def _properties(properties: dict[str, Any]) -> str:

@@ -15,11 +15,17 @@ from datetime import UTC, datetime
 
 from pyspark.sql import functions as F
 
+from contractforge_runtime.write.control_columns import (  # noqa: F401 - HISTORICAL: public here
+    CHANGED_COLUMNS,
+    HISTORICAL,
+    IS_CURRENT,
+    VALID_FROM,
+    VALID_TO,
+    control_columns,
+)
 from contractforge_runtime.write.hashing import GENERATED_COLUMNS, ROW_HASH, row_hash_column
 
-HISTORICAL = "scd2_historical"
-VALID_FROM, VALID_TO, IS_CURRENT, CHANGED_COLUMNS = "valid_from", "valid_to", "is_current", "changed_columns"
-HISTORY_COLUMNS = (VALID_FROM, VALID_TO, IS_CURRENT, ROW_HASH, CHANGED_COLUMNS)
+HISTORY_COLUMNS = tuple(name for name, _ in control_columns(HISTORICAL))
 LATE_POLICIES = ("apply", "ignore", "reject")
 
 

@@ -17,13 +17,12 @@ from datetime import UTC, datetime
 from pyspark.sql import functions as F
 
 from contractforge_runtime.write.compare import differs
+from contractforge_runtime.write.control_columns import DELETED_AT, IS_ACTIVE, SNAPSHOT, control_columns
 from contractforge_runtime.write.hashing import GENERATED_COLUMNS, ROW_HASH, row_hash_column
 from contractforge_runtime.write.iceberg_tables import quote_identifier
 from contractforge_runtime.write.merge_source import merge_source_view, quoted
 
-SNAPSHOT = "snapshot_soft_delete"
-IS_ACTIVE, DELETED_AT = "is_active", "deleted_at"
-SOFT_DELETE_COLUMNS = (IS_ACTIVE, DELETED_AT, ROW_HASH)
+SOFT_DELETE_COLUMNS = tuple(name for name, _ in control_columns(SNAPSHOT))
 DEFAULT_MAX_DELETE_RATIO = 0.5
 RATIO_SETTING = "extensions.aws.write.max_delete_ratio"
 INSERT, UPDATE, REACTIVATE, DELETE = "insert", "update", "reactivate", "delete"

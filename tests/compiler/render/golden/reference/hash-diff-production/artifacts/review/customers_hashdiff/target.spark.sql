@@ -2,4 +2,4 @@
 CREATE NAMESPACE IF NOT EXISTS glue_catalog.`contractforge_cf_hashdiff_prod_silver` LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/hashdiff-production/contractforge_cf_hashdiff_prod_silver.db/';
 
 -- The runtime creates the table on the first write from the prepared data's schema:
--- CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_hashdiff_prod_silver`.`s_customers_hashdiff` (<columns of the prepared data>) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read');
+-- CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_hashdiff_prod_silver`.`s_customers_hashdiff` (<columns of the prepared data>, `row_hash` string) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read');

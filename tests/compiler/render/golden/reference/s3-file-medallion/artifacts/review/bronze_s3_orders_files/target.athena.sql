@@ -2,4 +2,4 @@
 CREATE DATABASE IF NOT EXISTS contractforge_cf_s3_file_e2e_bronze LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/s3-file-e2e/contractforge_cf_s3_file_e2e_bronze.db/';
 
 -- The runtime creates the table on the first write from the prepared data's schema:
--- CREATE TABLE IF NOT EXISTS contractforge_cf_s3_file_e2e_bronze.b_orders_files (<columns of the prepared data>) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/s3-file-e2e/contractforge_cf_s3_file_e2e_bronze.db/b_orders_files/' TBLPROPERTIES ('format'='parquet', 'format-version'='2', 'table_type'='ICEBERG', 'write.merge.mode'='merge-on-read');
+-- CREATE TABLE IF NOT EXISTS contractforge_cf_s3_file_e2e_bronze.b_orders_files (<columns of the prepared data>, row_hash string) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/s3-file-e2e/contractforge_cf_s3_file_e2e_bronze.db/b_orders_files/' TBLPROPERTIES ('format'='parquet', 'format-version'='2', 'table_type'='ICEBERG', 'write.merge.mode'='merge-on-read');
