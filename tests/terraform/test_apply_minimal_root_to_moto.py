@@ -53,8 +53,9 @@ def test_every_module_created_its_resources(applied: AppliedRoot) -> None:
         "lakeformation",
         "orchestration",
         "schedule",
+        "table_maintenance",
     }
-    assert len(applied.resource_addresses) == 19
+    assert len(applied.resource_addresses) == 25
 
 
 def test_glue_job_holds_the_runner_settings_and_default_arguments(applied: AppliedRoot) -> None:
@@ -215,3 +216,16 @@ def wait_for_execution(sfn, arn: str, polls: int = 300) -> str:
             return status
         time.sleep(0.2)
     return "RUNNING"
+
+
+def test_table_maintenance_runs_athena_statements_on_a_schedule(applied: AppliedRoot) -> None:
+    sfn = applied.client("stepfunctions")
+    machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("-maintenance"))
+    definition = json.loads(sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"])
+    states = [definition["States"][name] for name in sorted(definition["States"])]
+    assert {state["Resource"] for state in states} == {"arn:aws:states:::athena:startQueryExecution.sync"}
+    assert [state["Parameters"]["QueryString"].split()[0] for state in states] == ["ALTER", "OPTIMIZE", "VACUUM"]
+    assert states[-1]["End"] is True
+    schedule = applied.client("scheduler").get_schedule(Name=machine["name"])
+    assert schedule["ScheduleExpression"] == "cron(0 3 ? * SUN *)"
+    assert schedule["Target"]["Arn"] == machine["stateMachineArn"]

@@ -2,8 +2,9 @@
 
 - ``retention --days N [--execute]``: delete evidence older than N days from the date-partitioned
   tables (ctrl_ingestion_runs, ctrl_ingestion_errors, ctrl_deployment_versions); dry run by default.
-- ``compact [--execute]``: rewrite each evidence table's small files into few and expire old
-  snapshots (Athena OPTIMIZE + VACUUM, or Iceberg procedures locally); dry run by default.
+- ``compact [--execute]``: rewrite the small files (and merge-on-read delete files) of every target
+  and evidence table into few and expire old snapshots (Athena OPTIMIZE + VACUUM, or Iceberg
+  procedures locally); dry run by default.
 - ``cost-report [--dpu-hour-usd 0.44] [--since 30d]``: runs, rows, DPU-seconds and estimated cost per
   target and per million rows written.
 """
@@ -16,6 +17,7 @@ from contractforge.cli import common
 from contractforge.ops.audit import parse_since
 from contractforge.ops.compaction import run_compaction
 from contractforge.ops.maintenance import cost_report, run_retention
+from contractforge.ops.project import target_tables
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_backend_arguments(retention)
     retention.set_defaults(func=run_retention_command)
 
-    compact = actions.add_parser("compact", help="compact evidence tables (dry run by default)")
+    compact = actions.add_parser("compact", help="compact target and evidence tables (dry run by default)")
     common.add_project_arguments(compact)
     compact.add_argument("--execute", action="store_true", help="really compact (default: dry run)")
     common.add_backend_arguments(compact)
@@ -47,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_retention_command(args: argparse.Namespace) -> int:
     return _run_table_maintenance(
         args,
-        lambda backend: run_retention(backend, args.days, execute=args.execute),
+        lambda backend, plan: run_retention(backend, args.days, execute=args.execute),
         _retention_lines,
         "deleted",
     )
@@ -61,9 +63,11 @@ def _retention_lines(result: dict, execute: bool) -> list[str]:
 
 
 def run_compact_command(args: argparse.Namespace) -> int:
-    return _run_table_maintenance(
-        args, lambda backend: run_compaction(backend, execute=args.execute), _compaction_lines, "compacted"
-    )
+    def compact(backend, plan):
+        targets = tuple(tuple(name.split(".")[-2:]) for name in target_tables(plan))
+        return run_compaction(backend, execute=args.execute, targets=targets)
+
+    return _run_table_maintenance(args, compact, _compaction_lines, "compacted")
 
 
 def _compaction_lines(result: dict, execute: bool) -> list[str]:
@@ -78,10 +82,10 @@ def _compaction_lines(result: dict, execute: bool) -> list[str]:
 
 
 def _run_table_maintenance(args: argparse.Namespace, run, lines, verb: str) -> int:
-    """Run one maintenance action over the evidence tables; print JSON or one block per table."""
+    """Run one maintenance action over the project's tables; print JSON or one block per table."""
     plan = common.project_from(args)
     backend = common.backend_from(args, plan)
-    results = run(backend)
+    results = run(backend, plan)
     if args.json:
         common.print_json(
             {"project": plan.name, "database": backend.database, "execute": args.execute, "tables": results}

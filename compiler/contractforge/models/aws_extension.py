@@ -146,6 +146,15 @@ def _layout_shorthand(value: Any) -> Any:
     return {"layout": value} if isinstance(value, str) else value  # `packing: project`
 
 
+class MaintenanceParameters(OpenModel):
+    """Scheduled Athena OPTIMIZE / VACUUM of target and evidence tables (render/maintenance.py)."""
+
+    schedule: Annotated[str, Field(pattern=r"^(cron|rate)\(.+\)$")]
+    timezone: OptStr = None
+    snapshot_retention_days: int | None = Field(None, ge=1)
+    workgroup: OptStr = None
+
+
 class AwsParameters(AwsExtension):
     """``environment.parameters.aws``: the extension keys plus orchestration, Lake Formation and alert
     settings."""
@@ -156,6 +165,7 @@ class AwsParameters(AwsExtension):
     scheduler: SchedulerParameters | None = None
     lake_formation: Annotated[LakeFormationParameters | None, BeforeValidator(_lake_formation_flag)] = None  # type: ignore[assignment]
     alerts: AlertsParameters | None = None
+    maintenance: MaintenanceParameters | None = None
 
 
 class Extensions(OpenModel):

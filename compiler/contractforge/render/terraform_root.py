@@ -12,6 +12,7 @@ Module calls (sources literal: ``./modules/<name>`` when vendored, pinned git UR
 - ``dashboard``: the project's CloudWatch dashboard (``render/dashboard.py``);
 - ``alerts`` when an operations contract asks for alerts or a freshness SLA (``render/alerts.py``);
 - ``locks``: the DynamoDB lock table the run plans name in ``run.lock_table``;
+- ``table_maintenance``: scheduled Athena OPTIMIZE / VACUUM (``parameters.aws.maintenance``);
 - ``lakeformation`` (``for_each`` over job roles: write grants on target + evidence databases) and
   ``lakeformation_reads`` (DESCRIBE/SELECT on upstream databases) and ``lf_access`` (LF-tags,
   tag-expression grants, data-cells filters of the access contracts; ``render/access.py``) when
@@ -33,6 +34,7 @@ from contractforge.render.access import lf_access_module
 from contractforge.render.alerts import alerts_module
 from contractforge.render.dashboard import dashboard_module
 from contractforge.render.iam import ACCOUNT_TOKEN
+from contractforge.render.maintenance import maintenance_module
 from contractforge.render.schedule import ScheduleDefinition
 from contractforge.render.terraform_orchestration import MachineFile, orchestration_module
 from contractforge.render.tf_json import escape, literal, quoted_key, ref, resolve_tokens
@@ -99,8 +101,9 @@ def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
     if orchestration_locals:
         document["locals"].update(orchestration_locals)
     needs_account = TOKENS[ACCOUNT_TOKEN] in str(document["module"].get("orchestration", ""))
+    needs_account = needs_account or "table_maintenance" in document["module"]
     if needs_account or any(s.role_name for s in inputs.steps):
-        document["data"] = {"aws_caller_identity": {"current": {}}}  # account id inside the job policies
+        document["data"] = {"aws_caller_identity": {"current": {}}}  # account id inside the ARNs
     if any(s.role_name for s in inputs.steps):
         document["locals"]["policy_variables"] = {
             "account_id": ref(TOKENS[ACCOUNT_TOKEN]),
@@ -272,6 +275,10 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
     if inputs.steps:
         steps = [s.step for s in inputs.steps]
         modules["dashboard"] = dashboard_module(plan, steps, source("dashboard"), _value(inputs.region))
+    run_plans = [s.step.run_plan or {} for s in inputs.steps]
+    maintenance = maintenance_module(source("table_maintenance"), plan, run_plans, inputs, _value)
+    if maintenance is not None and inputs.steps:
+        modules["table_maintenance"] = maintenance
     return modules
 
 
@@ -370,7 +377,9 @@ def _lakeformation_call(source: str, grants: dict[str, dict[str, Any]]) -> dict[
 
 def lock_tables(inputs: RootInputs) -> list[str]:
     """The lock table the run plans name (one per project: ``naming.lock_table_name``)."""
-    tables = sorted({((s.step.run_plan or {}).get("run") or {}).get("lock_table") for s in inputs.steps} - {None})
+    tables = sorted(
+        {((s.step.run_plan or {}).get("run") or {}).get("lock_table") for s in inputs.steps} - {None}
+    )
     if len(tables) > 1:
         raise ValueError(f"the run plans of one project name several lock tables: {tables}")
     return tables

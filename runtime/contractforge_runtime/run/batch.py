@@ -38,6 +38,8 @@ PUBLIC_WRITE = {
     writes.OVERWRITE: "iceberg_overwrite",
     writes.UPSERT: "iceberg_merge_into",
     writes.HASH_DIFF: "iceberg_hash_diff_merge_into",
+    writes.HISTORICAL: "iceberg_history_merge_into",
+    writes.SNAPSHOT: "iceberg_snapshot_merge_into",
 }
 
 

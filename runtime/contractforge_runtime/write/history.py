@@ -65,8 +65,8 @@ def write_history(ready, write: dict, identifier: str, result, has_data: bool) -
     cached = []
     try:
         if has_data:
-            affected, unchanged = _affected_keys(batch, target, spec)
-            cached.append(affected)
+            per_key, affected, unchanged = _affected_keys(batch, target, spec)
+            cached.append(per_key)
             if not unchanged["affected_keys"]:
                 _nothing_changed(result, metrics, unchanged["unchanged_rows"])
                 return
@@ -80,10 +80,10 @@ def write_history(ready, write: dict, identifier: str, result, has_data: bool) -
         timeline = timeline.persist()
         cached.append(timeline)
         classified, decided = resolve(timeline, spec)
-        late = _late_rows(classified, spec)
         decided = decided.persist()
         cached.append(decided)
-        counts = _counts(decided)
+        counts = _counts(classified, decided)
+        late = _refuse_late_rows(classified, spec, counts)
         if counts["out_of_order"]:
             raise HistoryOrderError(
                 f"historical: {counts['out_of_order']} version(s) would start before the version they "
@@ -135,7 +135,7 @@ def _nothing_changed(result, metrics: dict, unchanged_rows: int) -> None:
 
 
 def _affected_keys(batch, target, spec):
-    """(persisted frame of the batch keys that need their history looked at, stats)."""
+    """(persisted per-key frame, the batch keys that need their history looked at, stats)."""
     keys, change = spec.keys, spec.change_columns
     order = [spec.sequence_by] if spec.sequence_by else []
     current = target.where(_col(IS_CURRENT)).select(
@@ -155,6 +155,7 @@ def _affected_keys(batch, target, spec):
         F.max(look.cast("int")).alias("__cf_look"),
         F.sum(_col(SEQ).isNull().cast("int")).alias("__cf_null_order"),
     )
+    per_key = per_key.persist()
     affected_condition = (F.col("__cf_rows") > 1) | (F.col("__cf_look") == 1)
     stats = per_key.agg(
         F.sum(F.when(affected_condition, 0).otherwise(F.col("__cf_rows"))).alias("unchanged_rows"),
@@ -180,15 +181,10 @@ def _refuse_null_order(nulls: int, spec) -> None:
         raise HistoryOrderError(f"historical: {nulls} row(s) with a NULL {column} (valid_from/sequence)")
 
 
-def _late_rows(classified, spec) -> dict[str, int]:
-    """Batch rows and late rows of the timeline; raises under ``reject`` before anything is written."""
-    batch = _col(ORIGIN) == BATCH
-    row = classified.agg(
-        F.sum(batch.cast("int")).alias("batch_rows"), F.sum((batch & _col(LATE)).cast("int")).alias("late")
-    ).first()
-    counts = {k: int(v or 0) for k, v in row.asDict().items()}
+def _refuse_late_rows(classified, spec, counts: dict[str, int]) -> dict[str, int]:
+    """Raises under ``reject`` when the batch holds late rows, before anything is written."""
     if counts["late"] and spec.late_policy == "reject":
-        late = classified.where(batch & _col(LATE))
+        late = classified.where((_col(ORIGIN) == BATCH) & _col(LATE))
         examples = late.select(*spec.keys, SEQ).orderBy(*spec.keys, SEQ).limit(3).collect()
         shown = "; ".join(", ".join(f"{k}={row[k]!r}" for k in spec.keys) for row in examples)
         order = spec.sequence_by or spec.effective_from
@@ -196,19 +192,24 @@ def _late_rows(classified, spec) -> dict[str, int]:
             f"historical: {counts['late']} late-arriving row(s) (older {order} than the stored history, "
             f"e.g. {shown}) and scd2_late_arriving_policy is reject; the target was not changed"
         )
-    return counts
+    return {"late": counts["late"], "batch_rows": counts["batch_rows"]}
 
 
-def _counts(decided) -> dict[str, int]:
+def _counts(classified, decided) -> dict[str, int]:
+    """Every count of the write in one job: the timeline's batch and late rows, and what survived."""
     batch, version = _col(ORIGIN) == BATCH, ~_col(DELETE)
-    row = decided.agg(
+    timeline = classified.agg(
+        F.sum(batch.cast("int")).alias("batch_rows"), F.sum((batch & _col(LATE)).cast("int")).alias("late")
+    )
+    outcome = decided.agg(
         F.sum((batch & version & ~_col(REPLACES)).cast("int")).alias("first_versions"),
         F.sum((batch & version & _col(REPLACES)).cast("int")).alias("replacing"),
         F.sum((batch & _col(DELETE)).cast("int")).alias("deletes"),
         F.sum(batch.cast("int")).alias("survivors"),
         F.sum(moved_condition().cast("int")).alias("moved"),
         F.sum(_col(OUT_OF_ORDER).cast("int")).alias("out_of_order"),
-    ).first()
+    )
+    row = timeline.crossJoin(outcome).first()
     return {k: int(v or 0) for k, v in row.asDict().items()}
 
 

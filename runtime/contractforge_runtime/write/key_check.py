@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
+from contractforge_runtime.write.compare import compared_columns, differs
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
 from contractforge_runtime.write.history_spec import HISTORICAL, guard_keys
 from contractforge_runtime.write.iceberg_tables import current_snapshot, merge_on_read, table_exists
@@ -51,7 +52,7 @@ class KeyClassification:
     per_key: object  # persisted DataFrame: merge keys + ACTION of the new and changed keys only
     keys: list[str]
     counts: dict[str, int]  # rows per action
-    compared_hash: bool  # False: every present key counts as an update (plain upsert)
+    compared_hash: bool  # unchanged keys told apart (hash diff: row_hash; upsert: values); False: all updates
 
     def candidate_keys(self):
         """The keys MERGE has to see: new or changed, read from the persisted frame.
@@ -118,31 +119,41 @@ def check_merge_keys(
         _raise_if_refused(label, keys, by_key, stats)
         return KeyCheck(rows=int(stats["rows"] or 0))
     compare_hash = mode == HASH_DIFF
+    compare = None if compare_hash else compared_columns(write, df.columns)
     hashed = with_row_hash(df, write, preparation)[0] if compare_hash else df
-    kept, stats = _classify(hashed, identifier, keys, compare_hash)
+    kept, stats = _classify(hashed, identifier, keys, compare_hash, compare)
     try:
         stats["rows"] = df.count()  # the batch itself (cached by the runner): cheap, and exact
         _raise_if_refused(label, keys, by_key, stats)
     except BaseException:
         kept.unpersist()
         raise
-    return KeyCheck(stats["rows"], _classification(kept, keys, compare_hash, stats))
+    return KeyCheck(stats["rows"], _classification(kept, keys, True, stats))
 
 
-def classify(df, identifier: str, keys: list[str], compare_hash: bool, rows: int | None = None):
+def classify(
+    df,
+    identifier: str,
+    keys: list[str],
+    compare_hash: bool,
+    rows: int | None = None,
+    compare_columns: list[str] | None = None,
+):
     """The key classification of a batch whose keys were already guarded (e.g. the rows quality
-    kept), against a target that has data. ``df`` carries ``row_hash`` when ``compare_hash``."""
-    kept, stats = _classify(df, identifier, keys, compare_hash)
+    kept), against a target that has data. ``df`` carries ``row_hash`` when ``compare_hash``;
+    otherwise ``compare_columns`` (upsert) are compared by value."""
+    kept, stats = _classify(df, identifier, keys, compare_hash, compare_columns)
     stats["rows"] = rows if rows is not None else df.count()
-    return _classification(kept, keys, compare_hash, stats)
+    return _classification(kept, keys, compare_hash or compare_columns is not None, stats)
 
 
-def _classify(hashed, identifier: str, keys: list[str], compare_hash: bool):
+def _classify(hashed, identifier: str, keys: list[str], compare_hash: bool, compare_columns=None):
     """(persisted frame of the keys that matter, their stats): one job."""
     any_null = F.lit(False)
     for key in keys:
         any_null = any_null | _col(key).isNull()
-    per_key = _classified_keys(hashed, identifier, keys, compare_hash).withColumn(_NULL, any_null)
+    per_key = _classified_keys(hashed, identifier, keys, compare_hash, compare_columns)
+    per_key = per_key.withColumn(_NULL, any_null)
     # Only the keys that matter (new, changed, NULL or duplicated) are kept, the unchanged majority
     # is not stored; the batch's row count comes from the batch itself.
     kept = per_key.where((F.col(ACTION) != UNCHANGED) | F.col(_NULL) | F.col(_DUP)).persist()
@@ -159,7 +170,7 @@ def _classification(kept, keys: list[str], compare_hash: bool, stats: dict) -> K
     return KeyClassification(kept, keys, counts, compare_hash)
 
 
-def _classified_keys(df, identifier: str, keys: list[str], compare_hash: bool):
+def _classified_keys(df, identifier: str, keys: list[str], compare_hash: bool, compare_columns=None):
     """(keys, rows, duplicated, ACTION) per source key value, from one join of the batch's keys with
     the target's.
 
@@ -171,16 +182,29 @@ def _classified_keys(df, identifier: str, keys: list[str], compare_hash: bool):
     wanted = [_col(k).alias(f"__cf_t_{k}") for k in keys]
     if with_hash:
         wanted.append(F.col(ROW_HASH).alias("__cf_t_hash"))
+    # upsert: compared by value; a column the target does not have yet (schema policy adds it
+    # later) is a change only where the batch has a value
+    stored = [c for c in compare_columns or () if c in set(target.columns)]
+    new_only = [c for c in compare_columns or () if c not in set(target.columns)]
+    wanted += [_col(c).alias(f"__cf_t_{c}") for c in stored]
     existing = target.select(*wanted, F.lit(True).alias("__cf_t_present"))
     # A row id tells a key given by several source rows from a key the target holds several times
     # (a table appended to before): both multiply the joined rows.
     narrow = df.select(
         *[_col(k) for k in keys],
         *([F.col(ROW_HASH)] if with_hash else []),
+        *[_col(c) for c in stored + new_only],
         F.monotonically_increasing_id().alias("__cf_sid"),
     )
     condition = [_col(k) == F.col(f"__cf_t_{k}") for k in keys]
-    unchanged = F.col("__cf_t_hash") == F.col(ROW_HASH) if with_hash else F.lit(False)
+    if with_hash:
+        unchanged = F.col("__cf_t_hash") == F.col(ROW_HASH)
+    elif compare_columns is not None:
+        unchanged = ~differs(stored, {c: f"__cf_t_{c}" for c in stored})
+        for column in new_only:
+            unchanged = unchanged & _col(column).isNull()
+    else:
+        unchanged = F.lit(False)
     rank = F.when(F.col("__cf_t_present").isNull(), 0).when(unchanged, 1).otherwise(2)
     joined = narrow.join(existing, condition, "left").select(
         *[_col(k) for k in keys], "__cf_sid", rank.alias(_RANK)

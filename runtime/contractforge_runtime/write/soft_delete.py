@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from pyspark.sql import functions as F
 
-from contractforge_runtime.write.compare import differs
+from contractforge_runtime.write.compare import compared_columns, differs
 from contractforge_runtime.write.control_columns import DELETED_AT, IS_ACTIVE, SNAPSHOT, control_columns
-from contractforge_runtime.write.hashing import GENERATED_COLUMNS, ROW_HASH, row_hash_column
+from contractforge_runtime.write.hashing import ROW_HASH, row_hash_column
 from contractforge_runtime.write.iceberg_tables import quote_identifier
 from contractforge_runtime.write.merge_source import merge_source_view, quoted
 
@@ -35,21 +35,6 @@ class SnapshotDeleteGuardError(ValueError):
 
 def _col(name: str):
     return F.col(quoted(name))
-
-
-def compared_columns(write: dict, columns: list[str]) -> list[str]:
-    """Declared ``compare_columns``, else every column minus merge keys, hash_exclude_columns and
-    the generated control columns."""
-    declared = list(write.get("compare_columns") or [])
-    if declared:
-        missing = [c for c in declared if c not in columns]
-        if missing:
-            raise ValueError(
-                f"compare_columns {missing} not found in the prepared data; columns are {columns}"
-            )
-        return declared
-    excluded = set(write.get("merge_keys") or []) | set(write.get("hash_exclude_columns") or [])
-    return [c for c in columns if c not in excluded | GENERATED_COLUMNS]
 
 
 def with_soft_delete_columns(df, write: dict):

@@ -21,6 +21,7 @@ from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
 from contractforge_runtime.environment.root_cause import already_exists
+from contractforge_runtime.write.compare import compared_columns
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
 from contractforge_runtime.write.history import write_history
 from contractforge_runtime.write.history_spec import HISTORICAL, with_history_columns
@@ -122,12 +123,12 @@ def write(
         _append(df, identifier, result, rows)
     elif mode == OVERWRITE:
         _overwrite(df, identifier, result, before is not None)
-    elif mode in MERGE_MODES and before is not None and merge_on_read(spark, identifier):
-        if mode == HASH_DIFF:
-            result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
+    elif mode == HASH_DIFF and before is not None and merge_on_read(spark, identifier):
+        # upsert compares values itself (_merge): it rewrites only the rows that changed
+        result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
         _merge_counted_by_commit(df, identifier, list(write["merge_keys"]), mode, result, rows)
     elif mode == UPSERT:
-        _merge(df, identifier, list(write["merge_keys"]), result, before is not None, rows, classification)
+        _merge(df, identifier, write, result, before is not None, rows, classification)
     elif mode == HASH_DIFF:
         result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
         _hash_diff(
@@ -227,24 +228,38 @@ def _without_nondeterministic_lineage(source):
 def _merge(
     df,
     identifier: str,
-    keys: list[str],
+    write: dict,
     result: WriteResult,
     has_data: bool,
     rows: int | None = None,
     classification: KeyClassification | None = None,
 ) -> None:
+    """One MERGE of the new and changed rows only: matched rows whose compared columns (all non-key
+    columns, or ``compare_columns``) equal the target's are not rewritten; nothing changed → no MERGE."""
     if not has_data:  # empty table: a plain append is the same result without a join
         _append(df, identifier, result, rows)
         return
-    if classification is not None:
+    keys = list(write["merge_keys"])
+    owned = None
+    if classification is None or not classification.compared_hash:
+        compare = compared_columns(write, df.columns)
+        classification = owned = classify(df, identifier, keys, False, rows=rows, compare_columns=compare)
+    try:
         counts = classification.counts
-    else:
-        owned = classify(df, identifier, keys, compare_hash=False, rows=rows)
-        counts = owned.counts
-        owned.release()
-    _run_merge(df, identifier, keys)
-    result.rows_inserted, result.rows_updated = counts.get("insert", 0), counts.get("update", 0)
-    result.rows_written = result.rows_inserted + result.rows_updated
+        result.rows_inserted, result.rows_updated = counts["insert"], counts["update"]
+        result.rows_written = result.rows_inserted + result.rows_updated
+        result.operation_metrics["rows_unchanged"] = counts["unchanged"]
+        if result.rows_written == 0:
+            result.status, result.skip_reason = "SKIPPED", "no_changes"
+            return
+        changed_rows = classification.changed_rows(df) if counts["unchanged"] else df
+        if result.rows_updated == 0:
+            changed_rows.writeTo(identifier).append()  # only new keys: no MERGE needed
+        else:
+            _run_merge(changed_rows, identifier, keys)
+    finally:
+        if owned is not None:
+            owned.release()
 
 
 def _hash_diff(
