@@ -220,12 +220,21 @@ def wait_for_execution(sfn, arn: str, polls: int = 300) -> str:
 
 def test_table_maintenance_runs_athena_statements_on_a_schedule(applied: AppliedRoot) -> None:
     sfn = applied.client("stepfunctions")
-    machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("-maintenance"))
-    definition = json.loads(sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"])
-    states = [definition["States"][name] for name in sorted(definition["States"])]
+    machine = next(
+        m for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("-maintenance")
+    )
+    definition = json.loads(
+        sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"]
+    )
+    states = [definition["States"][name] for name in sorted(definition["States"]) if name != "Done"]
     assert {state["Resource"] for state in states} == {"arn:aws:states:::athena:startQueryExecution.sync"}
-    assert [state["Parameters"]["QueryString"].split()[0] for state in states] == ["ALTER", "OPTIMIZE", "VACUUM"]
-    assert states[-1]["End"] is True
+    assert [state["Parameters"]["QueryString"].split()[0] for state in states] == [
+        "ALTER",
+        "OPTIMIZE",
+        "VACUUM",
+    ]
+    assert [state["Next"] for state in states] == ["Statement001", "Statement002", "Done"]
+    assert definition["States"]["Done"] == {"Type": "Succeed"}
     schedule = applied.client("scheduler").get_schedule(Name=machine["name"])
     assert schedule["ScheduleExpression"] == "cron(0 3 ? * SUN *)"
     assert schedule["Target"]["Arn"] == machine["stateMachineArn"]

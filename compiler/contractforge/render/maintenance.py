@@ -72,7 +72,8 @@ def maintenance_module(
     the root's inputs (artifact bucket and region, literal or tokens)."""
     artifact_bucket, region = root.artifact_bucket, root.region
     environment, project, evidence_database = plan.environment, plan.name, plan.evidence_database
-    output_location = plan.artifacts_uri.rstrip("/") + "/athena-results/" if plan.artifacts_uri else None
+    artifacts = plan.artifacts_uri or f"s3://{artifact_bucket}/contractforge/{plan.name}/"
+    output_location = artifacts.rstrip("/") + "/athena-results/"
     buckets = [plan.warehouse.split("://", 1)[-1].split("/", 1)[0], artifact_bucket]
     settings = maintenance_settings(environment)
     if settings is None:
@@ -102,6 +103,5 @@ def maintenance_module(
         "schedule_expression": value(settings["schedule"]),
         "schedule_expression_timezone": value(settings.get("timezone") or "UTC"),
     }
-    if output_location:
-        module["output_location"] = value(output_location)
+    module["output_location"] = value(output_location)
     return module

@@ -2,35 +2,32 @@ locals {
   role_name           = coalesce(var.role_name, "${var.name}-maintenance")
   scheduler_role_name = "${var.name}-maintenance-scheduler"
 
-  # One Athena task per statement, in order; each waits for its query (.sync).
+  # One Athena task per statement, in order; each waits for its query (.sync). Every task has the
+  # same shape (Next, then a final Succeed state), so Terraform keeps the types as written.
   states = {
-    for index, statement in var.statements : format("Statement%03d", index) => merge(
-      {
-        Type     = "Task"
-        Resource = "arn:aws:states:::athena:startQueryExecution.sync"
-        Parameters = merge(
-          {
-            QueryString           = statement
-            WorkGroup             = var.workgroup
-            QueryExecutionContext = { Catalog = "AwsDataCatalog" }
-          },
-          var.output_location == null ? {} : { ResultConfiguration = { OutputLocation = var.output_location } }
-        )
-        Retry = [{
-          ErrorEquals     = ["States.TaskFailed"]
-          IntervalSeconds = 60
-          MaxAttempts     = var.retry_attempts
-          BackoffRate     = 2
-        }]
-      },
-      index == length(var.statements) - 1 ? { End = true } : { Next = format("Statement%03d", index + 1) }
-    )
+    for index, statement in var.statements : format("Statement%03d", index) => {
+      Type     = "Task"
+      Resource = "arn:aws:states:::athena:startQueryExecution.sync"
+      Parameters = {
+        QueryString           = statement
+        WorkGroup             = var.workgroup
+        QueryExecutionContext = { Catalog = "AwsDataCatalog" }
+        ResultConfiguration   = { OutputLocation = var.output_location }
+      }
+      Retry = [{
+        ErrorEquals     = ["States.TaskFailed"]
+        IntervalSeconds = 60
+        MaxAttempts     = var.retry_attempts
+        BackoffRate     = 2
+      }]
+      Next = index == length(var.statements) - 1 ? "Done" : format("Statement%03d", index + 1)
+    }
   }
 
   definition = jsonencode({
     Comment = "ContractForge table maintenance: Athena OPTIMIZE and VACUUM of target and evidence tables"
     StartAt = "Statement000"
-    States  = local.states
+    States  = merge(local.states, { Done = { Type = "Succeed" } })
   })
 
   policy = {

@@ -25,9 +25,13 @@ variable "workgroup" {
 }
 
 variable "output_location" {
-  description = "S3 URI for Athena query results; null uses the workgroup's setting."
+  description = "S3 URI (s3://bucket/prefix/) for the Athena query results."
   type        = string
-  default     = null
+
+  validation {
+    condition     = can(regex("^s3://", var.output_location))
+    error_message = "output_location must be an s3:// URI."
+  }
 }
 
 variable "glue_resource_arns" {

@@ -15,7 +15,7 @@ def _project(tmp_path):
         tmp_path / "p",
         {
             "ok_bronze": csv_contract(target={"catalog": "cf", "schema": "test_bronze", "table": "b_ok"}),
-            "review_bronze": csv_contract(mode="historical", merge_keys=["id"]),
+            "review_bronze": csv_contract(mode="custom:scd3"),
             "after_review": csv_contract(
                 target={"catalog": "cf", "schema": "test_bronze", "table": "b_after"}
             ),
@@ -45,7 +45,7 @@ def test_unrunnable_steps_and_their_dependants_are_left_out_loudly(tmp_path, cap
     assert main(["compile", str(root), "--out", str(out), "--exclude-unrunnable"]) == 3
     err = capsys.readouterr().err
     assert "LEFT OUT" in err and "3 step(s)" in err
-    assert "review_bronze: REVIEW_REQUIRED (AWS_HISTORICAL_NOT_IMPLEMENTED" in err
+    assert "review_bronze: REVIEW_REQUIRED (AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED" in err
     assert "after_review: depends on left-out review_bronze" in err
     assert "after_after: depends on left-out after_review" in err
     jobs = json.loads((out / "main.tf.json").read_text())["locals"]["glue_jobs"]
