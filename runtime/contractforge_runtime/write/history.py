@@ -162,17 +162,18 @@ def _affected_keys(batch, target, spec):
         F.sum(affected_condition.cast("int")).alias("affected_keys"),
         F.sum("__cf_null_order").alias("null_order"),
     )
-    affected = per_key.where(affected_condition).select(*[_col(k) for k in keys]).persist()
     try:
         row = stats.first()
+        _refuse_null_order(int(row["null_order"] or 0), spec)
     except BaseException:
-        affected.unpersist()
+        per_key.unpersist()
         raise
-    _refuse_null_order(int(row["null_order"] or 0), spec)
-    return affected, {
+    affected = per_key.where(affected_condition).select(*[_col(k) for k in keys])
+    counts = {
         "unchanged_rows": int(row["unchanged_rows"] or 0),
-        "affected_keys": row["affected_keys"],
+        "affected_keys": int(row["affected_keys"] or 0),
     }
+    return per_key, affected, counts
 
 
 def _refuse_null_order(nulls: int, spec) -> None:
