@@ -80,7 +80,11 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_runs (
   annotations_result_json STRING,
   ownership_json STRING,
   operations_json STRING,
-  metrics_json STRING
+  metrics_json STRING,
+  notebook_name STRING,
+  delta_version_before STRING,
+  delta_version_after STRING,
+  spark_version STRING
 ) PARTITIONED BY (run_date) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_runs/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
 CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_errors (
@@ -100,7 +104,8 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_errors (
   ctrl_schema_version BIGINT,
   runtime_type STRING,
   engine_version STRING,
-  python_version STRING
+  python_version STRING,
+  spark_version STRING
 ) PARTITIONED BY (error_date) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_errors/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
 CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_quality (
@@ -211,7 +216,9 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_streams (
   master_job_id STRING,
   master_run_id STRING,
   parent_run_id STRING,
-  run_group_id STRING
+  run_group_id STRING,
+  notebook_name STRING,
+  spark_version STRING
 ) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_streams/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
 CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_annotations (
@@ -303,7 +310,8 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_state (
   last_table_version STRING,
   last_write_completed_at_utc TIMESTAMP,
   last_watermark_candidate STRING,
-  last_updated_at_utc TIMESTAMP
+  last_updated_at_utc TIMESTAMP,
+  last_delta_version STRING
 ) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_state/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
 CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_locks (

@@ -80,7 +80,11 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_runs
   `annotations_result_json` STRING,
   `ownership_json` STRING,
   `operations_json` STRING,
-  `metrics_json` STRING
+  `metrics_json` STRING,
+  `notebook_name` STRING,
+  `delta_version_before` STRING,
+  `delta_version_after` STRING,
+  `spark_version` STRING
 ) USING iceberg PARTITIONED BY (`run_date`);
 
 CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_errors` (
@@ -100,7 +104,8 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_erro
   `ctrl_schema_version` BIGINT,
   `runtime_type` STRING,
   `engine_version` STRING,
-  `python_version` STRING
+  `python_version` STRING,
+  `spark_version` STRING
 ) USING iceberg PARTITIONED BY (`error_date`);
 
 CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_quality` (
@@ -211,7 +216,9 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_stre
   `master_job_id` STRING,
   `master_run_id` STRING,
   `parent_run_id` STRING,
-  `run_group_id` STRING
+  `run_group_id` STRING,
+  `notebook_name` STRING,
+  `spark_version` STRING
 ) USING iceberg;
 
 CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_annotations` (
@@ -303,7 +310,8 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_stat
   `last_table_version` STRING,
   `last_write_completed_at_utc` TIMESTAMP,
   `last_watermark_candidate` STRING,
-  `last_updated_at_utc` TIMESTAMP
+  `last_updated_at_utc` TIMESTAMP,
+  `last_delta_version` STRING
 ) USING iceberg;
 
 CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_locks` (
