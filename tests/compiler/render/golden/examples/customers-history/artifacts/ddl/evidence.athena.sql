@@ -322,7 +322,10 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_locks (
   expires_at_utc TIMESTAMP,
   ttl_minutes BIGINT,
   released_at_utc TIMESTAMP,
-  status STRING
+  status STRING,
+  holder STRING,
+  released_by STRING,
+  reason STRING
 ) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_locks/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
 CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_files (

@@ -322,7 +322,10 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_lock
   `expires_at_utc` TIMESTAMP,
   `ttl_minutes` BIGINT,
   `released_at_utc` TIMESTAMP,
-  `status` STRING
+  `status` STRING,
+  `holder` STRING,
+  `released_by` STRING,
+  `reason` STRING
 ) USING iceberg;
 
 CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_files` (
