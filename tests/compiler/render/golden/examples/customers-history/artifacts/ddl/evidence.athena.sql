@@ -311,6 +311,7 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_state (
   last_write_completed_at_utc TIMESTAMP,
   last_watermark_candidate STRING,
   last_updated_at_utc TIMESTAMP,
+  input_snapshots_json STRING,
   last_delta_version STRING
 ) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_state/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 

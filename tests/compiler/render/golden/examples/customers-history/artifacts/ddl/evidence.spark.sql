@@ -311,6 +311,7 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`crm_customers_ops`.`ctrl_ingestion_stat
   `last_write_completed_at_utc` TIMESTAMP,
   `last_watermark_candidate` STRING,
   `last_updated_at_utc` TIMESTAMP,
+  `input_snapshots_json` STRING,
   `last_delta_version` STRING
 ) USING iceberg;
 
