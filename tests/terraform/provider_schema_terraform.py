@@ -1,7 +1,7 @@
 """Schema entries taken from the real provider (``terraform providers schema -json``), same layout as the
 shared subset (../shared/schemas/README.md).
 
-The shared schema (6.25.0, from the CDKTF bindings) lacks the alerting and Lake Formation governance
+The shared schema (6.25.0, from the CDKTF bindings) lacks the alerting, dashboard and Lake Formation governance
 resources; their entries come from the provider the tests run (5.100.0 in the mirror):
 
     python -m tests.terraform.provider_schema_terraform schema.json   # rewrites the committed file
@@ -16,6 +16,7 @@ from typing import Any
 
 TERRAFORM_SUBSET_PATH = Path(__file__).resolve().parents[1] / "data" / "aws-provider-schema.terraform.json"
 TERRAFORM_TYPES = (
+    "aws_cloudwatch_dashboard",
     "aws_cloudwatch_event_rule",
     "aws_cloudwatch_event_target",
     "aws_cloudwatch_metric_alarm",
