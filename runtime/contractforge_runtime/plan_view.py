@@ -82,6 +82,13 @@ class WriteView:
     hash_keys: tuple[str, ...] = ()
     hash_exclude_columns: tuple[str, ...] = ()
     schema_policy: str | None = None
+    compare_columns: tuple[str, ...] = ()
+    max_delete_ratio: float | None = None
+    scd2_change_columns: tuple[str, ...] = ()
+    scd2_effective_from_column: str | None = None
+    scd2_sequence_by: str | None = None
+    scd2_late_arriving_policy: str | None = None
+    scd2_apply_as_deletes: str | None = None
 
 
 @dataclass(frozen=True)
