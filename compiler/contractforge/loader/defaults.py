@@ -167,9 +167,13 @@ def _infer_identity(result: dict[str, Any], decide: Any) -> None:
         return  # shape error; validation reports it
     rules = dict(rules or {})
     reason = f"merge_keys imply row identity for mode '{canonical}'"
+    identity = list(merge_keys)
+    order = result.get("scd2_sequence_by") or result.get("scd2_effective_from_column")
+    if canonical == "scd2_historical" and isinstance(order, str) and order:
+        identity.append(order)  # history: several versions of a key, one per position in the order
     if is_missing(rules.get("unique_key")):
-        rules["unique_key"] = list(merge_keys)
-        decide("quality_rules.unique_key", list(merge_keys), "inference.merge_keys", reason)
+        rules["unique_key"] = identity
+        decide("quality_rules.unique_key", identity, "inference.merge_keys", reason)
     not_null = split_list(rules.get("not_null"))
     if not_null is None or isinstance(not_null, tuple):
         present = list(not_null or ())
