@@ -197,11 +197,12 @@ def _refuse_late_rows(classified, spec, counts: dict[str, int]) -> dict[str, int
 
 
 def _counts(classified, decided) -> dict[str, int]:
-    """Every count of the write in one job: the timeline's batch and late rows, and what survived."""
+    """The timeline's batch and late rows, and what survived (two small jobs: one aggregate over a
+    cross join of both frames, which share their lineage, lost the late rows)."""
     batch, version = _col(ORIGIN) == BATCH, ~_col(DELETE)
     timeline = classified.agg(
         F.sum(batch.cast("int")).alias("batch_rows"), F.sum((batch & _col(LATE)).cast("int")).alias("late")
-    )
+    ).first()
     outcome = decided.agg(
         F.sum((batch & version & ~_col(REPLACES)).cast("int")).alias("first_versions"),
         F.sum((batch & version & _col(REPLACES)).cast("int")).alias("replacing"),
@@ -209,9 +210,8 @@ def _counts(classified, decided) -> dict[str, int]:
         F.sum(batch.cast("int")).alias("survivors"),
         F.sum(moved_condition().cast("int")).alias("moved"),
         F.sum(_col(OUT_OF_ORDER).cast("int")).alias("out_of_order"),
-    )
-    row = timeline.crossJoin(outcome).first()
-    return {k: int(v or 0) for k, v in row.asDict().items()}
+    ).first()
+    return {k: int(v or 0) for k, v in {**timeline.asDict(), **outcome.asDict()}.items()}
 
 
 def _merge_sql(identifier: str, view: str, columns: list[str], keys: list[str]) -> str:
