@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+import contractforge_runtime.run.upstream as upstream
 from contractforge_runtime.environment.root_cause import describe
 from contractforge_runtime.evidence import lineage, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
@@ -17,7 +18,6 @@ from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.governance import metrics, run_governance
 from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, SKIPPED
-from contractforge_runtime.run import upstream
 
 NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
 

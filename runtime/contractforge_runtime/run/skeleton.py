@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
+import contractforge_runtime.run.upstream as upstream
 from contractforge_runtime.environment.root_cause import describe
 from contractforge_runtime.evidence import run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
@@ -22,7 +23,6 @@ from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency, locks
 from contractforge_runtime.results import FAILED, QualityAbort, RunResult
-from contractforge_runtime.run import upstream
 
 
 class RunState:
