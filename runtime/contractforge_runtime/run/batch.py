@@ -119,7 +119,9 @@ def _key_guards(run: RunState, df):
     result = run.result
     with run.timed("key_guards"):
         try:
-            key_check = writes.check_merge_keys(df, run.write, result.target_table, run.plan.get("preparation"))
+            key_check = writes.check_merge_keys(
+                df, run.write, result.target_table, run.plan.get("preparation")
+            )
         except writes.KeyGuardError as refused:
             result.rows_read = refused.rows
             raise

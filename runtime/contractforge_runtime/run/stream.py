@@ -162,9 +162,7 @@ class _StreamStep(RunState):
             result.quality_status = (
                 worst_status(summary.quality_statuses) if summary.quality_statuses else SKIPPED
             )
-        measured = run_rows.measured_values(
-            self.measured, result, status, schema_changes=self.schema_changes
-        )
+        measured = run_rows.measured_values(self.measured, result, status, schema_changes=self.schema_changes)
         return measured
 
     def finish(self, status: str, summary: streaming.StreamSummary | None) -> None:

@@ -102,9 +102,7 @@ def test_sql_text_is_not_mistaken_for_a_credential():
     assert problems_of({"type": "sql", "query": "select * from t where token = 'abc'"}) == []
 
 
-@pytest.mark.parametrize(
-    "cron", ["0 6 * * *", "30 2 * * 1", "*/15 0-6 * * MON-FRI", "0 6 1 * *"]
-)
+@pytest.mark.parametrize("cron", ["0 6 * * *", "30 2 * * 1", "*/15 0-6 * * MON-FRI", "0 6 1 * *"])
 def test_valid_crons(cron):
     assert cron_problem(cron) is None
 
