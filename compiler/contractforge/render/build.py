@@ -7,7 +7,6 @@ files (both loaded by the caller); the writer decides what to do with the tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,34 +19,31 @@ import contractforge.render.performance as performance
 import contractforge.render.runtime_package as runtime_package
 import contractforge.render.step_functions as step_functions
 from contractforge import naming
-from contractforge.errors import ContractForgeError
 from contractforge.planner.packing import pack_layout
 from contractforge.planner.project import lake_formation_enabled
 from contractforge.project_plan import ProjectPlan, StepPlan
+from contractforge.render.build_warnings import budget_warnings, quota_warnings
 from contractforge.render.canonical import canonical_json_bytes, compact_json, sha256_hex, text_bytes
 from contractforge.render.endpoints import endpoints_override
-from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES, render_manifest
-from contractforge.render.schedule import render_schedule
-from contractforge.render.step_functions.limits import GLUE_JOBS_QUOTA, IAM_ROLES_QUOTA
-from contractforge.render.terraform_orchestration import MachineFile, fits_exact_arns, job_pattern_prefix
-from contractforge.render.terraform_root import (
+from contractforge.render.manifest import render_manifest
+from contractforge.render.module_source import MODULES_DIR, VENDORED, module_source, used_modules
+from contractforge.render.root_inputs import (
     ARTIFACT_BUCKET_TOKEN,
     REGION_TOKEN,
     RootInputs,
     StepDeployment,
-    render_main_tf_json,
 )
+from contractforge.render.schedule import render_schedule
+from contractforge.render.terraform_orchestration import MachineFile, fits_exact_arns, job_pattern_prefix
+from contractforge.render.terraform_root import render_main_tf_json
 
 MAIN_FILE = "main.tf.json"
 ENDPOINTS_FILE = "endpoints_override.tf.json"
-MODULES_DIR = "modules"
 MANIFEST_PATH = "artifacts/manifest.json"
 MANIFEST_KEY = "manifest.json"
 POLICY_FILE = "iam_policy.json"  # a templatefile() template: ${account_id}/${region}/${artifact_bucket}
 STATE_MACHINE_DIR = "artifacts/orchestration"
 STATE_MACHINE_PATH = f"{STATE_MACHINE_DIR}/state_machine.asl.json"
-VENDORED = "vendored"
-GIT_SOURCE = re.compile(r"^git::[^?]+\?ref=[A-Za-z0-9._/-]+$")
 ROLE_NAME_MAX = 64
 _NOT_ROLE_CHAR = re.compile(r"[^A-Za-z0-9+=,.@_-]+")
 CONTENT_TYPES = {
@@ -115,7 +111,7 @@ def render_build(
             steps=tuple(deployments),
             state_machine_path=STATE_MACHINE_PATH,
             schedule=schedule,
-            module_source=_module_source(options.module_source),
+            module_source=module_source(options.module_source),
             lake_formation=_lake_formation_requested(plan),
             step_functions_type=_step_functions_type(plan),
             region=build.region,
@@ -244,7 +240,7 @@ def _add_project_artifacts(build: _Build, plan: ProjectPlan, units: tuple[StepPl
     if len(orchestration.machines) > 1:
         build.state_machines = tuple(files)
     build.notes += orchestration.budget_lines()
-    build.warnings += _quota_warnings(plan, len(orchestration.machines))
+    build.warnings += quota_warnings(plan, len(orchestration.machines))
     build.add("artifacts/ddl/evidence.spark.sql", text_bytes(ddl.evidence_spark_ddl(plan.evidence_database)))
     location = _evidence_location(plan)
     build.add(
@@ -270,7 +266,7 @@ def _add_contract_artifacts(build: _Build, plan: ProjectPlan, options: CompileOp
 def _add_vendored_modules(
     build: _Build, main: dict[str, Any], module_files: dict[str, dict[str, bytes]]
 ) -> None:
-    for name in sorted(_used_modules(main)):
+    for name in sorted(used_modules(main)):
         if name not in module_files:
             raise ValueError(f"terraform module {name!r} is missing from terraform/modules")
         for path, content in module_files[name].items():
@@ -279,7 +275,7 @@ def _add_vendored_modules(
 
 def _add_manifest(build: _Build, plan: ProjectPlan) -> None:
     """Last: lists every other file except the vendored modules; uploaded with the runtime objects."""
-    build.warnings += _budget_warnings(build.files, build.policy_sizes)
+    build.warnings += budget_warnings(build.files, build.policy_sizes)
     listed = {
         path: content for path, content in build.files.items() if not path.startswith(f"{MODULES_DIR}/")
     }
@@ -332,28 +328,6 @@ def _role_name(job_name: str) -> str:
     return naming.fit(_NOT_ROLE_CHAR.sub("-", job_name), ROLE_NAME_MAX)
 
 
-def _module_source(module_source: str) -> Callable[[str], str]:
-    """Module name → its ``source`` in main.tf.json. The modules are the folders of
-    terraform/modules/: vendored ones are copied from there (``_add_vendored_modules``)."""
-    if module_source == VENDORED:
-        return lambda name: f"./{MODULES_DIR}/{name}"
-    if not GIT_SOURCE.match(module_source):
-        raise ContractForgeError.single(
-            f"--module-source {module_source!r} must be 'vendored' or a pinned git source",
-            field="--module-source",
-            suggestion="e.g. git::https://github.com/acme/contractforge.git?ref=v0.1.0",
-        )
-    base, query = module_source.split("?", 1)
-    return lambda name: f"{base}//terraform/modules/{name}?{query}"
-
-
-def _used_modules(main: dict[str, Any]) -> set[str]:
-    prefix = f"./{MODULES_DIR}/"
-    return {
-        m["source"][len(prefix) :] for m in main.get("module", {}).values() if m["source"].startswith(prefix)
-    }
-
-
 def _partition(region: str) -> str:
     if region.startswith("cn-"):
         return "aws-cn"
@@ -382,35 +356,3 @@ def _runtime_version(runtime_files: dict[str, bytes]) -> str:
         if line.startswith("__version__"):
             return line.split("=", 1)[1].strip().strip("\"'")
     return "0"
-
-
-def _budget_warnings(files: dict[str, bytes], policy_sizes: dict[str, int]) -> list[str]:
-    warnings = [
-        f"{path} is {len(content)} bytes (budget {SCRIPT_WARNING_BYTES})"
-        for path, content in files.items()
-        if path.endswith(".py") and len(content) > SCRIPT_WARNING_BYTES
-    ]
-    warnings += [
-        f"IAM policy of step {step!r} is {size} characters (inline limit {INLINE_POLICY_LIMIT})"
-        for step, size in policy_sizes.items()
-        if size > INLINE_POLICY_LIMIT
-    ]
-    return warnings
-
-
-def _quota_warnings(plan: ProjectPlan, machines: int) -> list[str]:
-    """Account-wide default quotas a project this size would exceed (each adjustable in Service Quotas)."""
-    jobs = len(plan.steps)
-    roles = sum(1 for step in plan.steps if not step.glue.role_arn) + machines
-    warnings = []
-    if jobs > GLUE_JOBS_QUOTA:
-        warnings.append(
-            f"the project defines {jobs} Glue jobs: AWS Glue's quota 'Max jobs per account' is {GLUE_JOBS_QUOTA:,} "
-            "by default (Service Quotas → AWS Glue); request an increase before applying"
-        )
-    if roles > IAM_ROLES_QUOTA:
-        warnings.append(
-            f"the project creates {roles} IAM roles: IAM's quota 'Roles per account' is {IAM_ROLES_QUOTA:,} by "
-            "default (Service Quotas → IAM); request an increase or give the jobs glue_job.role_arn"
-        )
-    return warnings

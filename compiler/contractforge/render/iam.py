@@ -43,16 +43,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import contractforge.render.iam_locations as locations
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.canonical import canonical_json
+from contractforge.render.iam_locations import project_tables
 from contractforge.render.layout import split_s3_uri
 from contractforge.render.tf_json import escape
-from contractforge.source_families import FAMILIES, tables_read
+from contractforge.source_families import FAMILIES
 
 ACCOUNT_TOKEN = "${account_id}"  # replaced by the caller identity in Terraform
 TEMPLATE_VARIABLES = ("account_id", "artifact_bucket", "region")  # placeholders a policy may hold
 POLICY_VERSION = "2012-10-17"
-GLOB_CHARS = re.compile(r"[*?\[{]")
 SECRET_PLACEHOLDER = re.compile(r"\{\{\s*secret:([^/}\s]+)/[^}]*\}\}", re.IGNORECASE)
 TABLE_READ_ACTIONS = ("glue:GetDatabase", "glue:GetPartitions", "glue:GetTable", "glue:GetTables")
 TABLE_WRITE_ACTIONS = (
@@ -113,8 +114,8 @@ def render_job_policy(
     run_plan = step.run_plan or {}
     arns = _Arns(context)
     tables = project_tables(plan) if tables is None else tables
-    reads = _source_read_prefixes(run_plan) + _upstream_read_prefixes(tables, step)
-    writes = _write_prefixes(run_plan)
+    reads = locations.source_read_prefixes(run_plan) + locations.upstream_read_prefixes(tables, step)
+    writes = locations.write_prefixes(run_plan)
     artifact_objects = [objects.plan_uri, objects.script_uri, objects.runtime_zip_uri]
     artifact_objects += [
         u for u in (*step.glue.extra_py_files, *step.glue.extra_jars) if u.startswith("s3://")
@@ -284,74 +285,6 @@ def _statement(
     return statement
 
 
-def _s3_prefix(uri: str) -> str | None:
-    """The literal prefix of a (possibly globbed) s3:// path; None for anything else."""
-    if not isinstance(uri, str) or not uri.startswith("s3://"):
-        return None
-    literal = GLOB_CHARS.split(uri, maxsplit=1)[0]
-    if "{{" in uri and "{{" not in literal:
-        literal = uri.split("{{", 1)[0]
-    bucket, _ = split_s3_uri(literal)
-    return literal if bucket else None
-
-
-def _source_read_prefixes(run_plan: dict[str, Any]) -> list[str]:
-    source = run_plan.get("source") or {}
-    paths: list[Any] = []
-    family = FAMILIES.get(source.get("family"))
-    if family is not None and family.reads_source_path:
-        path = source.get("path")
-        paths.extend(path if isinstance(path, list) else [path])
-    return sorted({p for p in map(_s3_prefix, paths) if p})
-
-
-def _write_prefixes(run_plan: dict[str, Any]) -> list[str]:
-    target, evidence, source = (
-        run_plan.get("target") or {},
-        run_plan.get("evidence") or {},
-        run_plan.get("source") or {},
-    )
-    prefixes = []
-    if target.get("location") and target.get("identifier"):
-        prefixes.append(_table_location(target["location"], target["identifier"]))
-    if evidence.get("location"):
-        prefixes.append(_directory(evidence["location"]))
-    checkpoint = _s3_prefix(source.get("checkpoint_location"))
-    if checkpoint:
-        prefixes.append(_directory(checkpoint))
-    return sorted(set(prefixes))
-
-
-def _table_location(database_location: str, identifier: str) -> str:
-    """Glue's Iceberg catalog puts a table at ``<database location>/<table>/``."""
-    return f"{_directory(database_location)}{identifier.rsplit('.', 1)[-1]}/"
-
-
-def _directory(uri: str) -> str:
-    return uri if uri.endswith("/") else uri + "/"
-
-
-def _read_identifiers(run_plan: dict[str, Any]) -> list[str]:
-    identifiers = tables_read(run_plan.get("source") or {})
-    return sorted({i for i in identifiers if isinstance(i, str) and i.count(".") == 2})
-
-
-def project_tables(plan: ProjectPlan) -> dict[str, str]:
-    """Iceberg identifier → S3 table location, for every target of the project."""
-    tables = {}
-    for other in plan.steps:
-        target = (other.run_plan or {}).get("target") or {}
-        if target.get("identifier") and target.get("location"):
-            tables[target["identifier"]] = _table_location(target["location"], target["identifier"])
-    return tables
-
-
-def _upstream_read_prefixes(tables: dict[str, str], step: StepPlan) -> list[str]:
-    """Locations of project tables this step reads; tables outside the project get catalog access only."""
-    own = ((step.run_plan or {}).get("target") or {}).get("identifier")
-    return sorted({tables[i] for i in _read_identifiers(step.run_plan or {}) if i in tables and i != own})
-
-
 def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
     target, evidence = run_plan.get("target") or {}, run_plan.get("evidence") or {}
     resources = [arns.glue("catalog")]
@@ -372,7 +305,7 @@ def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]
 def _catalog_read_resources(plan: ProjectPlan, step: StepPlan, arns: _Arns) -> list[str]:
     own = ((step.run_plan or {}).get("target") or {}).get("identifier")
     resources = []
-    for identifier in _read_identifiers(step.run_plan or {}):
+    for identifier in locations.read_identifiers(step.run_plan or {}):
         if identifier == own:
             continue
         _, database, table = identifier.split(".")

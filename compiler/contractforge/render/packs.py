@@ -19,7 +19,7 @@ from contractforge.project_plan import StepPlan
 from contractforge.render.canonical import canonical_json, compact_json, text_bytes
 from contractforge.render.iam import policy_template
 from contractforge.render.layout import ArtifactKeys, step_file_stem
-from contractforge.render.terraform_root import StepDeployment
+from contractforge.render.root_inputs import StepDeployment
 
 POLICY_FILE = "iam_policy.json"
 

@@ -24,60 +24,32 @@ bucket (no ``artifacts.uri``) and the region (no ``parameters.aws.region``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+import contractforge.render.root_outputs as root_outputs
 from contractforge import __version__, naming
-from contractforge.project_plan import ProjectPlan, StepPlan
+from contractforge.project_plan import ProjectPlan
 from contractforge.render.access import lf_access_module
 from contractforge.render.alerts import alerts_module
 from contractforge.render.dashboard import dashboard_module
 from contractforge.render.iam import ACCOUNT_TOKEN
 from contractforge.render.maintenance import maintenance_module
+from contractforge.render.root_inputs import (
+    TOKENS,
+    RootInputs,
+    StepDeployment,
+    lock_tables,
+    role_arn,
+    value,
+)
+from contractforge.render.root_lakeformation import lakeformation_modules
 from contractforge.render.schedule import ScheduleDefinition
 from contractforge.render.terraform_orchestration import MachineFile, orchestration_module
-from contractforge.render.tf_json import escape, literal, quoted_key, ref, resolve_tokens
-from contractforge.source_families import tables_read
+from contractforge.render.tf_json import escape, literal, ref
 
 PROVIDER_CONSTRAINT = ">= 5.100, < 7.0"
 ALERTS_NAME_MAX = 48  # the alerts module's name prefix (its resources append -glue-job-failed …)
 TERRAFORM_CONSTRAINT = ">= 1.5"
-ARTIFACT_BUCKET_TOKEN = "${artifact_bucket}"
-REGION_TOKEN = "${region}"
-TOKENS = {
-    ACCOUNT_TOKEN: "data.aws_caller_identity.current.account_id",
-    ARTIFACT_BUCKET_TOKEN: "var.artifact_bucket",
-    REGION_TOKEN: "var.region",
-}
-
-
-@dataclass(frozen=True)
-class StepDeployment:
-    step: StepPlan
-    plan_uri: str
-    policy_path: str  # build-tree path of the job's policy template (iam.policy_template)
-    role_name: str | None  # None when the environment brings the role (step.glue.role_arn)
-    kind: str = "step"  # "pack": several steps in one job (render/packs.py)
-
-
-@dataclass(frozen=True)
-class RootInputs:
-    plan: ProjectPlan
-    artifact_bucket: str  # literal bucket or ARTIFACT_BUCKET_TOKEN
-    artifact_prefix: str
-    uploads: dict[str, tuple[str, str]]  # S3 key (relative to prefix) → (build-tree path, content type)
-    runner_uri: str
-    runtime_zip_uri: str
-    steps: tuple[StepDeployment, ...]
-    state_machine_path: str  # build-tree path of the ASL definition (deployed as reviewed)
-    schedule: ScheduleDefinition | None
-    module_source: Callable[[str], str]  # module name → source (vendored path or pinned git URL)
-    lake_formation: bool
-    step_functions_type: str
-    region: str  # literal or REGION_TOKEN
-    state_machines: tuple[MachineFile, ...] = ()  # root first; empty = one machine at state_machine_path
-    partition: str = "aws"
 
 
 def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
@@ -95,7 +67,7 @@ def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
         "provider": {"aws": _provider(inputs)},
         "locals": {"glue_jobs": {s.step.name: _job_settings(inputs, s) for s in inputs.steps}},
         "module": modules,
-        "output": _outputs(inputs, modules),
+        "output": root_outputs.outputs(inputs, modules),
     }
     orchestration_locals = _orchestration_locals(inputs)
     if orchestration_locals:
@@ -107,50 +79,20 @@ def render_main_tf_json(inputs: RootInputs) -> dict[str, Any]:
     if any(s.role_name for s in inputs.steps):
         document["locals"]["policy_variables"] = {
             "account_id": ref(TOKENS[ACCOUNT_TOKEN]),
-            "artifact_bucket": _value(inputs.artifact_bucket),
-            "region": _value(inputs.region),
+            "artifact_bucket": value(inputs.artifact_bucket),
+            "region": value(inputs.region),
         }
-    variables = _variables(inputs)
+    variables = root_outputs.variables(inputs)
     if variables:
         document["variable"] = variables
     return document
 
 
-def _tokens(text: str) -> str:
-    return resolve_tokens(escape(text), TOKENS)
-
-
-def _value(text: str) -> str:
-    """A literal string that may hold tokens (bucket/region/account placeholders)."""
-    return _tokens(text)
-
-
 def _provider(inputs: RootInputs) -> dict[str, Any]:
-    provider: dict[str, Any] = {"region": _value(inputs.region)}
+    provider: dict[str, Any] = {"region": value(inputs.region)}
     if inputs.plan.tags:
         provider["default_tags"] = {"tags": literal(dict(inputs.plan.tags))}
     return provider
-
-
-def _variables(inputs: RootInputs) -> dict[str, Any]:
-    variables = {}
-    if inputs.artifact_bucket == ARTIFACT_BUCKET_TOKEN:
-        variables["artifact_bucket"] = {
-            "type": "string",
-            "description": "Existing S3 bucket for ContractForge artifacts (the environment has no artifacts.uri).",
-        }
-    if inputs.region == REGION_TOKEN:
-        variables["region"] = {
-            "type": "string",
-            "description": "AWS region to deploy to (the environment has no parameters.aws.region).",
-        }
-    return variables
-
-
-def _role_arn(step: StepDeployment) -> str:
-    if step.role_name is None:
-        return escape(step.step.glue.role_arn or "")
-    return ref(f"module.glue_roles[{quoted_key(step.step.name)}].role_arn")
 
 
 def _job_settings(inputs: RootInputs, deployment: StepDeployment) -> dict[str, Any]:
@@ -159,10 +101,10 @@ def _job_settings(inputs: RootInputs, deployment: StepDeployment) -> dict[str, A
     return {
         "name": escape(glue.name),
         "description": escape(f"ContractForge {deployment.kind} {step.name} of project {inputs.plan.name}"),
-        "role_arn": _role_arn(deployment),
-        "script_location": _value(inputs.runner_uri),
-        "plan_uri": _value(deployment.plan_uri),
-        "runtime_zip_uri": _value(inputs.runtime_zip_uri),
+        "role_arn": role_arn(deployment),
+        "script_location": value(inputs.runner_uri),
+        "plan_uri": value(deployment.plan_uri),
+        "runtime_zip_uri": value(inputs.runtime_zip_uri),
         "extra_py_files": literal(list(glue.extra_py_files)),
         "extra_jars": literal(list(glue.extra_jars)),
         "additional_python_modules": literal(list(glue.additional_python_modules)),
@@ -217,7 +159,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
     modules: dict[str, Any] = {
         "artifacts": {
             "source": source("artifacts"),
-            "bucket": _value(inputs.artifact_bucket),
+            "bucket": value(inputs.artifact_bucket),
             "key_prefix": escape(inputs.artifact_prefix),
             "artifacts": {
                 escape(key): {"source": ref("path.root") + "/" + escape(path), "content_type": content_type}
@@ -262,9 +204,9 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         if existing:  # parameters.aws.scheduler.role_arn
             modules["schedule"]["role_arn"] = escape(existing)
     if inputs.lake_formation and inputs.steps:
-        modules.update(_lakeformation_modules(inputs, source("lakeformation")))
+        modules.update(lakeformation_modules(inputs, source("lakeformation")))
         roles = {
-            s.step.name if s.role_name else (s.step.glue.role_arn or ""): _role_arn(s) for s in inputs.steps
+            s.step.name if s.role_name else (s.step.glue.role_arn or ""): role_arn(s) for s in inputs.steps
         }
         access = lf_access_module(plan, source("lf_access"), roles)
         if access is not None:
@@ -274,9 +216,9 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
         modules["alerts"] = alerts
     if inputs.steps:
         steps = [s.step for s in inputs.steps]
-        modules["dashboard"] = dashboard_module(plan, steps, source("dashboard"), _value(inputs.region))
+        modules["dashboard"] = dashboard_module(plan, steps, source("dashboard"), value(inputs.region))
     run_plans = [s.step.run_plan or {} for s in inputs.steps]
-    maintenance = maintenance_module(source("table_maintenance"), plan, run_plans, inputs, _value)
+    maintenance = maintenance_module(source("table_maintenance"), plan, run_plans, inputs, value)
     if maintenance is not None and inputs.steps:
         modules["table_maintenance"] = maintenance
     return modules
@@ -297,8 +239,8 @@ def _orchestration(inputs: RootInputs) -> tuple[dict[str, Any], dict[str, Any]]:
         inputs.module_source("orchestration"),
         inputs.module_source("orchestration_tree"),
         inputs.step_functions_type,
-        glue_arn_prefix=_value(f"arn:{inputs.partition}:glue:{inputs.region}:{ACCOUNT_TOKEN}:job/"),
-        state_machine_arn_prefix=_value(
+        glue_arn_prefix=value(f"arn:{inputs.partition}:glue:{inputs.region}:{ACCOUNT_TOKEN}:job/"),
+        state_machine_arn_prefix=value(
             f"arn:{inputs.partition}:states:{inputs.region}:{ACCOUNT_TOKEN}:stateMachine:"
         ),
     )
@@ -329,62 +271,6 @@ def _schedule_module(schedule: ScheduleDefinition, source: str, project: str) ->
     return module
 
 
-def _lakeformation_grants(inputs: RootInputs) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Per job role: databases it writes (targets + evidence) and databases it only reads (upstream refs)."""
-    writes: dict[str, dict[str, Any]] = {}
-    reads: dict[str, dict[str, Any]] = {}
-    for deployment in inputs.steps:
-        run_plan = deployment.step.run_plan or {}
-        key = deployment.step.name if deployment.role_name else (deployment.step.glue.role_arn or "")
-        for grants in (writes, reads):
-            grants.setdefault(key, {"principal_arn": _role_arn(deployment), "databases": set()})
-        writes[key]["databases"].update({run_plan["target"]["database"], run_plan["evidence"]["database"]})
-        reads[key]["databases"].update(upstream_databases(run_plan))
-    for key, entry in reads.items():  # one grant resource per principal and database
-        entry["databases"] -= writes[key]["databases"]
-    return writes, {key: entry for key, entry in reads.items() if entry["databases"]}
-
-
-def upstream_databases(run_plan: dict[str, Any]) -> set[str]:
-    identifiers = tables_read(run_plan.get("source") or {})
-    return {i.split(".")[1] for i in identifiers if isinstance(i, str) and i.count(".") == 2}
-
-
-def _lakeformation_modules(inputs: RootInputs, source: str) -> dict[str, Any]:
-    """Write grants (module defaults) per role, plus DESCRIBE/SELECT-only grants on upstream databases."""
-    writes, reads = _lakeformation_grants(inputs)
-    modules = {"lakeformation": _lakeformation_call(source, writes)}
-    if reads:
-        modules["lakeformation_reads"] = {
-            **_lakeformation_call(source, reads),
-            "database_permissions": ["DESCRIBE"],
-            "table_permissions": ["DESCRIBE", "SELECT"],
-        }
-    return modules
-
-
-def _lakeformation_call(source: str, grants: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "source": source,
-        "for_each": {
-            escape(key): {"principal_arn": entry["principal_arn"], "databases": sorted(entry["databases"])}
-            for key, entry in sorted(grants.items())
-        },
-        "principal_arn": ref("each.value.principal_arn"),
-        "databases": ref("each.value.databases"),
-    }
-
-
-def lock_tables(inputs: RootInputs) -> list[str]:
-    """The lock table the run plans name (one per project: ``naming.lock_table_name``)."""
-    tables = sorted(
-        {((s.step.run_plan or {}).get("run") or {}).get("lock_table") for s in inputs.steps} - {None}
-    )
-    if len(tables) > 1:
-        raise ValueError(f"the run plans of one project name several lock tables: {tables}")
-    return tables
-
-
 def _databases(inputs: RootInputs) -> dict[str, Any]:
     """Target and evidence databases → location (the first step declaring one wins)."""
     databases: dict[str, dict[str, str]] = {}
@@ -412,66 +298,6 @@ def _databases(inputs: RootInputs) -> dict[str, Any]:
             "description": "ContractForge evidence (ctrl_ingestion_*)"
         }
     return dict(sorted(databases.items()))
-
-
-def _outputs(inputs: RootInputs, modules: dict[str, Any]) -> dict[str, Any]:
-    outputs: dict[str, Any] = {
-        "evidence_database": {
-            "description": "Glue database holding the ctrl_ingestion_* evidence tables.",
-            "value": escape(inputs.plan.evidence_database),
-        },
-        "artifact_prefix": {
-            "description": "S3 prefix holding run plans, runner script and runtime zip.",
-            "value": _value(f"s3://{inputs.artifact_bucket}/{inputs.artifact_prefix}"),
-        },
-        "runner_script_uri": {
-            "description": "S3 URI of the Glue entry script.",
-            "value": _value(inputs.runner_uri),
-        },
-        "runtime_zip_uri": {
-            "description": "S3 URI of the runtime package zip.",
-            "value": _value(inputs.runtime_zip_uri),
-        },
-    }
-    if inputs.steps:
-        outputs["glue_job_names"] = {
-            "description": "Step name => Glue job name.",
-            "value": ref("{for step, job in module.glue_jobs : step => job.job_name}"),
-        }
-        outputs["state_machine_arn"] = {
-            "description": "ARN of the project's Step Functions state machine.",
-            "value": ref("module.orchestration.state_machine_arn"),
-        }
-        outputs["state_machine_name"] = {
-            "description": "Name of the project's Step Functions state machine.",
-            "value": ref("module.orchestration.state_machine_name"),
-        }
-    if lock_tables(inputs):
-        outputs["lock_table_name"] = {
-            "description": "DynamoDB table holding the live target locks (contractforge locks PROJECT --env aws).",
-            "value": ref("module.locks.table_name"),
-        }
-    if any(s.role_name for s in inputs.steps):
-        outputs["glue_role_arns"] = {
-            "description": "Step name => ARN of the Glue role created for it.",
-            "value": ref("{for step, role in module.glue_roles : step => role.role_arn}"),
-        }
-    if inputs.steps:
-        outputs["dashboard_name"] = {
-            "description": "Name of the project's CloudWatch dashboard.",
-            "value": ref("module.dashboard.dashboard_name"),
-        }
-    if "alerts" in modules:
-        outputs["alert_topic_arn"] = {
-            "description": "SNS topic receiving the project's failure, freshness and quality alerts.",
-            "value": ref("module.alerts.topic_arn"),
-        }
-    if inputs.schedule is not None and inputs.steps:
-        outputs["schedule_name"] = {
-            "description": "Name of the EventBridge Scheduler schedule.",
-            "value": ref("module.schedule.schedule_name"),
-        }
-    return outputs
 
 
 def _directory(uri: str) -> str:

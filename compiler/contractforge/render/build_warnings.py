@@ -1,0 +1,39 @@
+"""Build warnings about AWS limits: script and inline-policy budgets, account-wide default quotas."""
+
+from __future__ import annotations
+
+from contractforge.project_plan import ProjectPlan
+from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES
+from contractforge.render.step_functions.limits import GLUE_JOBS_QUOTA, IAM_ROLES_QUOTA
+
+
+def budget_warnings(files: dict[str, bytes], policy_sizes: dict[str, int]) -> list[str]:
+    warnings = [
+        f"{path} is {len(content)} bytes (budget {SCRIPT_WARNING_BYTES})"
+        for path, content in files.items()
+        if path.endswith(".py") and len(content) > SCRIPT_WARNING_BYTES
+    ]
+    warnings += [
+        f"IAM policy of step {step!r} is {size} characters (inline limit {INLINE_POLICY_LIMIT})"
+        for step, size in policy_sizes.items()
+        if size > INLINE_POLICY_LIMIT
+    ]
+    return warnings
+
+
+def quota_warnings(plan: ProjectPlan, machines: int) -> list[str]:
+    """Account-wide default quotas a project this size would exceed (each adjustable in Service Quotas)."""
+    jobs = len(plan.steps)
+    roles = sum(1 for step in plan.steps if not step.glue.role_arn) + machines
+    warnings = []
+    if jobs > GLUE_JOBS_QUOTA:
+        warnings.append(
+            f"the project defines {jobs} Glue jobs: AWS Glue's quota 'Max jobs per account' is {GLUE_JOBS_QUOTA:,} "
+            "by default (Service Quotas → AWS Glue); request an increase before applying"
+        )
+    if roles > IAM_ROLES_QUOTA:
+        warnings.append(
+            f"the project creates {roles} IAM roles: IAM's quota 'Roles per account' is {IAM_ROLES_QUOTA:,} by "
+            "default (Service Quotas → IAM); request an increase or give the jobs glue_job.role_arn"
+        )
+    return warnings
