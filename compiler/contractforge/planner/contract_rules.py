@@ -42,6 +42,8 @@ KNOWN_EXTENSION_FIELDS = {
     },
 }  # fmt: skip
 KNOWN_EXTENSION_KEYS = (*KNOWN_EXTENSION_FIELDS, "lake_formation", "dqdl", "native_passthrough")
+# write settings (extensions.aws.write, parameters.aws.write) → the modes that read them
+WRITE_SETTING_MODES = {"max_delete_ratio": (SNAPSHOT,), "compare_columns": (UPSERT, SNAPSHOT)}
 
 GLUE_JOB_FIELDS_NOT_READ = {
     "description": "extensions.aws.glue_job.description is not read: job descriptions are generated",
@@ -75,8 +77,22 @@ def plan_contract(contract: IngestionContract, mapping: dict[str, Any], at: At) 
     _quality_rules(findings, contract.quality_rules)
     _access_rules(findings, contract.access)
     _extension_rules(findings, mapping)
+    _write_setting_rules(findings, contract)
     _execution_rules(findings, contract)
     return findings.items
+
+
+def _write_setting_rules(f: _Findings, contract: IngestionContract) -> None:
+    aws = contract.extensions.aws
+    write = aws.write if aws is not None else None
+    for key, modes in WRITE_SETTING_MODES.items():
+        if write is not None and getattr(write, key) is not None and contract.mode not in modes:
+            names = " / ".join(PUBLIC_NAMES.get(m, m) for m in modes)
+            f.add(
+                "AWS_EXTENSION_NOT_READ",
+                ("extensions", "aws", "write", key),
+                f"extensions.aws.write.{key} is only read by mode {names}, not {contract.mode}",
+            )
 
 
 def _execution_rules(f: _Findings, contract: IngestionContract) -> None:

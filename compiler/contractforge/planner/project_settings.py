@@ -9,6 +9,7 @@ from typing import Any
 from contractforge import naming
 from contractforge.loader.bundle import display_path
 from contractforge.loader.project import LoadedProject
+from contractforge.planner.contract_rules import WRITE_SETTING_MODES
 from contractforge.planner.diagnostics import diagnostic
 from contractforge.planner.environment_keys import unused_environment_keys
 from contractforge.project_plan import Diagnostic, ScheduleSettings
@@ -58,6 +59,11 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         reason = "parameters.aws.scheduler.role_arn: the project has no schedule"
         diagnostics.append(diagnostic("AWS_ENVIRONMENT_KEY_NOT_USED", reason, file=env_file,
                                       field="parameters.aws.scheduler.role_arn"))  # fmt: skip
+    modes = {step.bundle.contract.mode for step in loaded.loaded_steps}
+    for key, reason in [*_write_settings_not_read(env_aws, modes), *_packing_settings_not_read(env_aws)]:
+        diagnostics.append(
+            diagnostic("AWS_ENVIRONMENT_KEY_NOT_USED", f"{key}: {reason}", file=env_file, field=key)
+        )
     deployment = loaded.project.deployment.aws if loaded.project.deployment else None
     step_functions = env_aws.get("step_functions") or {}
     machine = naming.state_machine_name(
@@ -84,6 +90,33 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         env_iceberg=env_iceberg,
         diagnostics=tuple(diagnostics),
     )
+
+
+def _write_settings_not_read(env_aws: dict[str, Any], modes: set[str]) -> list[tuple[str, str]]:
+    """``parameters.aws.write`` keys no step's mode reads."""
+    found = []
+    for key, readers in WRITE_SETTING_MODES.items():
+        if (env_aws.get("write") or {}).get(key) is not None and not modes & set(readers):
+            found.append(
+                (f"parameters.aws.write.{key}", f"no step of the project has mode {' or '.join(readers)}")
+            )
+    return found
+
+
+def _packing_settings_not_read(env_aws: dict[str, Any]) -> list[tuple[str, str]]:
+    """``parameters.aws.packing`` keys the chosen layout ignores."""
+    packing = env_aws.get("packing") or {}
+    layout = packing.get("layout") or ("groups" if packing.get("groups") else "none")
+    found = []
+    if packing.get("max_parallel") is not None and layout == "none":
+        found.append(
+            ("parameters.aws.packing.max_parallel", "layout none runs every step in a job of its own")
+        )
+    if packing.get("groups") and layout != "groups":
+        found.append(
+            ("parameters.aws.packing.groups", f"only layout groups reads groups (layout is {layout})")
+        )
+    return found
 
 
 def _first_target_database(loaded: LoadedProject) -> str:

@@ -109,6 +109,7 @@ def add_packs(
                 policy_path,
                 None if pack.glue.role_arn else role_name(pack.glue.name),
                 kind="pack",
+                members=tuple(steps[name] for name in pack.steps),
             )
         )
     for entry in build.manifest_steps:

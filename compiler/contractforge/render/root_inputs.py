@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.iam import ACCOUNT_TOKEN
@@ -29,6 +30,11 @@ class StepDeployment:
     policy_path: str  # build-tree path of the job's policy template (iam.policy_template)
     role_name: str | None  # None when the environment brings the role (step.glue.role_arn)
     kind: str = "step"  # "pack": several steps in one job (render/packs.py)
+    members: tuple[StepPlan, ...] = ()  # a pack's steps; empty for a step (its own run plan)
+
+    def run_plans(self) -> list[dict[str, Any]]:
+        """The run plans this job runs: the step's, or each step's of the pack."""
+        return [s.run_plan or {} for s in self.members or (self.step,)]
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def role_arn(step: StepDeployment) -> str:
 def lock_tables(inputs: RootInputs) -> list[str]:
     """The lock table the run plans name (one per project: ``naming.lock_table_name``)."""
     tables = sorted(
-        {((s.step.run_plan or {}).get("run") or {}).get("lock_table") for s in inputs.steps} - {None}
+        {(plan.get("run") or {}).get("lock_table") for s in inputs.steps for plan in s.run_plans()} - {None}
     )
     if len(tables) > 1:
         raise ValueError(f"the run plans of one project name several lock tables: {tables}")

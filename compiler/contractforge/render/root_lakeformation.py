@@ -16,12 +16,14 @@ def _lakeformation_grants(inputs: RootInputs) -> tuple[dict[str, dict[str, Any]]
     writes: dict[str, dict[str, Any]] = {}
     reads: dict[str, dict[str, Any]] = {}
     for deployment in inputs.steps:
-        run_plan = deployment.step.run_plan or {}
         key = deployment.step.name if deployment.role_name else (deployment.step.glue.role_arn or "")
         for grants in (writes, reads):
             grants.setdefault(key, {"principal_arn": role_arn(deployment), "databases": set()})
-        writes[key]["databases"].update({run_plan["target"]["database"], run_plan["evidence"]["database"]})
-        reads[key]["databases"].update(upstream_databases(run_plan))
+        for run_plan in deployment.run_plans():  # a pack's role: every step's databases
+            writes[key]["databases"].update(
+                {run_plan["target"]["database"], run_plan["evidence"]["database"]}
+            )
+            reads[key]["databases"].update(upstream_databases(run_plan))
     for key, entry in reads.items():  # one grant resource per principal and database
         entry["databases"] -= writes[key]["databases"]
     return writes, {key: entry for key, entry in reads.items() if entry["databases"]}

@@ -217,7 +217,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
     if inputs.steps:
         steps = [s.step for s in inputs.steps]
         modules["dashboard"] = dashboard_module(plan, steps, source("dashboard"), value(inputs.region))
-    run_plans = [s.step.run_plan or {} for s in inputs.steps]
+    run_plans = [run_plan for s in inputs.steps for run_plan in s.run_plans()]
     maintenance = maintenance_module(source("table_maintenance"), plan, run_plans, inputs, value)
     if maintenance is not None and inputs.steps:
         modules["table_maintenance"] = maintenance
@@ -274,8 +274,7 @@ def _schedule_module(schedule: ScheduleDefinition, source: str, project: str) ->
 def _databases(inputs: RootInputs) -> dict[str, Any]:
     """Target and evidence databases → location (the first step declaring one wins)."""
     databases: dict[str, dict[str, str]] = {}
-    for deployment in inputs.steps:
-        run_plan = deployment.step.run_plan or {}
+    for run_plan in (plan for deployment in inputs.steps for plan in deployment.run_plans()):
         target, evidence = run_plan.get("target") or {}, run_plan.get("evidence") or {}
         if target.get("database"):
             databases.setdefault(

@@ -48,6 +48,7 @@ class StepInputs:
     env_iceberg: dict[str, Any]
     metric_namespace: str = "ContractForge"  # parameters.aws.alerts.metric_namespace
     lake_formation: dict[str, Any] | None = None  # parameters.aws.lake_formation when it is on
+    env_write: dict[str, Any] | None = None  # parameters.aws.write: the base of extensions.aws.write
 
 
 def contract_sha256(contract: dict[str, Any]) -> str:
@@ -76,7 +77,7 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         },
         "contract": {"path": inputs.contract_path, "sha256": contract_sha256(contract)},
         "target": _target(inputs),
-        "write": _write(inputs.model),
+        "write": _write(inputs.model, inputs.env_write or {}),
         "source": build_source(source, inputs.kind, resolve_ref, substitute_sql, inputs.target.database),
         "preparation": build_preparation(contract),
         "quality": build_quality(inputs.model),
@@ -130,7 +131,8 @@ SCD2_WRITE_FIELDS = ("scd2_effective_from_column", "scd2_sequence_by", "scd2_app
 DEFAULT_MAX_DELETE_RATIO = 0.5
 
 
-def _write(contract: IngestionContract) -> dict[str, Any]:
+def _write(contract: IngestionContract, env_write: dict[str, Any]) -> dict[str, Any]:
+    """``extensions.aws.write`` keys win over the environment's ``parameters.aws.write``."""
     mode = contract.mode
     block = {
         "mode": contract.mode,
@@ -142,19 +144,19 @@ def _write(contract: IngestionContract) -> dict[str, Any]:
     }
     aws = contract.extensions.aws
     extension = aws.write if aws is not None and aws.write is not None else None
+    ratio = extension.max_delete_ratio if extension is not None else None
+    ratio = env_write.get("max_delete_ratio") if ratio is None else ratio
+    compare = (extension.compare_columns if extension is not None else None) or env_write.get(
+        "compare_columns"
+    )
     if mode == "scd2_historical":
         block["scd2_change_columns"] = list(contract.scd2_change_columns or ())
         block.update({name: getattr(contract, name) for name in SCD2_WRITE_FIELDS})
         block["scd2_late_arriving_policy"] = contract.scd2_late_arriving_policy
     if mode == "snapshot_soft_delete":
-        ratio = extension.max_delete_ratio if extension is not None else None
         block["max_delete_ratio"] = DEFAULT_MAX_DELETE_RATIO if ratio is None else float(ratio)
-    if (
-        mode in ("scd1_upsert", "snapshot_soft_delete")
-        and extension is not None
-        and extension.compare_columns
-    ):
-        block["compare_columns"] = list(extension.compare_columns)
+    if mode in ("scd1_upsert", "snapshot_soft_delete") and compare:
+        block["compare_columns"] = _names(compare)
     return block
 
 
