@@ -20,7 +20,7 @@ from contractforge.planner.exclusion import exclude_unrunnable as exclude_unrunn
 from contractforge.project_plan import ProjectPlan
 from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
 from contractforge.validation import ValidationReport, validate_path
-from contractforge.writer import TreeDiff, check_tree, write_tree
+from contractforge.writer import TreeDiff, TreeWriter
 
 __all__ = [
     "CompileResult",
@@ -46,21 +46,18 @@ def plan_project(path: str | Path, env: str = "aws") -> ProjectPlan:
 @dataclass(frozen=True)
 class CompileResult:
     out_dir: Path
-    files: dict[str, bytes] = field(repr=False)
+    outputs: dict[str, str] = field(repr=False)  # every managed file compiled → its sha256
     warnings: tuple[str, ...]
     diff: TreeDiff | None  # what differed before writing (compile) or what is out of date (check)
     blocked_steps: tuple[str, ...] = ()  # non-runnable steps: nothing was rendered
     blockers: tuple[str, ...] = ()  # "<step>: <file>: <code> <message>" of their blocking diagnostics
     notes: tuple[str, ...] = ()  # informational lines (the Step Functions budget used)
     excluded: dict[str, str] = field(default_factory=dict)  # --exclude-unrunnable: left-out step → why
+    total_bytes: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.blocked_steps
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(len(content) for content in self.files.values())
 
 
 def render_plan(plan: ProjectPlan, options: CompileOptions) -> tuple[dict[str, bytes], tuple[str, ...]]:
@@ -120,9 +117,14 @@ def compile_project(
     options = CompileOptions(
         module_source=module_source, endpoint_url=endpoint_url, contract_files=contract_bundle_files(plan)
     )
-    tree = render_build(plan, options, load_module_files(), load_runtime_files())
-    diff = check_tree(tree.files, out_dir) if check else write_tree(tree.files, out_dir)
+    writer = TreeWriter(out_dir, check=check)  # files go to disk as they are rendered
+    tree = render_build(plan, options, load_module_files(), load_runtime_files(), sink=writer.add)
+    diff = writer.finish()
+    outputs = {path: facts.sha256 for path, facts in tree.described.items()}
     if not check:  # a partial tree is never answered from the record
         options = compile_options(path, env, module_source, endpoint_url)
-        write_record(out_dir, options, inputs if not excluded else [], tree.files)
-    return CompileResult(out_dir, tree.files, tree.warnings, diff, notes=tree.notes, excluded=excluded)
+        write_record(out_dir, options, inputs if not excluded else [], outputs)
+    total = sum(facts.bytes for facts in tree.described.values())
+    return CompileResult(
+        out_dir, outputs, tree.warnings, diff, notes=tree.notes, excluded=excluded, total_bytes=total
+    )

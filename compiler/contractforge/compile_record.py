@@ -42,14 +42,15 @@ def compiler_digest() -> str:
     return digest.hexdigest()
 
 
-def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], files: dict[str, bytes]) -> None:
+def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], outputs: dict[str, str]) -> None:
+    """``outputs``: every managed file written → its sha256."""
     record = {
         "format": FORMAT,
         "options": options,
         "compiler": compiler_digest(),
         "inputs": {str(path): _sha(path.read_bytes()) for path in sorted(set(inputs)) if path.is_file()},
         "directories": {str(d): _listing(d) for d in sorted({path.parent for path in inputs})},
-        "outputs": {path: _sha(content) for path, content in sorted(files.items())},
+        "outputs": dict(sorted(outputs.items())),
     }
     (out_dir / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -42,29 +42,62 @@ def managed_files_on_disk(out_dir: Path) -> set[str]:
     return found
 
 
+class TreeWriter:
+    """Receives the build tree one file at a time (``add``, the renderer's sink) and makes the managed
+    part of ``out_dir`` equal to it — or, with ``check``, only compares. ``finish`` removes managed
+    files that were not produced and returns the diff. A large tree is never held in memory whole."""
+
+    def __init__(self, out_dir: Path, check: bool = False) -> None:
+        self.out_dir = Path(out_dir)
+        self.check = check
+        self.on_disk = managed_files_on_disk(self.out_dir)
+        self.produced: set[str] = set()
+        self.missing: set[str] = set()
+        self.stale: set[str] = set()
+        self._directories: set[Path] = set()
+
+    def add(self, path: str, content: bytes) -> None:
+        self.produced.add(path)
+        target = self.out_dir / path
+        if path not in self.on_disk:
+            self.missing.add(path)
+            if not self.check:  # a new file: there is no old version to replace atomically
+                self._directory(target.parent)
+                target.write_bytes(content)
+        elif target.read_bytes() != content:  # unchanged files are not rewritten (mtimes stay)
+            self.stale.add(path)
+            if not self.check:
+                temporary = target.with_name(target.name + ".cf-tmp")
+                temporary.write_bytes(content)
+                temporary.replace(target)
+
+    def finish(self) -> TreeDiff:
+        extra = sorted(self.on_disk - self.produced)
+        if not self.check:
+            for path in extra:
+                (self.out_dir / path).unlink()
+            _remove_empty_dirs(self.out_dir)
+        return TreeDiff(tuple(sorted(self.missing)), tuple(sorted(self.stale)), tuple(extra))
+
+    def _directory(self, directory: Path) -> None:
+        if directory not in self._directories:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._directories.add(directory)
+
+
 def check_tree(files: dict[str, bytes], out_dir: Path) -> TreeDiff:
-    out_dir = Path(out_dir)
-    on_disk = managed_files_on_disk(out_dir)
-    missing = sorted(path for path in files if path not in on_disk)
-    stale = sorted(path for path in files if path in on_disk and (out_dir / path).read_bytes() != files[path])
-    extra = sorted(on_disk - set(files))
-    return TreeDiff(tuple(missing), tuple(stale), tuple(extra))
+    return _feed(TreeWriter(out_dir, check=True), files)
 
 
 def write_tree(files: dict[str, bytes], out_dir: Path) -> TreeDiff:
     """Make the managed part of ``out_dir`` equal to ``files``; returns what had to change."""
-    out_dir = Path(out_dir)
-    diff = check_tree(files, out_dir)
-    for path in (*diff.missing, *diff.stale):
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".cf-tmp")
-        temporary.write_bytes(files[path])
-        temporary.replace(target)
-    for path in diff.extra:
-        (out_dir / path).unlink()
-    _remove_empty_dirs(out_dir)
-    return diff
+    return _feed(TreeWriter(out_dir), files)
+
+
+def _feed(writer: TreeWriter, files: dict[str, bytes]) -> TreeDiff:
+    for path, content in files.items():
+        writer.add(path, content)
+    return writer.finish()
 
 
 def _remove_empty_dirs(out_dir: Path) -> None:

@@ -100,10 +100,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{out} is out of date (run `contractforge compile {args.project} --out {out}`):")
             print(result.diff.render())
             return EXIT_FAILED
-        print(f"{out} is up to date ({len(result.files)} files)")
+        print(f"{out} is up to date ({len(result.outputs)} files)")
         return EXIT_LEFT_OUT if result.excluded else EXIT_OK
     changed = len(result.diff.missing) + len(result.diff.stale) + len(result.diff.extra) if result.diff else 0
     print(
-        f"compiled {args.project} -> {out}: {len(result.files)} files, {result.total_bytes} bytes ({changed} changed)"
+        f"compiled {args.project} -> {out}: {len(result.outputs)} files, {result.total_bytes} bytes ({changed} changed)"
     )
     return EXIT_LEFT_OUT if result.excluded else EXIT_OK

@@ -25,7 +25,13 @@ from typing import Any
 import yaml
 
 from contractforge.errors import ContractForgeError, Problem, dotted
-from contractforge.loader.yaml_limits import check_file_size, check_node_graph, check_text
+from contractforge.loader.yaml_limits import (
+    MAX_EXPANDED_NODES,
+    MAX_NESTING,
+    check_file_size,
+    check_node_graph,
+    check_text,
+)
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives identical nodes
     _Parent = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -94,15 +100,23 @@ def _problem(message: str, file: str, mark: Any = None, **extra: Any) -> Problem
     return Problem(message=message, file=file, line=line, column=column, **extra)
 
 
-class _Walker:
-    """Turns a composed node tree into Python data while filling a SourceMap."""
+class _BoundsUnchecked(Exception):
+    """A walk without the graph check came near a bound: check the graph first, then walk again."""
 
-    def __init__(self, loader: Any, smap: SourceMap) -> None:
+
+class _Walker:
+    """Turns a composed node tree into Python data while filling a SourceMap. ``bounded``: the graph
+    has no aliases (its text has no anchor), so the walk is linear in its nodes and counts them
+    itself instead of a separate pass (``check_node_graph``), stopping well before any bound."""
+
+    def __init__(self, loader: Any, smap: SourceMap, bounded: bool = False) -> None:
         self.loader = loader
         self.smap = smap
         self.file = smap.file
         self.problems: list[Problem] = []
         self.open_nodes: set[int] = set()
+        self.bounded = bounded
+        self.nodes = 1
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         mark = node.start_mark
@@ -111,6 +125,10 @@ class _Walker:
             return node.value
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if self.bounded:
+            self.nodes += len(node.value) * (2 if isinstance(node, yaml.MappingNode) else 1)
+            if len(path) >= MAX_NESTING // 2 or self.nodes > MAX_EXPANDED_NODES // 2:
+                raise _BoundsUnchecked
         if id(node) in self.open_nodes:  # an alias to one of its own ancestors
             raise ContractForgeError([_problem("recursive YAML alias", self.file, mark, field=dotted(path))])
         self.open_nodes.add(id(node))
@@ -169,7 +187,6 @@ class _Walker:
 def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocument:
     """Parse ``text`` (reported as ``file``); raises ContractForgeError on any problem."""
     check_text(text, file)
-    smap = SourceMap(file=file)
     loader = _BaseLoader(text)
     try:
         try:
@@ -198,10 +215,8 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
             raise ContractForgeError.single(
                 "the file is empty; expected a YAML mapping", file=file, line=1, column=1, code="EMPTY_FILE"
             )
-        check_node_graph(node, file)
-        walker = _Walker(loader, smap)
         try:
-            data = walker.value(node, ())
+            walker, data = _walk(loader, node, file, bounded="&" not in text and "<<" not in text)
         except yaml.MarkedYAMLError as exc:  # e.g. an alias to an undefined anchor, bad tag
             mark = exc.problem_mark or exc.context_mark
             raise ContractForgeError([_problem(f"invalid YAML: {exc.problem}", file, mark)]) from None
@@ -209,7 +224,22 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
             raise ContractForgeError(walker.problems)
     finally:
         loader.dispose()
-    return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
+    return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=walker.smap)
+
+
+def _walk(loader: Any, node: yaml.Node, file: str, bounded: bool) -> tuple[_Walker, Any]:
+    """Data and source map of a composed graph, within ``yaml_limits``. A text without anchors (and
+    merge keys) has no aliases: its walk counts the nodes itself; otherwise, or near a bound, the
+    graph is checked first (``check_node_graph`` refuses with the exact location)."""
+    if bounded:
+        walker = _Walker(loader, SourceMap(file=file), bounded=True)
+        try:
+            return walker, walker.value(node, ())
+        except _BoundsUnchecked:
+            pass
+    check_node_graph(node, file)
+    walker = _Walker(loader, SourceMap(file=file))
+    return walker, walker.value(node, ())
 
 
 _READ_LOGS: list[list[Path]] = []

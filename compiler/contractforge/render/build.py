@@ -7,6 +7,7 @@ files (both loaded by the caller); the writer decides what to do with the tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.build_warnings import budget_warnings, quota_warnings
 from contractforge.render.canonical import canonical_json_bytes, compact_json, sha256_hex, text_bytes
 from contractforge.render.endpoints import endpoints_override
-from contractforge.render.manifest import render_manifest
+from contractforge.render.manifest import FileFacts, describe_file, render_manifest
 from contractforge.render.module_source import MODULES_DIR, VENDORED, module_source, used_modules
 from contractforge.render.root_inputs import (
     ARTIFACT_BUCKET_TOKEN,
@@ -64,11 +65,15 @@ class CompileOptions:
     contract_files: tuple[tuple[str, str, bytes], ...] = ()
 
 
+FileSink = Callable[[str, bytes], None]
+
+
 @dataclass(frozen=True)
 class BuildTree:
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # empty when the files went to a sink
     warnings: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())  # informational (the Step Functions budget used)
+    described: dict[str, FileFacts] = field(default_factory=dict, repr=False)  # every file, sink or not
 
 
 def render_build(
@@ -76,12 +81,20 @@ def render_build(
     options: CompileOptions,
     module_files: dict[str, dict[str, bytes]],
     runtime_files: dict[str, bytes],
+    sink: FileSink | None = None,
 ) -> BuildTree:
-    """The whole compiled root. ``module_files``: module name → (relative path → bytes)."""
+    """The whole compiled root. ``module_files``: module name → (relative path → bytes). With ``sink``
+    (the writer), each file is handed over as soon as it is rendered instead of being kept in
+    ``files``: a project of thousands of steps is never held in memory whole."""
     blocked = [s for s in plan.steps if not s.runnable]
     if blocked:
         raise ValueError("render_build needs a plan without blockers: " + ", ".join(s.name for s in blocked))
-    build = _Build(artifacts=_artifact_location(plan), region=plan.region or REGION_TOKEN)
+    # bad input is refused before the first file is handed over (the sink may be writing them)
+    source_of = module_source(options.module_source)
+    schedule = (
+        render_schedule(plan.schedule, (plan.root / "project.yaml").as_posix()) if plan.schedule else None
+    )
+    build = _Build(artifacts=_artifact_location(plan), region=plan.region or REGION_TOKEN, sink=sink)
     _add_runtime(build, runtime_files)
     deployments = _add_steps(build, plan)
     packing = pack_layout(plan)
@@ -97,9 +110,6 @@ def render_build(
     _add_project_artifacts(build, plan, tuple(d.step for d in deployments))
     _add_contract_artifacts(build, plan, options)
     build.uploads[MANIFEST_KEY] = (MANIFEST_PATH, CONTENT_TYPES[".json"])  # rendered last, uploaded too
-    schedule = (
-        render_schedule(plan.schedule, (plan.root / "project.yaml").as_posix()) if plan.schedule else None
-    )
     main = render_main_tf_json(
         RootInputs(
             plan=plan,
@@ -111,7 +121,7 @@ def render_build(
             steps=tuple(deployments),
             state_machine_path=STATE_MACHINE_PATH,
             schedule=schedule,
-            module_source=module_source(options.module_source),
+            module_source=source_of,
             lake_formation=_lake_formation_requested(plan),
             step_functions_type=_step_functions_type(plan),
             region=build.region,
@@ -119,15 +129,14 @@ def render_build(
             partition=_partition(plan.region),
         )
     )
-    build.files[MAIN_FILE] = canonical_json_bytes(main)
+    build.add(MAIN_FILE, canonical_json_bytes(main))
     if options.module_source == VENDORED:
         _add_vendored_modules(build, main, module_files)
     _add_manifest(build, plan)
     if options.endpoint_url:
-        build.files[ENDPOINTS_FILE] = canonical_json_bytes(endpoints_override(options.endpoint_url))
-    return BuildTree(
-        dict(sorted(build.files.items())), tuple(sorted(set(build.warnings))), tuple(build.notes)
-    )
+        build.add(ENDPOINTS_FILE, canonical_json_bytes(endpoints_override(options.endpoint_url)))
+    warnings, described = tuple(sorted(set(build.warnings))), dict(sorted(build.described.items()))
+    return BuildTree(dict(sorted(build.files.items())), warnings, tuple(build.notes), described)
 
 
 @dataclass
@@ -136,7 +145,9 @@ class _Build:
 
     artifacts: layout.ArtifactLocation
     region: str
-    files: dict[str, bytes] = field(default_factory=dict)
+    sink: FileSink | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # without a sink
+    described: dict[str, FileFacts] = field(default_factory=dict)
     uploads: dict[str, tuple[str, str]] = field(default_factory=dict)  # S3 key → (tree path, type)
     warnings: list[str] = field(default_factory=list)
     manifest_steps: list[dict[str, Any]] = field(default_factory=list)
@@ -148,7 +159,11 @@ class _Build:
     state_machines: tuple[MachineFile, ...] = ()
 
     def add(self, path: str, content: bytes, s3_key: str | None = None) -> None:
-        self.files[path] = content
+        self.described[path] = describe_file(content)
+        if self.sink is None:
+            self.files[path] = content
+        else:
+            self.sink(path, content)
         if s3_key is not None:
             self.uploads[s3_key] = (path, CONTENT_TYPES[path[path.rindex(".") :]])
 
@@ -275,9 +290,9 @@ def _add_vendored_modules(
 
 def _add_manifest(build: _Build, plan: ProjectPlan) -> None:
     """Last: lists every other file except the vendored modules; uploaded with the runtime objects."""
-    build.warnings += budget_warnings(build.files, build.policy_sizes)
+    build.warnings += budget_warnings(build.described, build.policy_sizes)
     listed = {
-        path: content for path, content in build.files.items() if not path.startswith(f"{MODULES_DIR}/")
+        path: facts for path, facts in build.described.items() if not path.startswith(f"{MODULES_DIR}/")
     }
     upload_paths = {path: key for key, (path, _) in build.uploads.items()}
     manifest = render_manifest(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from contractforge.project_plan import ProjectPlan
-from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES
+from contractforge.render.manifest import INLINE_POLICY_LIMIT, SCRIPT_WARNING_BYTES, FileFacts
 from contractforge.render.step_functions.limits import GLUE_JOBS_QUOTA, IAM_ROLES_QUOTA
 
 
-def budget_warnings(files: dict[str, bytes], policy_sizes: dict[str, int]) -> list[str]:
+def budget_warnings(files: dict[str, FileFacts], policy_sizes: dict[str, int]) -> list[str]:
     warnings = [
-        f"{path} is {len(content)} bytes (budget {SCRIPT_WARNING_BYTES})"
-        for path, content in files.items()
-        if path.endswith(".py") and len(content) > SCRIPT_WARNING_BYTES
+        f"{path} is {facts.bytes} bytes (budget {SCRIPT_WARNING_BYTES})"
+        for path, facts in files.items()
+        if path.endswith(".py") and facts.bytes > SCRIPT_WARNING_BYTES
     ]
     warnings += [
         f"IAM policy of step {step!r} is {size} characters (inline limit {INLINE_POLICY_LIMIT})"

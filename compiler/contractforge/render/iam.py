@@ -46,7 +46,7 @@ from typing import Any
 import contractforge.render.iam_locations as locations
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.canonical import canonical_json
-from contractforge.render.iam_locations import project_tables
+from contractforge.render.iam_locations import ProjectTables, project_tables
 from contractforge.render.layout import split_s3_uri
 from contractforge.render.tf_json import escape
 from contractforge.source_families import FAMILIES
@@ -107,14 +107,16 @@ def render_job_policy(
     step: StepPlan,
     objects: JobObjects,
     context: PolicyContext,
-    tables: dict[str, str] | None = None,
+    tables: ProjectTables | None = None,
 ) -> dict:
     """The IAM policy document (a dict) of ``step``'s Glue job (``tables``: ``project_tables(plan)``,
     computed once per project by callers rendering many steps)."""
     run_plan = step.run_plan or {}
     arns = _Arns(context)
     tables = project_tables(plan) if tables is None else tables
-    reads = locations.source_read_prefixes(run_plan) + locations.upstream_read_prefixes(tables, step)
+    reads = locations.source_read_prefixes(run_plan) + locations.upstream_read_prefixes(
+        tables.locations, step
+    )
     writes = locations.write_prefixes(run_plan)
     artifact_objects = [objects.plan_uri, objects.script_uri, objects.runtime_zip_uri]
     artifact_objects += [
@@ -135,7 +137,7 @@ def render_job_policy(
             "ReadDeclaredSecrets", ["secretsmanager:GetSecretValue"], _secret_resources(run_plan, arns)
         ),
         _statement("LockTable", LOCK_TABLE_ACTIONS, _lock_table_resources(run_plan, arns)),
-        _statement("LockHolderJobRuns", ["glue:GetJobRun"], _lock_holder_jobs(plan, step, arns)),
+        _statement("LockHolderJobRuns", ["glue:GetJobRun"], _lock_holder_jobs(tables, step, arns)),
         _statement(
             "GlueJobLogs",
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -318,13 +320,12 @@ def _lock_table_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
     return [arns.dynamodb_table(table)] if table else []
 
 
-def _lock_holder_jobs(plan: ProjectPlan, step: StepPlan, arns: _Arns) -> list[str]:
+def _lock_holder_jobs(tables: ProjectTables, step: StepPlan, arns: _Arns) -> list[str]:
     """The Glue jobs that may hold this step's target lock: the project's steps writing that target."""
     if not ((step.run_plan or {}).get("run") or {}).get("lock_table"):
         return []
     target = ((step.run_plan or {}).get("target") or {}).get("identifier")
-    writers = [s for s in plan.steps if ((s.run_plan or {}).get("target") or {}).get("identifier") == target]
-    return [arns.glue(f"job/{s.glue.name}") for s in writers or [step]]
+    return [arns.glue(f"job/{s.glue.name}") for s in tables.writers.get(target) or [step]]
 
 
 def _secret_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:

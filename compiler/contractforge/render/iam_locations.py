@@ -5,6 +5,7 @@ the project tables it reads upstream."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from contractforge.project_plan import ProjectPlan, StepPlan
@@ -66,14 +67,24 @@ def read_identifiers(run_plan: dict[str, Any]) -> list[str]:
     return sorted({i for i in identifiers if isinstance(i, str) and i.count(".") == 2})
 
 
-def project_tables(plan: ProjectPlan) -> dict[str, str]:
-    """Iceberg identifier → S3 table location, for every target of the project."""
-    tables = {}
+@dataclass(frozen=True)
+class ProjectTables:
+    """Per project, computed once: Iceberg identifier → S3 table location of every target, and
+    target identifier → the steps writing it (in plan order)."""
+
+    locations: dict[str, str]
+    writers: dict[str | None, list[StepPlan]]
+
+
+def project_tables(plan: ProjectPlan) -> ProjectTables:
+    tables: dict[str, str] = {}
+    writers: dict[str | None, list[StepPlan]] = {}
     for other in plan.steps:
         target = (other.run_plan or {}).get("target") or {}
+        writers.setdefault(target.get("identifier"), []).append(other)
         if target.get("identifier") and target.get("location"):
             tables[target["identifier"]] = _table_location(target["location"], target["identifier"])
-    return tables
+    return ProjectTables(tables, writers)
 
 
 def upstream_read_prefixes(tables: dict[str, str], step: StepPlan) -> list[str]:

@@ -7,7 +7,7 @@ limit are flagged (``WARN``, non-blocking) and echoed as compile warnings.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from contractforge import __version__
 from contractforge.project_plan import ProjectPlan
@@ -18,22 +18,30 @@ SCRIPT_WARNING_BYTES = 262_144
 INLINE_POLICY_LIMIT = 10_240
 
 
-def describe_file(content: bytes) -> dict[str, Any]:
-    return {"bytes": len(content), "lines": content.count(b"\n"), "sha256": sha256_hex(content)}
+class FileFacts(NamedTuple):
+    """What the manifest (and the compile record) keep of a rendered file once it is handed on."""
+
+    bytes: int
+    lines: int
+    sha256: str
+
+
+def describe_file(content: bytes) -> FileFacts:
+    return FileFacts(len(content), content.count(b"\n"), sha256_hex(content))
 
 
 def render_manifest(
     plan: ProjectPlan,
-    files: dict[str, bytes],
+    files: dict[str, FileFacts],
     uploads: dict[str, str],
     steps: list[dict[str, Any]],
     policy_sizes: dict[str, int],
     warnings: list[str],
 ) -> dict[str, Any]:
-    """``files``: build-tree path → content (the manifest itself excluded); ``uploads``: path → S3 key."""
+    """``files``: build-tree path → its facts (the manifest itself excluded); ``uploads``: path → S3 key."""
     artifacts = [
-        {"path": path, **describe_file(content), **({"s3_key": uploads[path]} if path in uploads else {})}
-        for path, content in sorted(files.items())
+        {"path": path, **facts._asdict(), **({"s3_key": uploads[path]} if path in uploads else {})}
+        for path, facts in sorted(files.items())
     ]
     scripts = [
         {

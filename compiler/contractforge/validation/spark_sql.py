@@ -11,6 +11,7 @@ JDBC queries are not checked here: they run in the source database's own dialect
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from contractforge.validation.locate import PathKey, Problems
@@ -20,6 +21,7 @@ _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _EXPRESSION_PREFIX = "SELECT "
 _EXPRESSION_SUFFIX = ""
 MAX_SQL_TEXT = 100_000
+_CACHED_TEXTS = 4096  # distinct SQL texts whose verdict is remembered (a few MB at most)
 
 
 def check_contract_sql(problems: Problems, contract: dict[str, Any]) -> None:
@@ -92,7 +94,16 @@ def _expression(problems: Problems, path: PathKey, text: Any) -> None:
     if len(text) > MAX_SQL_TEXT:
         problems.add(path, f"SQL longer than {MAX_SQL_TEXT} characters", code="SQL_INVALID")
         return
-    body = _PLACEHOLDER.sub("__contract_ref", text)
+    reason = _expression_reason(_PLACEHOLDER.sub("__contract_ref", text))
+    if reason:
+        problems.add(path, f"'{_short(text)}' does not parse as a Spark SQL expression: {reason}",
+                     code="SQL_INVALID")  # fmt: skip
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _expression_reason(body: str) -> str | None:
+    """Why ``body`` (placeholders replaced) is not one Spark SQL expression, or None. Cached: the same
+    expression (``amount >= 0``, a derive copied across contracts) is parsed once per process."""
     statements, reason = _parse(f"{_EXPRESSION_PREFIX}{body}{_EXPRESSION_SUFFIX}")
     if reason is None:
         select = statements[0] if len(statements) == 1 else None
@@ -101,9 +112,7 @@ def _expression(problems: Problems, path: PathKey, text: Any) -> None:
             reason = "must be exactly one expression (no ';', no top-level ',', no SELECT)"
         elif type(projections[0]).__name__ == "Alias":
             reason = f"reads as '{projections[0].this.sql(dialect='spark')}' named '{projections[0].alias}'; an operator is missing"
-    if reason:
-        problems.add(path, f"'{_short(text)}' does not parse as a Spark SQL expression: {reason}",
-                     code="SQL_INVALID")  # fmt: skip
+    return reason
 
 
 def _query(problems: Problems, path: PathKey, text: Any) -> None:
@@ -113,7 +122,17 @@ def _query(problems: Problems, path: PathKey, text: Any) -> None:
     if len(text) > MAX_SQL_TEXT:
         problems.add(path, f"SQL longer than {MAX_SQL_TEXT} characters", code="SQL_INVALID")
         return
-    body = _PLACEHOLDER.sub("__contract_ref", text).strip().rstrip(";")
+    reason = _query_reason(_PLACEHOLDER.sub("__contract_ref", text).strip().rstrip(";"))
+    if reason:
+        problems.add(
+            path, f"'{_short(text)}' does not parse as a Spark SQL query: {reason}", code="SQL_INVALID"
+        )
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _query_reason(body: str) -> str | None:
+    """Why ``body`` (placeholders replaced: queries cloned across contracts differ only in their table
+    refs and are parsed once) is not exactly one Spark SQL query, or None."""
     statements, reason = _parse(body)
     if reason is None:
         statements = [s for s in statements if s is not None]
@@ -122,10 +141,7 @@ def _query(problems: Problems, path: PathKey, text: Any) -> None:
             reason = f"must be exactly one query, found {len(statements)} statements"
         elif not kinds <= {"Select", "Union", "Intersect", "Except", "Subquery", "With"}:
             reason = f"must be a query (SELECT …), found a {next(iter(kinds)).upper()} statement"
-    if reason:
-        problems.add(
-            path, f"'{_short(text)}' does not parse as a Spark SQL query: {reason}", code="SQL_INVALID"
-        )
+    return reason
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -101,3 +101,38 @@ def test_alias_problems_are_located_errors(text, message):
         parse_yaml_text(text, "a.yaml")
     problem = info.value.problems[0]
     assert message in problem.message and (problem.line, problem.column) == (1, 4)
+
+
+def _refusal(text: str) -> tuple[str, int | None]:
+    with pytest.raises(ContractForgeError) as caught:
+        parse_yaml_text(text, "c.yaml")
+    problem = caught.value.problems[0]
+    return problem.code, problem.line
+
+
+def _block_nesting(levels: int, anchor: bool) -> str:
+    lines = ["root: &top x" if anchor else "root: x"]
+    lines += [f"{'  ' * i}k{i}:" for i in range(levels)]
+    return "\n".join(lines) + f"\n{'  ' * levels}leaf\n"
+
+
+@pytest.mark.parametrize("anchor", [False, True])
+def test_deep_block_nesting_is_refused_with_or_without_anchors(anchor):
+    # without an anchor the walk counts depth itself; with one the graph is checked first: same answer
+    assert _refusal(_block_nesting(150, anchor)) == _refusal(_block_nesting(150, not anchor))
+    assert _refusal(_block_nesting(150, anchor))[0] == "YAML_TOO_DEEP"
+    assert parse_yaml_text(_block_nesting(60, anchor), "c.yaml").data["k0"]["k1"]["k2"]
+
+
+@pytest.mark.parametrize("anchor", [False, True])
+def test_too_many_nodes_are_refused_with_or_without_anchors(anchor):
+    text = ("a: &big x\n" if anchor else "a: x\n") + "b: [" + "1," * 210_000 + "1]\n"
+    assert _refusal(text) == ("YAML_ALIAS_EXPANSION", 2)
+
+
+def test_alias_expansion_is_refused():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 9)
+    ]
+    assert _refusal("\n".join(lines) + "\n")[0] == "YAML_ALIAS_EXPANSION"
