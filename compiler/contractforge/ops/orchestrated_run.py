@@ -119,7 +119,11 @@ class OrchestratedRun:
     def _start(self, machine_arn: str) -> str:
         try:
             return self.session.call(
-                "stepfunctions", "start_execution", stateMachineArn=machine_arn, name=self.name, input="{}"
+                "stepfunctions",
+                "start_execution",
+                stateMachineArn=machine_arn,
+                name=self.name,
+                input=json.dumps({"run_key": self.options.run_key} if self.options.run_key else {}),
             )["executionArn"]
         except AwsCallError as exc:
             if exc.code != "ExecutionAlreadyExists":

@@ -27,7 +27,7 @@ def _client(fake, service: str):
     return boto3.client(service, endpoint_url=fake.endpoint_url, region_name=fake.region)
 
 
-def _execute(fake, plan) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _execute(fake, plan, execution_input: dict | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     fake.enable_stepfunctions_execution()
     glue, sfn = _client(fake, "glue"), _client(fake, "stepfunctions")
     for s in plan.steps:
@@ -36,7 +36,8 @@ def _execute(fake, plan) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         )
     definition = json.dumps(render_state_machine(plan).definition)
     arn = sfn.create_state_machine(name="machine", definition=definition, roleArn=ROLE)["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    started = sfn.start_execution(stateMachineArn=arn, input=json.dumps(execution_input or {}))
+    execution = started["executionArn"]
     deadline = time.monotonic() + 60
     while True:
         described = sfn.describe_execution(executionArn=execution)
@@ -86,3 +87,16 @@ def test_concurrent_runs_exceeded_is_retried(moto, monkeypatch) -> None:
     described, runs = _execute(moto, project(step("busy")))
     assert described["status"] == "SUCCEEDED", described
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize(
+    ("execution_input", "expected"), [({"run_key": "2026-01-31"}, "2026-01-31"), ({}, "")]
+)
+def test_the_execution_input_run_key_reaches_every_glue_run(moto, execution_input, expected) -> None:
+    """Step Functions input ``run_key`` → ``--CONTRACTFORGE_RUN_KEY`` of every job run, through a
+    Parallel; none in the input → an empty argument (the runtime then reads no key)."""
+    plan = project(step("a"), step("b", depends_on=("a",)), step("c", depends_on=("a",)))
+    described, runs = _execute(moto, plan, execution_input)
+    assert described["status"] == "SUCCEEDED", described
+    assert sorted(run["JobName"] for run in runs) == ["demo-a", "demo-b", "demo-c"]
+    assert {run["Arguments"]["--CONTRACTFORGE_RUN_KEY"] for run in runs} == {expected}

@@ -14,6 +14,11 @@ Execution output (bounded, linear in the number of units): every task records
 under ``$.parallel.<state>`` (a list, one entry per branch). Collect run records by walking the
 output for objects holding ``JobRunId``, and child executions through ``ExecutionArn``.
 
+Per-run idempotency key: the execution input's ``run_key`` (e.g. ``{"run_key": "2026-01-31"}``,
+``contractforge run --orchestration --idempotency-key``) is kept in the state as ``$.run_key`` ("" when
+absent), handed to Parallel branches and child machines, and passed to every Glue job run as
+``--CONTRACTFORGE_RUN_KEY``; the runtime fills ``{run_key}`` in the contract's idempotency key with it.
+
 Lineage: in the root machine the run group and master run are ``$$.Execution.Id``; a child
 machine receives them in its execution input (``master_run_id``, ``master_job_id``) and reads
 them from ``$$.Execution.Input``, so every Glue run of one scheduled execution shares them.
@@ -66,6 +71,8 @@ CHILD_RETRY = {
 GLUE_RETRY_ATTEMPTS = CONCURRENCY_RETRY["MaxAttempts"] + THROTTLING_RETRY["MaxAttempts"]
 CHILD_RETRY_ATTEMPTS = CHILD_RETRY["MaxAttempts"]
 INITIAL_STATE = "Start"
+START_WITH_KEY, START_WITHOUT_KEY = "Start with run key", "Start without run key"
+RUN_KEY_ARGUMENT = "--CONTRACTFORGE_RUN_KEY.$"  # the runtime reads --CONTRACTFORGE_RUN_KEY (entry.py)
 STEP_FAILED_ERROR = "ContractForge.StepFailed"
 EMPTY_RECORDS: dict[str, Any] = {"parallel": {}, "runs": {}}
 LINEAGE_ARGUMENTS = {
@@ -73,12 +80,14 @@ LINEAGE_ARGUMENTS = {
     "--CONTRACTFORGE_RUN_GROUP_ID.$": "$$.Execution.Id",
     "--CONTRACTFORGE_MASTER_JOB_ID.$": "$$.StateMachine.Id",
     "--CONTRACTFORGE_MASTER_RUN_ID.$": "$$.Execution.Id",
+    RUN_KEY_ARGUMENT: "$.run_key",
 }
 CHILD_LINEAGE_ARGUMENTS = {
     "--CONTRACTFORGE_PARENT_RUN_ID.$": "$$.Execution.Id",
     "--CONTRACTFORGE_RUN_GROUP_ID.$": "$$.Execution.Input.master_run_id",
     "--CONTRACTFORGE_MASTER_JOB_ID.$": "$$.Execution.Input.master_job_id",
     "--CONTRACTFORGE_MASTER_RUN_ID.$": "$$.Execution.Input.master_run_id",
+    RUN_KEY_ARGUMENT: "$.run_key",
 }
 
 
@@ -92,22 +101,43 @@ def machine_definition(
     emitter = _Emitter(units, machine_names, is_root)
     states: dict[str, Any] = {}
     first = drive(emitter.emit(tree, None, states))
-    states[INITIAL_STATE] = {
-        "Type": "Pass",
-        "Comment": "start with empty run records (the execution input is not used)"
-        if is_root
-        else "start with empty run records (the input only carries the master run's lineage)",
-        "Result": dict(EMPTY_RECORDS),
-        "Next": first,
-    }
+    states.update(_start_states(first, is_root))
     return {"Comment": comment, "StartAt": INITIAL_STATE, "States": states}
+
+
+def _start_states(first: str, is_root: bool) -> dict[str, Any]:
+    """Empty run records plus the per-run idempotency key: the execution input's ``run_key`` (a
+    string) when present, else "" (no key). Every Glue task passes it as --CONTRACTFORGE_RUN_KEY."""
+    read = "the execution input's run_key" if is_root else "the run_key the master execution passed"
+    return {
+        INITIAL_STATE: {
+            "Type": "Choice",
+            "Comment": f"start with empty run records and {read}, when present (other input is not used)",
+            "Choices": [
+                {
+                    "And": [
+                        {"Variable": "$.run_key", "IsPresent": True},
+                        {"Variable": "$.run_key", "IsString": True},
+                    ],
+                    "Next": START_WITH_KEY,
+                }
+            ],
+            "Default": START_WITHOUT_KEY,
+        },
+        START_WITH_KEY: {
+            "Type": "Pass",
+            "Parameters": {**EMPTY_RECORDS, "run_key.$": "$.run_key"},
+            "Next": first,
+        },
+        START_WITHOUT_KEY: {"Type": "Pass", "Result": {**EMPTY_RECORDS, "run_key": ""}, "Next": first},
+    }
 
 
 class _Emitter:
     def __init__(self, units: dict[str, OrchestrationUnit], machine_names: list[str], is_root: bool) -> None:
         self.units, self.machine_names, self.is_root = units, machine_names, is_root
         self.parallel_count = 0
-        self.used: set[str] = {INITIAL_STATE}
+        self.used: set[str] = {INITIAL_STATE, START_WITH_KEY, START_WITHOUT_KEY}
         self.keys: set[str] = set()
 
     def emit(self, block: Any, next_state: str | None, states: dict[str, Any]) -> Generator[Any, Any, str]:
@@ -133,7 +163,7 @@ class _Emitter:
             branches.append({"StartAt": start, "States": branch_states})
         state = {
             "Type": "Parallel",
-            "Parameters": dict(EMPTY_RECORDS),
+            "Parameters": {**EMPTY_RECORDS, "run_key.$": "$.run_key"},
             "Branches": branches,
             "ResultPath": f"$.parallel.{self._key(name)}",
         }
@@ -209,7 +239,11 @@ class _Emitter:
             "Resource": START_EXECUTION_SYNC,
             "Parameters": {
                 "StateMachineArn": ARN_PREFIX_TOKEN + machine,
-                "Input": {**lineage, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"},
+                "Input": {
+                    **lineage,
+                    "run_key.$": "$.run_key",
+                    "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
+                },
             },
             "Retry": [dict(CHILD_RETRY)],
             "ResultSelector": {"ExecutionArn.$": "$.ExecutionArn", "Status.$": "$.Status"},
