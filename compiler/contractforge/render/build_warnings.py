@@ -24,7 +24,9 @@ def budget_warnings(files: dict[str, FileFacts], policy_sizes: dict[str, int]) -
 def quota_warnings(plan: ProjectPlan, machines: int) -> list[str]:
     """Account-wide default quotas a project this size would exceed (each adjustable in Service Quotas)."""
     jobs = len(plan.steps)
-    roles = sum(1 for step in plan.steps if not step.glue.role_arn) + machines
+    aws = ((plan.environment or {}).get("parameters") or {}).get("aws") or {}
+    machine_roles = 0 if (aws.get("step_functions") or {}).get("role_arn") else machines  # existing role
+    roles = sum(1 for step in plan.steps if not step.glue.role_arn) + machine_roles
     warnings = []
     if jobs > GLUE_JOBS_QUOTA:
         warnings.append(

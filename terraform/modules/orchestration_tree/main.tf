@@ -1,4 +1,7 @@
 locals {
+  # an existing role (var.role_arn) is used by every machine as is: no role or policy is created
+  created_roles = var.role_arn == null ? var.machines : {}
+
   # arn:<partition>:states:<region>:<account>:stateMachine:
   arn_parts       = split(":", var.arn_prefix)
   execution_arn   = replace(var.arn_prefix, ":stateMachine:", ":execution:")
@@ -76,7 +79,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  for_each = var.machines
+  for_each = local.created_roles
 
   name                 = each.value.role_name
   description          = "Step Functions role of ${each.key}"
@@ -96,7 +99,7 @@ resource "aws_iam_role" "this" {
 }
 
 resource "aws_iam_role_policy" "this" {
-  for_each = var.machines
+  for_each = local.created_roles
 
   name   = "run-glue-jobs-and-child-machines"
   role   = aws_iam_role.this[each.key].id
@@ -108,7 +111,7 @@ resource "aws_sfn_state_machine" "this" {
 
   name       = each.key
   type       = var.type
-  role_arn   = aws_iam_role.this[each.key].arn
+  role_arn   = coalesce(var.role_arn, try(aws_iam_role.this[each.key].arn, null))
   definition = each.value.definition
 
   logging_configuration {

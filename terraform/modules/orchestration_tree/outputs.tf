@@ -14,6 +14,6 @@ output "state_machine_arns" {
 }
 
 output "role_arns" {
-  description = "State machine name => ARN of its IAM role."
-  value       = { for name, role in aws_iam_role.this : name => role.arn }
+  description = "State machine name => ARN of its IAM role (created, or the given role_arn)."
+  value       = var.role_arn == null ? { for name, role in aws_iam_role.this : name => role.arn } : { for name in keys(var.machines) : name => var.role_arn }
 }

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from contractforge.project_plan import ScheduleSettings
 from contractforge.render.build import CompileOptions, render_build
 from contractforge.render.inputs import load_module_files
 from contractforge.render.step_functions import (
@@ -138,3 +139,19 @@ def test_small_projects_keep_one_machine_and_the_orchestration_module() -> None:
     assert [p for p in build.files if p.startswith("artifacts/orchestration/")] == [
         "artifacts/orchestration/state_machine.asl.json"
     ]
+
+
+def test_existing_step_functions_and_scheduler_roles_reach_the_tree_and_the_schedule() -> None:
+    states, scheduler = "arn:aws:iam::123456789012:role/States", "arn:aws:iam::123456789012:role/Scheduler"
+    environment = {
+        "parameters": {"aws": {"step_functions": {"role_arn": states}, "scheduler": {"role_arn": scheduler}}}
+    }
+    schedule = ScheduleSettings(cron="0 6 * * *", timezone="UTC", enabled=True, name="demo-schedule")
+    plan = project(*[step(f"s{i}") for i in range(400)], schedule=schedule, environment=environment)
+    build = render_build(plan, CompileOptions(), load_module_files(), FIXED_RUNTIME)
+    modules = json.loads(build.files["main.tf.json"])["module"]
+    assert modules["orchestration"]["source"] == "./modules/orchestration_tree"
+    assert len(modules["orchestration"]["machines"]) > 1  # every machine, children included, uses it
+    assert modules["orchestration"]["role_arn"] == states
+    assert modules["schedule"]["role_arn"] == scheduler
+    assert not any("IAM roles" in w for w in build.warnings)
