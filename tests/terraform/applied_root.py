@@ -20,14 +20,21 @@ class AppliedRoot:
     terraform: Terraform
     outputs: dict[str, Any]
     resource_addresses: tuple[str, ...]
+    targets: tuple[str, ...] = ()  # -target addresses the apply was limited to (none: everything)
 
     def client(self, service: str) -> Any:
         return aws_client(self.fake, service)
 
     def plan_exit_code(self) -> tuple[int, str]:
-        """``terraform plan -detailed-exitcode``: 0 = no changes, 2 = changes, 1 = error."""
-        result = self.terraform.run(self.root, "plan", "-detailed-exitcode", "-input=false", check=False)
+        """``terraform plan -detailed-exitcode`` (same targets as the apply): 0 = no changes, 2 = changes,
+        1 = error."""
+        args = ["plan", "-detailed-exitcode", "-input=false", *_target_args(self.targets)]
+        result = self.terraform.run(self.root, *args, check=False)
         return result.returncode, result.stdout + result.stderr
+
+
+def _target_args(targets: tuple[str, ...]) -> list[str]:
+    return [f"-target={address}" for address in targets]
 
 
 def aws_client(fake: FakeAws, service: str) -> Any:
@@ -46,19 +53,26 @@ def apply_to_moto(
     fake: FakeAws,
     variables: dict[str, str] | None = None,
     write_override: bool = True,
+    targets: tuple[str, ...] = (),
 ) -> AppliedRoot:
     """init + apply ``root`` against ``fake``. The provider override file is written into the root
-    unless the root already carries one (``contractforge compile --endpoint-url``)."""
+    unless the root already carries one (``contractforge compile --endpoint-url``). ``targets`` limits
+    the apply to those addresses (what moto cannot create left out, the test says which)."""
     if write_override:
         write_endpoints_override(root, fake.endpoint_url)
     for name, value in (variables or {}).items():
         terraform = terraform.with_env(**{f"TF_VAR_{name}": value})
     terraform.init(root)
-    terraform.run(root, "apply", "-auto-approve", "-input=false")
+    terraform.run(root, "apply", "-auto-approve", "-input=false", *_target_args(targets))
     outputs = {k: v["value"] for k, v in json.loads(terraform.run(root, "output", "-json").stdout).items()}
     state = json.loads(terraform.run(root, "show", "-json").stdout)
     return AppliedRoot(
-        root, fake, terraform, outputs, tuple(sorted(_managed_addresses(state["values"]["root_module"])))
+        root,
+        fake,
+        terraform,
+        outputs,
+        tuple(sorted(_managed_addresses(state["values"]["root_module"]))),
+        tuple(targets),
     )
 
 

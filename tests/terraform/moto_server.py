@@ -9,7 +9,8 @@ hashicorp/aws provider needs on top:
   answered ``{"result": "OK", "diagnostics": []}``;
 - ``states:ListStateMachineVersions``, which the provider calls when reading a state machine
   (also missing): answered from moto's own version records;
-- Lake Formation data-cells filters (``moto_lakeformation.py``: moto lists them but cannot create one);
+- Lake Formation ``ListPermissions`` on LF-tag resources (``moto_lakeformation.py``; moto has no
+  data-cells filter API at all, which no patch imitates);
 - :func:`endpoints_override` / :func:`write_endpoints_override`: a root-level
   ``endpoints_override.tf.json`` pointing provider "aws" at the server with dummy credentials.
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.aws_fixtures import ACCOUNT_ID, REGION, FakeAws, apply_fake_aws_patches
-from tests.terraform.moto_lakeformation import patch_data_cells_filters
+from tests.terraform.moto_lakeformation import patch_tag_permission_listing
 
 # Provider endpoint keys (hashicorp/aws 5.x and 6.x both accept these names). "logs" is the
 # canonical key of CloudWatch Logs; its aliases "cloudwatchlogs"/"cloudwatchlog" may not be set too
@@ -92,7 +93,7 @@ def patch_moto_for_terraform() -> None:
         StepFunctionResponse.validate_state_machine_definition = _validate_state_machine_definition
     if not hasattr(StepFunctionResponse, "list_state_machine_versions"):
         StepFunctionResponse.list_state_machine_versions = _list_state_machine_versions
-    patch_data_cells_filters()
+    patch_tag_permission_listing()
     _PATCHED = True
 
 
