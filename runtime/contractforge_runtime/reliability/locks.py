@@ -10,6 +10,9 @@ conditional writes in Glue (the compiled root creates the table; the run plan na
 3. else wait, polling, up to ``run.lock_wait_seconds`` (0 by default), then raise ``LockHeld``
    naming the holder's run id, where it runs (Glue job run or host/pid) and since when.
 
+A run renews its lock (a heartbeat every third of the TTL, conditional on still holding it), so
+the TTL bounds how long a *dead* holder blocks, not how long a live run may take.
+
 History goes to ``ctrl_ingestion_locks`` with the run's final evidence (``history_batch``): no
 evidence commit of its own. ``Lock.release()`` only deletes the store record (the RELEASED row is
 in that batch, written just before).
@@ -17,9 +20,11 @@ in that batch, written just before).
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -30,6 +35,7 @@ from contractforge_runtime.reliability.lock_store import Holder, LockRecord, Loc
 ACQUIRED, RELEASED, REFUSED = "ACQUIRED", "RELEASED", "REFUSED"
 EXPIRED, TAKEN_OVER, RELEASED_BY_OPERATOR = "EXPIRED", "TAKEN_OVER", "RELEASED_BY_OPERATOR"
 POLL_SECONDS = 0.5
+HEARTBEAT_PER_TTL = 3  # renewals per TTL period while the run lasts
 LOCAL_LOCK_FILE = "locks.sqlite"
 WAREHOUSE_CONF = "spark.sql.catalog.glue_catalog.warehouse"
 
@@ -59,12 +65,40 @@ class Lock:
     record: LockRecord
     history: list[dict] = field(default_factory=list)  # EXPIRED / TAKEN_OVER rows of earlier holders
     released: bool = False
+    lost: str | None = None  # set by the heartbeat when the record was no longer this run's
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def run_id(self) -> str:
         return self.record.holder.run_id
 
+    def start_heartbeat(self, interval_seconds: float | None = None) -> None:
+        """Renew the lock every ``interval_seconds`` (a third of the TTL by default) while the run
+        lasts, so a run longer than the TTL keeps its lock; a dead run stops renewing and its lock
+        expires. Renewal is conditional on this run still holding the record."""
+        interval = interval_seconds or self.record.ttl_minutes * 60 / HEARTBEAT_PER_TTL
+        thread = threading.Thread(target=self._beat, args=(interval,), name="cf-lock-heartbeat", daemon=True)
+        thread.start()
+
+    def renew(self, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        renewed = replace(self.record, expires_at=now + self.record.ttl_minutes * 60)
+        if not self.store.replace(renewed, self.run_id):
+            self.lost = f"the lock on {self.record.target} was no longer held by run {self.run_id}"
+            return False
+        self.record = renewed
+        return True
+
+    def _beat(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                if not self.renew():
+                    return
+            except Exception as error:  # noqa: BLE001 - retried at the next beat; the TTL still holds
+                print(f"contractforge: lock renewal failed: {type(error).__name__}: {error}", file=sys.stderr)
+
     def release(self) -> None:
+        self._stop.set()
         if not self.released:
             self.store.delete(self.record.target, self.record.holder.run_id)
             self.released = True
@@ -117,13 +151,15 @@ def acquire_for_run(spark, plan: dict, ctx, target_table: str) -> Lock:
     """The run's lock, from the store the run plan and the runtime select (``store_for_run``)."""
     settings = plan.get("run") or {}
     holder = this_process(ctx.run_id, ctx.job_name, ctx.job_run_id if ctx.is_glue else None)
-    return acquire(
+    lock = acquire(
         store_for_run(spark, plan, ctx),
         target_table,
         holder,
         ttl_minutes=int(settings.get("lock_ttl_minutes") or 60),
         wait_seconds=float(settings.get("lock_wait_seconds") or 0),
     )
+    lock.start_heartbeat()  # a run longer than the TTL keeps its lock; release() stops it
+    return lock
 
 
 def store_for_run(spark, plan: dict, ctx) -> LockStore:
