@@ -2,7 +2,7 @@
 
 Runs the named evidence queries over Athena (or, with --local, over the local glue_catalog that
 ``run --local`` writes, read with pyiceberg + DuckDB; ``--spark`` reads it through Spark) and
-judges them: exit 1 with the list of violations when a threshold is crossed (failed runs, freshness SLA breaches, quarantine ratio, orphan cost rows, expired locks).
+judges them: exit 1 with the list of violations when a threshold is crossed (failed runs, freshness SLA breaches, quarantine ratio, orphan cost rows, expired locks, target commits without evidence). Open locks are read from the lock store (the home's locks.sqlite, the project's DynamoDB table).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 
 from contractforge.cli import common
 from contractforge.ops.audit import AuditThresholds, parse_since, run_audit
+from contractforge.ops.locks import aws_store, local_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +54,11 @@ def run(args: argparse.Namespace) -> int:
         fail_on_expired_locks=not args.allow_expired_locks,
     )
     backend = common.reader_from(args, plan)
-    report = run_audit(backend, plan, since=parse_since(args.since), thresholds=thresholds)
+    if args.local:
+        store = local_store(args.home)
+    else:
+        store = aws_store(plan, common.session_from(args, plan))
+    report = run_audit(backend, plan, since=parse_since(args.since), thresholds=thresholds, lock_store=store)
     if args.json:
         common.print_json(report.as_dict())
     else:

@@ -66,7 +66,7 @@ class LocalEvidence:
         # Spark's JDBC catalog layout is what pyiceberg calls "v0"; it is read as is and must not be
         # migrated (Spark keeps writing it), so the advice to migrate is noise here.
         logging.getLogger("pyiceberg.catalog.sql").setLevel(logging.ERROR)
-        self._catalog = SqlCatalog(
+        self.catalog = SqlCatalog(
             CATALOG_NAME,
             uri=f"sqlite:///{self.catalog_db.resolve()}",
             init_catalog_tables="false",  # never touch the SQLite file Spark writes to
@@ -120,7 +120,7 @@ class LocalEvidence:
     def _existing_tables(self) -> set[str]:
         if self._existing is None:
             try:
-                listed = self._catalog.list_tables(self.database)
+                listed = self.catalog.list_tables(self.database)
             except Exception:  # noqa: BLE001 - pyiceberg raises NoSuchNamespaceError for a fresh home
                 listed = []
             self._existing = {identifier[-1] for identifier in listed}
@@ -130,7 +130,7 @@ class LocalEvidence:
         """The table as Arrow with every known evidence column, timestamps as naive UTC."""
         if name not in self._existing_tables():
             return _conform(name, None)  # like `evidence ensure`: a missing table reads as empty
-        table = self._catalog.load_table((self.database, name))
+        table = self.catalog.load_table((self.database, name))
         try:
             data = table.scan().to_arrow()
         except ValueError as exc:  # e.g. equality deletes: refuse rather than return deleted rows
