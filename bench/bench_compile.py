@@ -1,9 +1,11 @@
 """compile versus the original contractforge-aws 0.2.0, side by side in one run (ratios).
 
 Usage:
-    python3 -m venv /tmp/cf020 && /tmp/cf020/bin/pip install contractforge-aws==0.2.0
-    python bench/bench_compile.py [--sizes 1000] [--big 5000] [--original /tmp/cf020/bin/contractforge-aws]
-                                  [--terraform]
+    flock /work/.spark.lock python bench/bench_compile.py [--sizes 1000] [--big 5000] [--terraform]
+                                  [--original /tmp/cf020/bin/contractforge-aws]
+
+The original is installed on first use: when ``--original`` is absent, the bench creates the
+throwaway venv beside it (``python3 -m venv``) and ``pip install contractforge-aws==0.2.0`` into it.
 
 Projects are clones of the s3-file-medallion reference project's bundles (bench/medallion_projects.py;
 skipped when ../shared is absent): ``flat`` (independent bronze → silver pairs) and ``chain``
@@ -37,6 +39,7 @@ sys.path.insert(0, str(REPO))
 from medallion_projects import REFERENCE, available, write_medallion_project  # noqa: E402
 
 DEFAULT_ORIGINAL = "/tmp/cf020/bin/contractforge-aws"
+ORIGINAL_REQUIREMENT = "contractforge-aws==0.2.0"
 OURS = [sys.executable, "-m", "contractforge.cli.main"]
 
 
@@ -79,6 +82,24 @@ def best(command: list[str], times: int, cwd: Path | None = None) -> Run:
     )
 
 
+def ensure_original(binary: Path) -> str | None:
+    """``binary`` (…/bin/contractforge-aws), installed into its venv from the package index when absent."""
+    if binary.is_file():
+        return str(binary)
+    venv = binary.parent.parent
+    print(f"installing {ORIGINAL_REQUIREMENT} into {venv} (throwaway venv) …", flush=True)
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", ORIGINAL_REQUIREMENT],
+    ]
+    for command in steps:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{' '.join(command)} failed:\n{(done.stderr or done.stdout)[-2000:]}")
+            return None
+    return str(binary) if binary.is_file() else None
+
+
 def original_dry_run(original: str, project: Path) -> list[str]:
     return [
         original,
@@ -119,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     if not available():
         print(f"skipped: {REFERENCE} is absent (the reference projects live in ../shared)")
         return 0
-    original = args.original if Path(args.original).is_file() else None
+    original = ensure_original(Path(args.original))
     if original is None:
-        print(f"original not found at {args.original}: ours only (see the usage in this file's docstring)")
+        print(f"original not found at {args.original} and could not be installed: ours only")
     print(f"load average at start: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="cf-bench-compile-") as tmp:
         work = Path(tmp)
