@@ -9,6 +9,8 @@ problems) → ``planner`` (``ProjectPlan`` with run plans) → ``render`` (pure:
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +77,8 @@ def contract_bundle_files(plan: ProjectPlan) -> tuple[tuple[str, str, bytes], ..
     for step in plan.steps:
         ingestion = Path(plan.root) / step.contract_path
         stem = ingestion.name.split(".", 1)[0]
-        for path in sorted(ingestion.parent.glob(f"{stem}.*.y*ml")):
-            files.append((step.name, path.name, path.read_bytes()))
+        for name in sorted(fnmatch.filter(os.listdir(ingestion.parent), f"{stem}.*.y*ml")):
+            files.append((step.name, name, (ingestion.parent / name).read_bytes()))
     return tuple(files)
 
 

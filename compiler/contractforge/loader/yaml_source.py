@@ -38,17 +38,26 @@ try:  # libyaml is ~10x faster; the pure-Python loader gives identical nodes
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Parent = yaml.SafeLoader
 
-_RESOLVED: dict[tuple[str, bool, bool], str] = {}
+_RESOLVED: dict[tuple[str, bool], str] = {}
+_STR_TAG = "tag:yaml.org,2002:str"
+# first characters for which the safe resolver has implicit types (ints, floats, bools, nulls, …); it
+# has no wildcard resolver, so a plain scalar starting with anything else resolves to a string
+_TYPED_FIRST = frozenset(first for first in _Parent.yaml_implicit_resolvers if first)
+assert None not in _Parent.yaml_implicit_resolvers
 
 
 class _BaseLoader(_Parent):  # type: ignore[misc,valid-type]
-    """Memoises implicit tag resolution of scalars: the parser asks for every scalar, and keys
-    and common values repeat across thousands of contract files."""
+    """Fast implicit tag resolution of scalars (the parser asks for every one): a quoted or block
+    scalar, or a plain one whose first character starts no implicit type (``customer_id``,
+    ``s3://…``), is a string, exactly as PyYAML's resolver decides; the rest is memoised, since
+    keys and common values repeat across thousands of contract files."""
 
     def resolve(self, kind, value, implicit):  # noqa: ANN001, ANN201 - PyYAML signature
         if kind is not yaml.ScalarNode or implicit is None:
             return super().resolve(kind, value, implicit)
-        key = (value, bool(implicit[0]), bool(implicit[1]))
+        if not implicit[0] or (value and value[0] not in _TYPED_FIRST):
+            return _STR_TAG
+        key = (value, bool(implicit[1]))
         tag = _RESOLVED.get(key)
         if tag is None:
             if len(_RESOLVED) > 200_000:
@@ -58,7 +67,6 @@ class _BaseLoader(_Parent):  # type: ignore[misc,valid-type]
 
 
 PathKey = tuple[str | int, ...]
-_STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 Position = tuple[int, int]
 

@@ -136,3 +136,18 @@ def test_alias_expansion_is_refused():
         f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 9)
     ]
     assert _refusal("\n".join(lines) + "\n")[0] == "YAML_ALIAS_EXPANSION"
+
+
+SCALARS = ["yes", "No", "on", "OFF", "~", "null", "Null", "", "0x1F", "0o17", "1_000", "-12", "+3", ".5", "-.inf",
+           ".NaN", "1e3", "6.8523015e+5", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "true", "True", "a b",
+           "customer_id", "s3://bucket/x/", "'7'", '"yes"', "! 12", "!!str 12", "|\n  12\n", "190:20:30", "0b101"]  # fmt: skip
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_scalar_types_match_pyyaml_safe_load(scalar):
+    import yaml
+
+    text = f"value: {scalar}\nlist: [{scalar if '|' not in scalar else 'x'}]\n"
+    data = parse_yaml_text(text, "c.yaml").data
+    expected = yaml.safe_load(text)
+    assert data == expected and [type(v) for v in data.values()] == [type(v) for v in expected.values()]
