@@ -108,6 +108,32 @@ def _problem(message: str, file: str, mark: Any = None, **extra: Any) -> Problem
     return Problem(message=message, file=file, line=line, column=column, **extra)
 
 
+# Source maps of a project hold one entry per key and value of every file; contracts share their
+# shapes (the same key paths, the same positions), so paths and positions are shared objects.
+_PATHS: dict[PathKey, PathKey] = {}
+_POSITIONS: dict[int, Position] = {}
+_SHARED_MAX = 500_000
+
+
+def _shared_path(path: PathKey) -> PathKey:
+    shared = _PATHS.get(path)
+    if shared is None:
+        if len(_PATHS) > _SHARED_MAX:
+            _PATHS.clear()
+        shared = _PATHS[path] = path
+    return shared
+
+
+def _position(mark: Any) -> Position:
+    key = mark.line << 32 | mark.column
+    shared = _POSITIONS.get(key)
+    if shared is None:
+        if len(_POSITIONS) > _SHARED_MAX:
+            _POSITIONS.clear()
+        shared = _POSITIONS[key] = (mark.line + 1, mark.column + 1)
+    return shared
+
+
 class _BoundsUnchecked(Exception):
     """A walk without the graph check came near a bound: check the graph first, then walk again."""
 
@@ -128,7 +154,7 @@ class _Walker:
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         mark = node.start_mark
-        self.smap.values.setdefault(path, (mark.line + 1, mark.column + 1))
+        self.smap.values.setdefault(path, _position(mark))
         if node.tag == _STR_TAG:  # fast path: most scalars are plain strings
             return node.value
         if isinstance(node, yaml.ScalarNode):
@@ -143,7 +169,7 @@ class _Walker:
         try:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, path)
-            return [self.value(child, (*path, index)) for index, child in enumerate(node.value)]
+            return [self.value(child, _shared_path((*path, index))) for index, child in enumerate(node.value)]
         finally:
             self.open_nodes.discard(id(node))
 
@@ -162,7 +188,7 @@ class _Walker:
             key = key_node.value if key_node.tag == _STR_TAG else self._odd_key(key_node, path)
             if key is None:
                 continue
-            child = (*path, key)
+            child = _shared_path((*path, key))
             mark = key_node.start_mark
             if position >= inherited and key in own_keys:
                 first_line = keys[child][0]
@@ -178,7 +204,7 @@ class _Walker:
                 continue
             if position >= inherited:
                 own_keys.add(key)
-            keys[child] = (mark.line + 1, mark.column + 1)
+            keys[child] = _position(mark)
             result[key] = self.value(value_node, child)
         return result
 
