@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 
 from contractforge import __version__
@@ -40,9 +39,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"contractforge {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    package = importlib.import_module("contractforge.cli")
-    available = sorted(
-        m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith(COMMAND_PREFIX)
+    available = sorted(  # a directory listing: pkgutil would import inspect (~10 ms) for --version
+        name[:-3]
+        for name in os.listdir(os.path.dirname(__file__))
+        if name.startswith(COMMAND_PREFIX) and name.endswith(".py")
     )
     wanted = _wanted(argv, available) if argv is not None else available
     for name in wanted:
