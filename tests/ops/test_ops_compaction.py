@@ -28,19 +28,23 @@ def test_statements_per_dialect():
 
 
 @pytest.mark.slow
-def test_local_compaction_rewrites_small_files_and_keeps_rows(spark):
+def test_local_compaction_rewrites_small_files_and_keeps_rows(spark, tmp_path):
     from contractforge_runtime.evidence.store import EvidenceStore
     from contractforge_runtime.reliability import locks
+    from contractforge_runtime.reliability.lock_sqlite import SqliteLockStore
+    from contractforge_runtime.reliability.lock_store import this_process
 
     database = f"cf_compact_{uuid.uuid4().hex[:8]}"
     store = EvidenceStore(spark, database)
-    for index in range(4):  # 4 runs: 8 small files in the locks table
-        locks.acquire(store, "glue_catalog.db.orders", f"run{index}").release()
+    lock_store = SqliteLockStore(tmp_path / "locks.sqlite")
+    for index in range(4):  # 4 runs, each appending its lock history: 4 small files (2 rows each)
+        with locks.acquire(lock_store, "glue_catalog.db.orders", this_process(f"run{index}")) as lock:
+            store.append(locks.LOCKS, lock.evidence_rows())
     backend = SparkBackend(spark, database)
 
     dry = {r["table"]: r for r in run_compaction(backend)}
     assert dry["ctrl_ingestion_locks"]["action"] == "DRY_RUN"
-    assert dry["ctrl_ingestion_locks"]["data_files_before"] == 8
+    assert dry["ctrl_ingestion_locks"]["data_files_before"] == 4
     assert dry["ctrl_ingestion_runs"]["action"] == "MISSING"  # never written: not created either
 
     done = {r["table"]: r for r in run_compaction(backend, execute=True)}
@@ -48,7 +52,7 @@ def test_local_compaction_rewrites_small_files_and_keeps_rows(spark):
     assert done["ctrl_ingestion_locks"]["data_files_after"] == 1
     table = f"glue_catalog.{database}.ctrl_ingestion_locks"
     assert spark.sql(f"SELECT count(*) FROM {table}").first()[0] == 8
-    assert locks.current_holder(store, "glue_catalog.db.orders") is None
+    assert lock_store.get("glue_catalog.db.orders") is None
     again = {r["table"]: r for r in run_compaction(backend, execute=True)}
     assert again["ctrl_ingestion_locks"]["action"] == "NOTHING_TO_DO"
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.terraform.applied_root import AppliedRoot, apply_to_moto, aws_client
 from tests.terraform.figures import record
+from tests.terraform.layout import MODULE_NAMES
 from tests.terraform.moto_server import ACCOUNT_ID, patch_moto_for_terraform
 from tests.terraform.tf_cli import Terraform
 from tests.terraform.workspace import copy_fixture_root
@@ -44,18 +45,8 @@ def applied(terraform: Terraform, moto_server, tmp_path_factory: pytest.TempPath
 
 def test_every_module_created_its_resources(applied: AppliedRoot) -> None:
     modules = {address.split(".")[1] for address in applied.resource_addresses}
-    assert modules == {
-        "artifacts",
-        "catalog",
-        "dashboard",
-        "glue_job",
-        "glue_role",
-        "lakeformation",
-        "orchestration",
-        "schedule",
-        "table_maintenance",
-    }
-    assert len(applied.resource_addresses) == 25
+    assert modules == set(MODULE_NAMES)
+    assert len(applied.resource_addresses) == 41
 
 
 def test_glue_job_holds_the_runner_settings_and_default_arguments(applied: AppliedRoot) -> None:
@@ -181,12 +172,36 @@ def test_schedule_starts_the_state_machine_in_its_time_zone(applied: AppliedRoot
 
 
 def test_lake_formation_grants_the_glue_role_on_both_databases(applied: AppliedRoot) -> None:
-    grants = applied.client("lakeformation").list_permissions()["PrincipalResourcePermissions"]
+    listed = applied.client("lakeformation").list_permissions()["PrincipalResourcePermissions"]
+    grants = [g for g in listed if {"Database", "Table"} & set(g["Resource"])]
     role_arn = applied.outputs["glue_role_arn"]
     databases = {g["Resource"]["Database"]["Name"] for g in grants if "Database" in g["Resource"]}
     tables = {g["Resource"]["Table"]["DatabaseName"] for g in grants if "Table" in g["Resource"]}
     assert databases == tables == {"contractforge_minimal_bronze", "contractforge_minimal_ops"}
     assert {g["Principal"]["DataLakePrincipalIdentifier"] for g in grants} == {role_arn}
+
+
+def test_lf_tags_and_a_tag_expression_grant(applied: AppliedRoot) -> None:
+    lakeformation = applied.client("lakeformation")
+    tags = {t["TagKey"]: t["TagValues"] for t in lakeformation.list_lf_tags()["LFTags"]}
+    assert tags == {"pii_type": ["email"]}
+    listed = lakeformation.list_permissions()["PrincipalResourcePermissions"]
+    on_tags = [g for g in listed if "LFTagPolicy" in g["Resource"]]
+    analysts = [g for g in on_tags if g["Principal"]["DataLakePrincipalIdentifier"].endswith(":role/analysts")]
+    assert [sorted(g["Permissions"]) for g in analysts] == [["DESCRIBE", "SELECT"]]
+    assert analysts[0]["Resource"]["LFTagPolicy"]["Expression"] == [{"TagKey": "pii_type", "TagValues": ["email"]}]
+
+
+def test_lock_table_and_alerts_exist(applied: AppliedRoot) -> None:
+    table = applied.client("dynamodb").describe_table(TableName="cf-minimal-locks")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "target", "KeyType": "HASH"}]
+    topics = [t["TopicArn"] for t in applied.client("sns").list_topics()["Topics"]]
+    assert [t for t in topics if t.endswith(":cf-minimal-alerts")]
+    alarms = applied.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    freshness = [a for a in alarms if a["MetricName"] == "TargetSucceeded"]
+    assert len(freshness) == 1 and freshness[0]["TreatMissingData"] == "breaching"
+    rules = applied.client("events").list_rules()["Rules"]
+    assert len(rules) >= 2  # Glue job and Step Functions execution failures
 
 
 def test_a_second_plan_shows_no_changes(applied: AppliedRoot) -> None:

@@ -40,6 +40,7 @@ class StepOutcome:
     run_id: str | None = None
     duration_seconds: float | None = None
     error_message: str | None = None
+    operation_metrics: dict | None = None  # what the write measured (ctrl_ingestion_runs.operation_metrics_json)
 
     @property
     def unexpected(self) -> bool:
@@ -164,6 +165,7 @@ def _run_step(
         skip_reason=result.skip_reason,
         run_id=result.run_id,
         duration_seconds=round(time.perf_counter() - began, 1),
+        operation_metrics=dict(result.operation_metrics) or None,
         # the same redaction as the evidence rows: secret values and values fetched through placeholders
         error_message=None
         if result.error is None
@@ -306,6 +308,7 @@ def _outcome(packed, step: StepPlan, accept_expected_failures: bool) -> StepOutc
         outcome.quality_status, outcome.skip_reason = result.quality_status, result.skip_reason
         outcome.rows_read, outcome.rows_written = result.rows_read, result.rows_written
         outcome.rows_quarantined, outcome.run_id = result.rows_quarantined, result.run_id
+        outcome.changes, outcome.operation_metrics = _changes(result), dict(result.operation_metrics) or None
         outcome.duration_seconds = round(packed.seconds, 1)
     return outcome
 

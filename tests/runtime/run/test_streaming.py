@@ -140,10 +140,10 @@ def test_overwrite_is_refused_for_streams():
 
 
 # ------------------------------------------------------------------------------ file stream (slow)
-def _events(ids, bad=()):
+def _events(ids, bad=(), changed=()):
     lines = []
     for i in ids:
-        amount = None if i in bad else round(i * 1.5, 2)
+        amount = None if i in bad else round(i * 1.5 + (1 if i in changed else 0), 2)
         lines.append(json.dumps({"event_id": i, "status": "new" if i % 2 else "priority", "amount": amount}))
     return "\n".join(lines) + "\n"
 
@@ -215,7 +215,7 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     assert not (checkpoint / "commits" / "2").exists()
 
     # Round 3: one file with updates, new rows and 3 rows that quarantine.
-    (landing / "part-3.json").write_text(_events([5, 6, 101, 102, 103, 104, 105], bad={103, 104, 105}))
+    (landing / "part-3.json").write_text(_events([5, 6, 101, 102, 103, 104, 105], bad={103, 104, 105}, changed={5, 6}))
     third = run_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
     assert (third.status, third.quality_status) == ("SUCCESS", "QUARANTINED")
     assert (third.rows_read, third.rows_written, third.rows_quarantined) == (7, 4, 3)
