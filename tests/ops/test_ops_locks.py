@@ -33,9 +33,13 @@ def _target(plan, step: str) -> str:
 def test_locks_lists_live_expired_and_gone_holders(plan, tmp_path, capsys):
     home = tmp_path / ".contractforge"
     store = ops_locks.local_store(home)
-    locks.acquire(store, _target(plan, "bronze_orders"), this_process("run-live", "orders_medallion-bronze_orders"))
+    locks.acquire(
+        store, _target(plan, "bronze_orders"), this_process("run-live", "orders_medallion-bronze_orders")
+    )
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    gone = Holder("run-gone", host=this_process("x").host, pid=sleeper.pid, pid_started=process_start(sleeper.pid))
+    gone = Holder(
+        "run-gone", host=this_process("x").host, pid=sleeper.pid, pid_started=process_start(sleeper.pid)
+    )
     locks.acquire(store, _target(plan, "silver_orders"), gone)
     sleeper.kill()
     sleeper.wait()
@@ -53,7 +57,9 @@ def test_locks_lists_live_expired_and_gone_holders(plan, tmp_path, capsys):
 
 
 def test_release_needs_a_run_id_and_a_reason(tmp_path, capsys):
-    code = main(["locks", "release", "bronze_orders", "--project", str(PROJECT), "--local", "--home", str(tmp_path)])
+    code = main(
+        ["locks", "release", "bronze_orders", "--project", str(PROJECT), "--local", "--home", str(tmp_path)]
+    )
     assert code == 2 and "--run-id and --reason" in capsys.readouterr().err
 
 
@@ -70,7 +76,9 @@ def test_release_deletes_only_the_named_holder_and_records_who_and_why(plan, spa
     backend = SparkBackend(spark, database)
     with pytest.raises(LookupError, match="held by run stuck-run"):
         ops_locks.release_lock(plan, store, backend, "bronze_orders", "other-run", "wrong", "alice@host")
-    row = ops_locks.release_lock(plan, store, backend, "bronze_orders", "stuck-run", "hung read", "alice@host")
+    row = ops_locks.release_lock(
+        plan, store, backend, "bronze_orders", "stuck-run", "hung read", "alice@host"
+    )
     assert row["status"] == "RELEASED_BY_OPERATOR" and store.get(target) is None
     recorded = spark.table(f"glue_catalog.{database}.ctrl_ingestion_locks").collect()
     assert [(r.run_id, r.status, r.released_by, r.reason) for r in recorded] == [

@@ -164,7 +164,9 @@ def _check_body(
     attributes: Mapping[str, Any] = block_schema.get("attributes", {})
     blocks: Mapping[str, Any] = block_schema.get("blocks", {})
     computed = set(block_schema.get("computed", ()))
-    present = {key for key in body if key not in (HCL_BLOCK_MARK, JSON_COMMENT, "__comments__")}  # python-hcl2 keeps in-block comments (checkov skips) there
+    present = {
+        key for key in body if key not in (HCL_BLOCK_MARK, JSON_COMMENT, "__comments__")
+    }  # python-hcl2 keeps in-block comments (checkov skips) there
 
     for key in sorted(present):
         value = body[key]

@@ -187,9 +187,13 @@ def test_lf_tags_and_a_tag_expression_grant(applied: AppliedRoot) -> None:
     assert tags == {"pii_type": ["email"]}
     listed = lakeformation.list_permissions()["PrincipalResourcePermissions"]
     on_tags = [g for g in listed if "LFTagPolicy" in g["Resource"]]
-    analysts = [g for g in on_tags if g["Principal"]["DataLakePrincipalIdentifier"].endswith(":role/analysts")]
+    analysts = [
+        g for g in on_tags if g["Principal"]["DataLakePrincipalIdentifier"].endswith(":role/analysts")
+    ]
     assert [sorted(g["Permissions"]) for g in analysts] == [["DESCRIBE", "SELECT"]]
-    assert analysts[0]["Resource"]["LFTagPolicy"]["Expression"] == [{"TagKey": "pii_type", "TagValues": ["email"]}]
+    assert analysts[0]["Resource"]["LFTagPolicy"]["Expression"] == [
+        {"TagKey": "pii_type", "TagValues": ["email"]}
+    ]
 
 
 def test_lock_table_and_alerts_exist(applied: AppliedRoot) -> None:

@@ -171,7 +171,9 @@ def test_audit_reads_the_evidence_database_through_athena(loop: Loop, capsys) ->
     assert code == 1 and {v["check"] for v in report["violations"]} == {"freshness"}
 
 
-def test_the_lock_table_excludes_a_second_run_and_the_locks_command_lists_the_holder(loop: Loop, capsys) -> None:
+def test_the_lock_table_excludes_a_second_run_and_the_locks_command_lists_the_holder(
+    loop: Loop, capsys
+) -> None:
     """The table the root created (key, TTL, point-in-time recovery, encryption) is the runtime's lock
     store: the store the run plans name, used through boto3, lets one run in and names it."""
     from contractforge_runtime.reliability import locks
@@ -194,10 +196,14 @@ def test_the_lock_table_excludes_a_second_run_and_the_locks_command_lists_the_ho
     target = run_plan["target"]["identifier"]
     job = loop.plan.steps[0].glue.name
     held = locks.acquire(store, target, Holder("run-1", job_name=job, job_run_id="jr_not_in_glue"))
-    with pytest.raises(locks.LockHeld, match=f"locked by run run-1 \\(Glue job run jr_not_in_glue of job {job}\\)"):
+    with pytest.raises(
+        locks.LockHeld, match=f"locked by run run-1 \\(Glue job run jr_not_in_glue of job {job}\\)"
+    ):
         locks.acquire(store, target, Holder("run-2", job_name=job, job_run_id="jr_2"))
     code, out = cli(capsys, "locks", str(loop.project), "--env", "aws", *ops_flags(loop), "--json")
-    assert code == 0 and [(lock["target_table"], lock["run_id"]) for lock in out["locks"]] == [(target, "run-1")]
+    assert code == 0 and [(lock["target_table"], lock["run_id"]) for lock in out["locks"]] == [
+        (target, "run-1")
+    ]
     held.release()
 
 

@@ -40,7 +40,9 @@ class StepOutcome:
     run_id: str | None = None
     duration_seconds: float | None = None
     error_message: str | None = None
-    operation_metrics: dict | None = None  # what the write measured (ctrl_ingestion_runs.operation_metrics_json)
+    operation_metrics: dict | None = (
+        None  # what the write measured (ctrl_ingestion_runs.operation_metrics_json)
+    )
 
     @property
     def unexpected(self) -> bool:

@@ -125,7 +125,9 @@ def test_a_held_lock_blocks_the_run_and_an_expired_one_is_taken_over(spark, tmp_
     evidence = EvidenceStore(spark, plan["evidence"]["database"])
     target = plan["target"]["identifier"]
     store = locks.store_for_run(spark, plan, _ctx(tmp_path))  # the local SQLite store beside the warehouse
-    holder = locks.acquire(store, target, Holder("other-writer", host="elsewhere", pid=1, job_name="backfill"))
+    holder = locks.acquire(
+        store, target, Holder("other-writer", host="elsewhere", pid=1, job_name="backfill")
+    )
     with pytest.raises(locks.LockHeld, match=r"locked by run other-writer \(pid 1 on host elsewhere\)"):
         run_plan(spark, plan, _ctx(tmp_path))
     assert not spark.catalog.tableExists(target)

@@ -215,7 +215,9 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     assert not (checkpoint / "commits" / "2").exists()
 
     # Round 3: one file with updates, new rows and 3 rows that quarantine.
-    (landing / "part-3.json").write_text(_events([5, 6, 101, 102, 103, 104, 105], bad={103, 104, 105}, changed={5, 6}))
+    (landing / "part-3.json").write_text(
+        _events([5, 6, 101, 102, 103, 104, 105], bad={103, 104, 105}, changed={5, 6})
+    )
     third = run_plan(spark, plan, RunContext.local("events", s3_root=str(s3)))
     assert (third.status, third.quality_status) == ("SUCCESS", "QUARANTINED")
     assert (third.rows_read, third.rows_written, third.rows_quarantined) == (7, 4, 3)

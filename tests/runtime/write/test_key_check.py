@@ -137,8 +137,14 @@ def test_classified_upsert_counts(spark):
     target = _target(spark, "upsert")
     _classified_write(spark, [(1, "a", 1.0), (2, "b", 2.0)], UPSERT, target)
     check, result = _classified_write(spark, [(2, "b", 2.0), (3, "c", 3.0)], UPSERT, target)
-    assert check.classification.counts["insert"] == 1 and check.classification.compared_hash is True  # upsert compares values now: unchanged rows told apart
-    assert (result.rows_inserted, result.rows_updated, result.rows_written) == (1, 0, 1)  # the re-sent unchanged row is not rewritten
+    assert (
+        check.classification.counts["insert"] == 1 and check.classification.compared_hash is True
+    )  # upsert compares values now: unchanged rows told apart
+    assert (result.rows_inserted, result.rows_updated, result.rows_written) == (
+        1,
+        0,
+        1,
+    )  # the re-sent unchanged row is not rewritten
     assert _table(spark, target) == {1: ("a", 1.0), 2: ("b", 2.0), 3: ("c", 3.0)}
 
 
