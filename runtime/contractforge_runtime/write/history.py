@@ -7,13 +7,14 @@
 2. The target's versions of those keys and their batch rows form a small timeline
    (history_timeline.py) that decides the new versions and the stored versions whose validity
    changes (closed by a change or a delete, or re-bounded around a late row).
-3. One ``MERGE INTO`` applies both: ``ON key AND t.valid_from = s.match_from AND s.op = 'update'``
-   updates valid_to / is_current, ``WHEN NOT MATCHED AND s.op = 'insert'`` inserts. One commit:
-   readers never see a closed version without its successor. Nothing to do → no MERGE, no snapshot.
+3. One ``MERGE INTO`` applies all: ``ON key AND t.valid_from = s.match_from AND s.op IN ('update',
+   'delete')`` deletes absorbed versions and updates valid_to / is_current / changed_columns,
+   ``WHEN NOT MATCHED AND s.op = 'insert'`` inserts. One commit: readers never see a closed version
+   without its successor. Nothing to do → no MERGE, no snapshot.
 
 Counts: inserted = first versions of keys (new, or back after a delete), updated = versions closed
-by a new version, deleted = versions closed by ``scd2_apply_as_deletes``; unchanged, late rows and
-version rows written go to operation_metrics.
+by a new version, deleted = versions closed by ``scd2_apply_as_deletes``; unchanged, late, ignored
+and superseded rows, absorbed versions and version rows written go to operation_metrics.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from pyspark.sql import functions as F
 from contractforge_runtime.write.compare import differs
 from contractforge_runtime.write.history_spec import IS_CURRENT, VALID_FROM, history_spec
 from contractforge_runtime.write.history_timeline import (
+    ABSORBED,
     BATCH,
     DELETE,
+    DELETE_OP,
     INSERT_OP,
     LATE,
     MATCH_FROM,
@@ -33,6 +36,7 @@ from contractforge_runtime.write.history_timeline import (
     OUT_OF_ORDER,
     REPLACES,
     SEQ,
+    SUPERSEDED,
     UPDATE_OP,
     HistoryOrderError,
     LateArrivalRejected,
@@ -91,27 +95,31 @@ def write_history(ready, write: dict, identifier: str, result, has_data: bool) -
                 "scd2_effective_from_column when late rows are applied)"
             )
         inserts, updates = counts["first_versions"] + counts["replacing"], counts["moved"]
+        absorbed, superseded = counts["absorbed"], counts["superseded"]
         ignored = late["late"] if spec.late_policy == "ignore" else 0
         metrics.update(
             {
                 "scd2_versions_inserted": inserts,
                 "scd2_versions_updated": updates,
+                "scd2_versions_absorbed": absorbed,
                 "scd2_late_rows": late["late"],
                 "scd2_late_rows_ignored": ignored,
+                "scd2_superseded_rows": superseded,
                 "rows_unchanged": unchanged["unchanged_rows"]
                 + late["batch_rows"]
                 - counts["survivors"]
-                - ignored,
+                - ignored
+                - superseded,
             }
         )
         result.rows_inserted, result.rows_updated = counts["first_versions"], counts["replacing"]
         result.rows_deleted = counts["deletes"]
-        result.rows_written = inserts + updates
-        if inserts + updates == 0:
+        result.rows_written = inserts + updates + absorbed
+        if inserts + updates + absorbed == 0:
             result.status, result.skip_reason = "SKIPPED", "no_history_changes"
             return
         source = merge_rows(decided, target_columns, spec)
-        if updates == 0:
+        if updates + absorbed == 0:
             source.where(_col(OP) == INSERT_OP).select(*target_columns).writeTo(identifier).append()
             return
         with merge_source_view(source, "cf_history_source") as view:
@@ -126,8 +134,10 @@ def _nothing_changed(result, metrics: dict, unchanged_rows: int) -> None:
         {
             "scd2_versions_inserted": 0,
             "scd2_versions_updated": 0,
+            "scd2_versions_absorbed": 0,
             "scd2_late_rows": 0,
             "scd2_late_rows_ignored": 0,
+            "scd2_superseded_rows": 0,
             "rows_unchanged": unchanged_rows,
         }
     )
@@ -201,7 +211,9 @@ def _counts(classified, decided) -> dict[str, int]:
     cross join of both frames, which share their lineage, lost the late rows)."""
     batch, version = _col(ORIGIN) == BATCH, ~_col(DELETE)
     timeline = classified.agg(
-        F.sum(batch.cast("int")).alias("batch_rows"), F.sum((batch & _col(LATE)).cast("int")).alias("late")
+        F.sum(batch.cast("int")).alias("batch_rows"),
+        F.sum((batch & _col(LATE)).cast("int")).alias("late"),
+        F.sum(_col(SUPERSEDED).cast("int")).alias("superseded"),
     ).first()
     outcome = decided.agg(
         F.sum((batch & version & ~_col(REPLACES)).cast("int")).alias("first_versions"),
@@ -209,6 +221,7 @@ def _counts(classified, decided) -> dict[str, int]:
         F.sum((batch & _col(DELETE)).cast("int")).alias("deletes"),
         F.sum(batch.cast("int")).alias("survivors"),
         F.sum(moved_condition().cast("int")).alias("moved"),
+        F.sum(_col(ABSORBED).cast("int")).alias("absorbed"),
         F.sum(_col(OUT_OF_ORDER).cast("int")).alias("out_of_order"),
     ).first()
     return {k: int(v or 0) for k, v in {**timeline.asDict(), **outcome.asDict()}.items()}
@@ -220,7 +233,10 @@ def _merge_sql(identifier: str, view: str, columns: list[str], keys: list[str]) 
     insert_values = ", ".join(f"s.{quoted(c)}" for c in columns)
     return (
         f"MERGE INTO {quote_identifier(identifier)} t USING {view} s "
-        f"ON {on} AND s.{quoted(OP)} = '{UPDATE_OP}' AND t.{quoted(VALID_FROM)} = s.{quoted(MATCH_FROM)} "
-        f"WHEN MATCHED THEN UPDATE SET t.valid_to = s.valid_to, t.{quoted(IS_CURRENT)} = s.{quoted(IS_CURRENT)} "
+        f"ON {on} AND s.{quoted(OP)} IN ('{UPDATE_OP}', '{DELETE_OP}') "
+        f"AND t.{quoted(VALID_FROM)} = s.{quoted(MATCH_FROM)} "
+        f"WHEN MATCHED AND s.{quoted(OP)} = '{DELETE_OP}' THEN DELETE "
+        f"WHEN MATCHED THEN UPDATE SET t.valid_to = s.valid_to, t.{quoted(IS_CURRENT)} = s.{quoted(IS_CURRENT)}, "
+        f"t.changed_columns = s.changed_columns "
         f"WHEN NOT MATCHED AND s.{quoted(OP)} = '{INSERT_OP}' THEN INSERT ({insert_columns}) VALUES ({insert_values})"
     )

@@ -5,7 +5,10 @@ run time; the change columns default to every column minus the merge keys and
 ``hash_exclude_columns``. Here also minus the generated control columns and the effective-from /
 sequence columns themselves: a re-extract that only moves ``updated_at`` is not a new version.
 Rows of one key are ordered by ``scd2_sequence_by``, else by the effective-from column; with
-neither, a batch may hold each key once (the run time cannot order two rows).
+neither, a batch may hold each key once (the run time cannot order two rows). With a sequence but
+no effective-from column the history is in processing time: every row of a batch would start at
+the same run time, so only a key's newest row (by sequence) is applied; its older rows of the batch
+are superseded (``scd2_superseded_rows``), never versions of their own.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ class HistorySpec:
     sequence_by: str | None
     late_policy: str
     deletes: str | None  # scd2_apply_as_deletes: SQL predicate over the source row
+
+    @property
+    def processing_time(self) -> bool:
+        """Ordered by ``scd2_sequence_by`` but valid from the run time: one version per key and run."""
+        return bool(self.sequence_by) and not self.effective_from
 
     @property
     def order_column(self) -> str | None:
