@@ -161,6 +161,20 @@ def _mode_rules(f: _Findings, contract: IngestionContract, source: dict[str, Any
         f.add("SCD2_FIELDS_ON_NON_SCD2_MODE", (field,), f"{field} is only valid with mode historical")
     if mode == HISTORICAL and late_policy in ("ignore", "reject") and not contract.scd2_sequence_by:
         f.add("SCD2_SEQUENCE_BY_REQUIRED", ("scd2_late_arriving_policy",))
+    if (
+        mode == HISTORICAL
+        and late_policy == "apply"
+        and contract.scd2_sequence_by
+        and not contract.scd2_effective_from_column
+    ):
+        f.add(
+            "SCD2_EFFECTIVE_FROM_REQUIRED",
+            ("scd2_sequence_by",),
+            "scd2_sequence_by without scd2_effective_from_column: valid_from is the run time, so a late row "
+            "(older scd2_sequence_by than the stored history) cannot be placed in its past under "
+            "scd2_late_arriving_policy apply (the default); declare scd2_effective_from_column, or set "
+            "scd2_late_arriving_policy: ignore or reject",
+        )
 
 
 def _preparation_rules(f: _Findings, contract: IngestionContract) -> None:

@@ -43,6 +43,11 @@ CODES: dict[str, Code] = _catalogue(
     Code("SCD2_FIELDS_ON_NON_SCD2_MODE", BLOCKER, "scd2_* fields are only valid with mode historical"),
     Code("SCD2_SEQUENCE_BY_REQUIRED", BLOCKER, "late policy ignore/reject needs scd2_sequence_by"),
     Code(
+        "SCD2_EFFECTIVE_FROM_REQUIRED",
+        BLOCKER,
+        "late policy apply with scd2_sequence_by needs scd2_effective_from_column (valid_from is the run time)",
+    ),
+    Code(
         "SNAPSHOT_SOURCE_COMPLETE_REQUIRED",
         BLOCKER,
         "snapshot soft delete needs source.read.source_complete or full_snapshot: true",

@@ -67,6 +67,16 @@ CASES = {
         ["SCD2_SEQUENCE_BY_REQUIRED"],
     ),
     "historical": ({"mode": "historical", "merge_keys": ["id"]}, "SUPPORTED", []),
+    "historical apply, sequence without effective-from": (
+        {"mode": "historical", "merge_keys": ["id"], "scd2_sequence_by": "seq"},
+        "UNSUPPORTED",
+        ["SCD2_EFFECTIVE_FROM_REQUIRED"],
+    ),
+    "historical ignore, sequence without effective-from": (
+        {"mode": "historical", "merge_keys": ["id"], "scd2_sequence_by": "seq", "scd2_late_arriving_policy": "ignore"},
+        "SUPPORTED",
+        [],
+    ),
     "custom mode": ({"mode": "custom:scd3"}, "REVIEW_REQUIRED", ["AWS_CUSTOM_WRITE_MODE_NOT_IMPLEMENTED"]),
     "autoloader": ({"source": {"type": "autoloader", "path": "s3://b/x/"}}, "UNSUPPORTED",
                    ["AWS_SOURCE_AUTOLOADER_UNSUPPORTED"]),
@@ -262,6 +272,16 @@ def test_blocker_diagnostics_point_at_the_contract_file(tmp_path):
     assert diag.file.endswith("step.ingestion.yaml") and diag.field == "mode"
     assert lines[diag.line - 1].startswith("mode:")
     assert "upsert needs merge_keys" in diag.message
+
+
+def test_late_apply_without_effective_from_points_at_the_sequence(tmp_path):
+    contract = csv_contract(mode="historical", merge_keys=["id"], scd2_sequence_by="seq")
+    root = write_project(tmp_path / "p", {"step": contract})
+    diags = plan_project(root).step("step").diagnostics
+    (diag,) = [d for d in diags if d.code == "SCD2_EFFECTIVE_FROM_REQUIRED"]
+    lines = (root / "contracts/aws/step/step.ingestion.yaml").read_text().splitlines()
+    assert diag.field == "scd2_sequence_by" and lines[diag.line - 1].startswith("scd2_sequence_by:")
+    assert "declare scd2_effective_from_column" in diag.message and "ignore or reject" in diag.message
 
 
 def test_dependency_on_unrunnable_step_is_noted(tmp_path):
