@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
 from contractforge.local.spark import get_local_spark  # noqa: E402
 from contractforge_runtime.write import writes  # noqa: E402
 from contractforge_runtime.write.hashing import row_hash_column  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
 
 DB = "glue_catalog.cf_bench_history"
 WRITE = {
@@ -60,7 +61,11 @@ def build_base(spark, rows: int, changed: float) -> None:
         "updated_at AS valid_from",
         "CAST(NULL AS TIMESTAMP) AS valid_to",
         "true AS is_current",
-    ).select("*", row_hash_column(CHANGE).alias("row_hash"), "CAST(NULL AS ARRAY<STRING>) AS changed_columns")
+    ).select(
+        "*",
+        row_hash_column(CHANGE).alias("row_hash"),
+        F.expr("CAST(NULL AS ARRAY<STRING>)").alias("changed_columns"),
+    )
     target.writeTo(f"{DB}.base").tableProperty("format-version", "2").create()
     batch = data.selectExpr(
         "customer_id",
