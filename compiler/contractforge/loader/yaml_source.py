@@ -176,7 +176,9 @@ class _Walker:
     def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         pairs = node.value
         inherited = 0  # leading pairs that came from `<<:` merges; the file's own keys override them
-        if any(key.tag == _MERGE_TAG for key, _ in pairs):
+        if not self.bounded and any(
+            key.tag == _MERGE_TAG for key, _ in pairs
+        ):  # bounded: no `<<` in the text
             own = sum(1 for key, _ in pairs if key.tag != _MERGE_TAG)
             self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
             pairs = node.value

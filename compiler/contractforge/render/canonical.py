@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from contractforge.json_text import compact_sorted_json
+
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 # quick rejects (possessive, C speed): a float value of a key, a float item of an array
 _VALUE_FLOAT = re.compile(rb": -?[0-9]++[.eE]")
@@ -61,7 +63,7 @@ def _floats_match(encoded: bytes) -> bool:
 
 def compact_json(value: Any) -> str:
     """Sorted, whitespace-free JSON (for values embedded in other documents, e.g. an ASL string)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return compact_sorted_json(value, ensure_ascii=False)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -7,7 +7,6 @@ evidence database, Glue settings, table-ref resolver) and returns plain JSON-abl
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from contractforge_runtime.environment.secrets import placeholders_in
 
 from contractforge import __version__, naming
+from contractforge.json_text import compact_sorted_json
 from contractforge.models import IngestionContract
 from contractforge.models.base import split_list
 from contractforge.planner.runplan.lake_formation import lake_formation_section
@@ -52,7 +52,7 @@ class StepInputs:
 
 
 def contract_sha256(contract: dict[str, Any]) -> str:
-    text = json.dumps(contract, sort_keys=True, separators=(",", ":"), default=str)
+    text = compact_sorted_json(contract, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,47 @@
+"""Sorted, whitespace-free JSON text, fast: ``json.dumps(value, sort_keys=True, separators=(",", ":"),
+ensure_ascii=…)`` exactly, written by orjson whenever orjson writes the same bytes.
+
+orjson's compact form with ``OPT_SORT_KEYS`` equals the standard library's for JSON data (dicts
+with string keys, lists, strings, integers, booleans) except: floats (shortest repr differs in
+places), NaN/±Infinity (orjson writes ``null``), integers beyond 64 bits and other types (orjson
+refuses: subclasses are passed through to be refused), and, with ``ensure_ascii``, non-ASCII text
+and DEL (the standard library escapes them). Any output that could hold one of those — a number
+token with a fraction or exponent, a ``null``, non-ASCII or DEL — is encoded by the standard
+library instead (a false alarm costs only time). For JSON data (what ``model_dump(mode="json")``
+returns): an ``Enum`` member, which orjson writes by value, must not be passed in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_DOUBTFUL = re.compile(rb"(?:^|[:,\[])-?[0-9]+[.eE]|null")
+
+
+def compact_sorted_json(
+    value: Any, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None
+) -> str:
+    try:
+        encoded = orjson.dumps(value, option=_OPTIONS)
+    except (TypeError, orjson.JSONEncodeError):
+        encoded = None
+    if (
+        encoded is None
+        or _DOUBTFUL.search(encoded)
+        or (ensure_ascii and (not encoded.isascii() or b"\x7f" in encoded))
+    ):
+        return json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=ensure_ascii, default=default
+        )
+    return encoded.decode("utf-8")
