@@ -94,10 +94,10 @@ def render_build(
     schedule = (
         render_schedule(plan.schedule, (plan.root / "project.yaml").as_posix()) if plan.schedule else None
     )
+    packing = pack_layout(plan)
     build = _Build(artifacts=_artifact_location(plan), region=plan.region or REGION_TOKEN, sink=sink)
     _add_runtime(build, runtime_files)
-    deployments = _add_steps(build, plan)
-    packing = pack_layout(plan)
+    deployments = _add_steps(build, plan, keep_policies=packing.packed)
     if packing.packed:  # one job (and role, and state) per pack instead of per step
         deployments = packs.add_packs(
             build,
@@ -179,7 +179,7 @@ def _add_runtime(build: _Build, runtime_files: dict[str, bytes]) -> None:
     build.add(f"artifacts/runtime/{zip_name}", zip_content, build.zip_key)
 
 
-def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
+def _add_steps(build: _Build, plan: ProjectPlan, keep_policies: bool) -> list[StepDeployment]:
     """Per step: the run plan (uploaded) and the review artifacts, IAM policy first."""
     context = _policy_context(plan, build)
     role_names = _role_names(plan)
@@ -195,7 +195,8 @@ def _add_steps(build: _Build, plan: ProjectPlan) -> list[StepDeployment]:
             runtime_zip_uri=build.artifacts.object_uri(build.zip_key),
         )
         policy = iam.render_job_policy(plan, step, objects, context, tables)
-        build.policies[step.name] = policy
+        if keep_policies:  # a pack's policy is the union of its steps' (thousands of dicts otherwise)
+            build.policies[step.name] = policy
         review = _review_artifacts(step, policy)
         for name, content in review.items():
             build.add(f"artifacts/review/{stem}/{name}", content)

@@ -90,3 +90,18 @@ def test_bad_packing_is_refused_by_name(plan, packing, message):
     with pytest.raises(ContractForgeError, match=message) as refused:
         pack_layout(_with_packing(plan, packing))
     assert "parameters.aws.packing" in refused.value.render()
+
+
+def test_bad_packing_is_refused_before_a_streaming_render_hands_over_any_file(plan):
+    from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
+
+    handed: list[str] = []
+    with pytest.raises(ContractForgeError, match="unknown step"):
+        render_build(
+            _with_packing(plan, {"groups": {"g": ["nope"]}}),
+            CompileOptions(),
+            load_module_files(),
+            load_runtime_files(),
+            sink=lambda path, content: handed.append(path),
+        )
+    assert handed == []
