@@ -104,15 +104,20 @@ def already_exists(error: BaseException) -> bool:
 BUSY_RETRY_DELAYS = (0.5, 2.0, 5.0)
 
 
-def retry_when_busy(action: Callable[[], T], delays: tuple[float, ...] = BUSY_RETRY_DELAYS) -> T:
+def retry_when_busy(
+    action: Callable[[], T],
+    delays: tuple[float, ...] = BUSY_RETRY_DELAYS,
+    uncommitted: Callable[[], bool] | None = None,
+) -> T:
     """``action()``, again after each delay while it fails because the catalog is busy. Safe only for
     actions that did not commit when they failed busy (an Iceberg commit is one catalog update: a
-    busy catalog refused it)."""
+    busy catalog refused it). ``uncommitted``, when given, is asked before each retry (e.g. "the
+    target still has the snapshot it had before"); False raises the busy error instead of retrying."""
     for delay in delays:
         try:
             return action()
         except Exception as error:  # noqa: BLE001 - only a busy catalog is retried; anything else raises
-            if not is_catalog_busy(error):
+            if not is_catalog_busy(error) or (uncommitted is not None and not uncommitted()):
                 raise
             time.sleep(delay)
     return action()

@@ -12,6 +12,19 @@ from typing import Any
 from contractforge_runtime.evidence.schema import STATE
 
 _IDS = ("parent_run_id", "run_group_id", "master_job_id", "master_run_id")
+# Every state row's commit carries ``contractforge.state.<target>: <its input_snapshots_json>`` in its
+# snapshot summary: the upstream check (run/upstream.py) sees that an input moved without a Spark job.
+TAG_FAMILY = "contractforge.state."
+
+
+def commit_properties(row: dict) -> dict[str, str]:
+    return {TAG_FAMILY + row["target_table"]: row.get("input_snapshots_json") or ""}
+
+
+def recorded_snapshots(store, target_table: str) -> str | None:
+    """The ``input_snapshots_json`` of the target's latest state row from the table metadata ('' when
+    that row has none), or None when the metadata cannot tell (then read the rows)."""
+    return store.snapshot_property(STATE, TAG_FAMILY + target_table, TAG_FAMILY)
 
 
 def latest_state(store, target_table: str) -> dict | None:

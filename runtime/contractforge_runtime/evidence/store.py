@@ -120,8 +120,9 @@ class EvidenceStore:
         return self._table_schemas[name]
 
     # ---- writes ----------------------------------------------------------------------------------
-    def append(self, table: str, rows: list[dict]) -> int:
-        """Append dict rows (typed conversion; unknown keys → ValueError; missing keys → NULL)."""
+    def append(self, table: str, rows: list[dict], properties: dict[str, str] | None = None) -> int:
+        """Append dict rows (typed conversion; unknown keys → ValueError; missing keys → NULL).
+        ``properties`` are stored in the commit's snapshot summary (see ``snapshot_property``)."""
         if not rows:
             return 0
         definition = evidence_schema.evidence_table(table)
@@ -137,7 +138,7 @@ class EvidenceStore:
             df = self.spark.createDataFrame(values, evidence_schema.spark_schema(table))
         else:
             df = self._literal_frame(definition, values)
-        self._write(table, df)
+        self._write(table, df, properties)
         return len(values)
 
     def _literal_frame(self, definition, values: list[tuple]):
@@ -160,18 +161,19 @@ class EvidenceStore:
             return one.select(*row_columns(values[0]))
         return one.select(F.inline(F.array(*[F.struct(*row_columns(row)) for row in values])))
 
-    def append_each(self, batches: list[tuple[str, list[dict]]]) -> None:
+    def append_each(self, batches: list[tuple]) -> None:
         """Append rows to several *different* tables, the commits running side by side.
 
         Each table is its own Iceberg commit, so nothing orders them; in parallel they cost about one
         commit instead of one per table. Every batch is attempted; the first failure is re-raised.
+        A batch is ``(table, rows)`` or ``(table, rows, snapshot properties)``.
         """
-        tables = [table for table, _ in batches]
+        tables = [batch[0] for batch in batches]
         if len(set(tables)) != len(tables):
             raise ValueError(f"append_each needs distinct tables, got {tables}")
         if len(batches) <= 1:
-            for table, rows in batches:
-                self.append(table, rows)
+            for batch in batches:
+                self.append(*batch)
             return
         from concurrent.futures import ThreadPoolExecutor
 
@@ -215,18 +217,43 @@ class EvidenceStore:
             self.spark.sql(f"REFRESH TABLE {self.identifier(table)}")
             return self.spark.table(self.identifier(table))
 
-    def _write(self, table: str, df) -> None:
+    def snapshot_property(self, table: str, key: str, family: str, max_commits: int = 500) -> str | None:
+        """The value of ``key`` in the newest commit of ``table`` that carries it, read from the table
+        metadata (no Spark job). None — the caller then reads the rows — when the table is missing,
+        the history was expired, a newer commit is an append without a ``family`` key (another
+        runtime's) or deleted rows, or within ``max_commits`` none carries it."""
+        try:
+            loaded = self.spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
+                self.spark._jsparkSession, self.identifier(table)
+            )
+        except Exception:  # noqa: BLE001 - missing table: the caller's read sets it up
+            return None
+        snapshot = loaded.currentSnapshot()
+        for _ in range(max_commits):
+            if snapshot is None:
+                return None
+            summary, operation = snapshot.summary(), snapshot.operation()
+            if operation == "append" and summary.containsKey(key):
+                return str(summary.get(key))
+            tagged = operation == "append" and any(str(k).startswith(family) for k in summary.keySet())
+            if not tagged and operation != "replace":  # compaction ("replace") changes no row
+                return None  # another writer's append, or rows deleted: only the rows can tell
+            parent = snapshot.parentId()
+            snapshot = loaded.snapshot(parent) if parent is not None else None
+        return None
+
+    def _write(self, table: str, df, properties: dict[str, str] | None = None) -> None:
         from pyspark.errors import AnalysisException
 
         if table not in self._table_schemas:
             try:  # the deployment set the table up: one commit, no catalog look-ups first
-                retry_when_busy(lambda: df.writeTo(self.identifier(table)).append())
+                retry_when_busy(lambda: _writer(df, self.identifier(table), properties).append())
                 return
             except AnalysisException:  # missing table or columns (refused before any commit)
                 pass
-        self._write_ensured(table, df)
+        self._write_ensured(table, df, properties)
 
-    def _write_ensured(self, table: str, df) -> None:
+    def _write_ensured(self, table: str, df, properties: dict[str, str] | None = None) -> None:
         from pyspark.sql import functions as F
 
         actual = self._ensure_table(table)
@@ -236,7 +263,14 @@ class EvidenceStore:
         if extra:
             df = df.select("*", *[F.lit(None).cast(f.dataType).alias(f.name) for f in extra])
         # A busy catalog refused the commit (nothing was written): the same append is tried again.
-        retry_when_busy(lambda: df.writeTo(self.identifier(table)).append())
+        retry_when_busy(lambda: _writer(df, self.identifier(table), properties).append())
+
+
+def _writer(df, identifier: str, properties: dict[str, str] | None):
+    writer = df.writeTo(identifier)
+    for key, value in (properties or {}).items():
+        writer = writer.option(f"snapshot-property.{key}", value)  # kept in the snapshot summary
+    return writer
 
 
 def _with_defaults(definition, row: dict) -> dict:

@@ -26,8 +26,21 @@ def _step_id(plan: dict) -> str:
     return f"{(plan.get('project') or {}).get('name')}/{(plan.get('step') or {}).get('name')}"
 
 
+# Every deployment row's commit carries ``contractforge.deployment.<step id>: <hash>`` in its snapshot
+# summary, so a run finds its step's latest hash in the table metadata without a Spark job.
+TAG_FAMILY = "contractforge.deployment."
+
+
+def commit_properties(step_id: str, deployment: str) -> dict[str, str]:
+    return {TAG_FAMILY + step_id: deployment}
+
+
 def latest_hash(store, step_id: str) -> str | None:
     from pyspark.sql import functions as F
+
+    tagged = store.snapshot_property(evidence_tables.DEPLOYMENT_VERSIONS, TAG_FAMILY + step_id, TAG_FAMILY)
+    if tagged is not None:
+        return tagged
 
     rows = (
         store.read(evidence_tables.DEPLOYMENT_VERSIONS)

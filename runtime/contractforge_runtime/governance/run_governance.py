@@ -13,7 +13,7 @@ from typing import Any
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.governance import lake_formation as lf
 from contractforge_runtime.governance.annotation_apply import apply_annotations
-from contractforge_runtime.governance.deployment_versions import deployment_rows
+from contractforge_runtime.governance.deployment_versions import commit_properties, deployment_rows
 from contractforge_runtime.write.iceberg_tables import table_exists
 
 RECORDED = "RECORDED"
@@ -59,7 +59,10 @@ def annotation_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
 def deployment_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
     """A ``ctrl_deployment_versions`` row when the step's plan / runner / runtime changed."""
     rows = deployment_rows(run, measured, _versions(run.spark, run.ctx))
-    return [(evidence_tables.DEPLOYMENT_VERSIONS, rows)] if rows else []
+    if not rows:
+        return []
+    tag = commit_properties(rows[0]["deployment_step_id"], rows[0]["deployment_hash"])
+    return [(evidence_tables.DEPLOYMENT_VERSIONS, rows, tag)]
 
 
 def operations_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:

@@ -163,14 +163,17 @@ def acquire_for_run(spark, plan: dict, ctx, target_table: str) -> Lock:
 
 
 def store_for_run(spark, plan: dict, ctx) -> LockStore:
-    """DynamoDB (``run.lock_table``) in Glue; locally the SQLite file beside the catalog's warehouse."""
-    if ctx.is_glue:
+    """DynamoDB (``run.lock_table``) in Glue, or wherever the run context carries a DynamoDB client
+    (``ctx.extra["dynamodb"]``, e.g. a local run against moto); locally the SQLite file beside the
+    catalog's warehouse."""
+    client = ctx.extra.get("dynamodb")
+    if ctx.is_glue or client is not None:
         from contractforge_runtime.reliability.lock_dynamodb import DynamoDbLockStore
 
         table = (plan.get("run") or {}).get("lock_table")
         if not table:
             raise LockSetupError("the run plan names no run.lock_table: recompile and redeploy the project")
-        return DynamoDbLockStore(table)
+        return DynamoDbLockStore(table, dynamodb=client, glue=ctx.extra.get("glue"))
     from contractforge_runtime.reliability.lock_sqlite import SqliteLockStore
 
     return SqliteLockStore(local_lock_path(spark.conf.get(WAREHOUSE_CONF, None)))

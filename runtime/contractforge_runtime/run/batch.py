@@ -66,8 +66,9 @@ def _execute(run: RunState) -> None:
         if source.df is None:
             finish_skipped(run, "no_new_input", quality_status=SKIPPED)
             return
-        df = _prepare(run, source)
-        key_check = _key_guards(run, df)
+        single_pass = _single_pass(run)
+        df = _prepare(run, source, cache=not single_pass)
+        key_check = _key_guards(run, df, count=not single_pass)
         df = _quality(run, df)
         # Quality kept every row: the row count and the key classification still describe the batch.
         kept_all = run.result.rows_quarantined == 0
@@ -79,6 +80,8 @@ def _execute(run: RunState) -> None:
         known_rows = run.result.rows_read if kept_all else None
         written = _write(run, ready, hash_columns, known_rows, classification)
         _commit_hooks(run, source)
+        if run.result.rows_read is None:  # single pass: every row read was written (no rule drops any)
+            run.result.rows_read = written.rows_written
         if written.status == SKIPPED:
             finish_skipped(run, written.skip_reason, quality_status=run.result.quality_status)
             return
@@ -89,7 +92,9 @@ def _execute(run: RunState) -> None:
 def _read(run: RunState) -> SourceResult:
     with run.timed("read"):
         target_table = run.result.target_table
-        sctx = SourceContext(run.spark, run.ctx, run.previous_state, run.evidence, target_table, run.plan)
+        # the latest state only for sources that resume from its watermark (a Spark job otherwise saved)
+        previous = run.previous_state if run.plan["source"].get("incremental") is not None else None
+        sctx = SourceContext(run.spark, run.ctx, previous, run.evidence, target_table, run.plan)
         source = read_source(run.spark, run.plan["source"], sctx)
         run.measured["source_metrics"] = {**run.measured.get("source_metrics", {}), **source.metadata}
         run.measured["input_schema"] = source.df.schema if source.df is not None else None
@@ -97,25 +102,35 @@ def _read(run: RunState) -> SourceResult:
     return source
 
 
-def _prepare(run: RunState, source: SourceResult):
+def _single_pass(run: RunState) -> bool:
+    """Append or overwrite without quality rules (and not a dry run): the write is the batch's only
+    reader, so the batch is neither cached nor counted; the row count comes from the commit."""
+    return (
+        run.view.write.mode in (writes.APPEND, writes.OVERWRITE)
+        and not (run.plan.get("quality") or {}).get("rules")
+        and not run.view.run.dry_run
+    )
+
+
+def _prepare(run: RunState, source: SourceResult, cache: bool = True):
     with run.timed("prepare"):
         from pyspark import StorageLevel
 
         from contractforge_runtime.prepare.pipeline import prepare
 
-        # Cached once: count, key guards, quality and the write see the same rows (sources may change
-        # between reads); deserialized storage is the cheapest to build (about a plain read's cost).
-        df = prepare(source.df, run.view.preparation, run.view.target.layer).persist(
-            StorageLevel.MEMORY_AND_DISK_DESER
-        )
-        run.cached.append(df)
+        df = prepare(source.df, run.view.preparation, run.view.target.layer)
+        if cache:
+            # Cached once: count, key guards, quality and the write see the same rows (sources may
+            # change between reads); deserialized storage is the cheapest to build (about a read's cost).
+            df = df.persist(StorageLevel.MEMORY_AND_DISK_DESER)
+            run.cached.append(df)
         run.measured["source_schema"] = df.schema.simpleString()
     return df
 
 
-def _key_guards(run: RunState, df):
+def _key_guards(run: RunState, df, count: bool = True):
     """Merge modes count the rows and classify the keys in the guard's own aggregation; other
-    modes count the rows here."""
+    modes count the rows here (unless the write counts them: single pass)."""
     result = run.result
     with run.timed("key_guards"):
         try:
@@ -128,7 +143,8 @@ def _key_guards(run: RunState, df):
         if key_check is not None and key_check.classification is not None:
             run.cached.append(key_check.classification.per_key)
     with run.timed("prepare"):
-        result.rows_read = key_check.rows if key_check is not None else df.count()
+        if key_check is not None or count:
+            result.rows_read = key_check.rows if key_check is not None else df.count()
     return key_check
 
 

@@ -17,7 +17,7 @@ from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.governance import metrics, run_governance
 from contractforge_runtime.reliability import idempotency, locks
-from contractforge_runtime.results import FAILED, SKIPPED
+from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS
 
 NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
 
@@ -71,7 +71,7 @@ def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
         run.result.target_table,
         run.ctx.run_id,
         measured["status"],
-        previous=run.previous_state,
+        previous=run.previous_state if _carries_forward(run, measured) else None,
         rows_written=measured.get("rows_written"),
         write_committed=bool(measured.get("write_committed")),
         watermark=measured.get("watermark"),
@@ -81,7 +81,16 @@ def _state_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
         now=measured["finished_at"],
         input_snapshots=None if snapshots is None else upstream.consumed(run.plan, snapshots),
     )
-    return [(evidence_tables.STATE, [row])]
+    return [(evidence_tables.STATE, [row], state.commit_properties(row))]
+
+
+def _carries_forward(run, measured: dict) -> bool:
+    """Whether the state row takes anything from the previous one: not for a committed SUCCESS of a
+    source without a watermark (every column is this run's own), so such a run reads no state."""
+    fresh = (
+        measured["status"] == SUCCESS and measured.get("write_committed") and not measured.get("watermark")
+    )
+    return not fresh or (run.plan.get("source") or {}).get("incremental") is not None
 
 
 def record_failure(run, error: BaseException) -> None:

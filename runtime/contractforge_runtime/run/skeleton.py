@@ -46,9 +46,26 @@ class RunState:
         self.stage = "setup"
         self.evidence: EvidenceStore | None = None
         self.lock: locks.Lock | None = None
-        self.previous_state: dict | None = None
+        self._previous_state: dict | None = None
+        self._state_read = False
         self.cached: list = []
         self.redact = ctx.secret_resolver().redact
+
+    @property
+    def previous_state(self) -> dict | None:
+        """The target's latest ``ctrl_ingestion_state`` row, read on first use (a Spark job over the
+        state table): under the lock, by the incremental sources that need its watermark, and by the
+        evidence of a run whose state row carries something forward (evidence/state.py)."""
+        if not self._state_read:
+            self._previous_state = (
+                state.latest_state(self.evidence, self.result.target_table) if self.evidence else None
+            )
+            self._state_read = True
+        return self._previous_state
+
+    @previous_state.setter
+    def previous_state(self, value: dict | None) -> None:
+        self._previous_state, self._state_read = value, True
 
     @contextmanager
     def timed(self, stage: str):
@@ -93,8 +110,8 @@ def open_evidence(run: RunState) -> None:
 
 def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
     """The idempotency decision, then (unless it says skip) the upstream check (run/upstream.py:
-    inputs unchanged → a SKIP decision, no lock), then the target lock and the target's latest
-    state. A skip decision is returned for the caller to record; a fail decision raises."""
+    inputs unchanged → a SKIP decision, no lock), then the target lock (the target's latest state
+    is read under it when first needed: ``RunState.previous_state``). A skip decision is returned for the caller to record; a fail decision raises."""
     run_settings = run.view.run
     with run.timed("idempotency"):
         decision = _decide(run)
@@ -111,7 +128,6 @@ def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
             # Decided again under the lock: a run that finished between the first check and the
             # lock must not be repeated (the first check only spares taking the lock).
             decision = _decide(run)
-        run.previous_state = state.latest_state(run.evidence, run.result.target_table)
     return decision
 
 

@@ -196,7 +196,7 @@ class _StreamStep(RunState):
             table_version=self.result.table_version_after,
             ids=ctx.static_ids(plan.run.static_ids),
         )
-        self.evidence.append(evidence_tables.STATE, [row])
+        self.evidence.append(evidence_tables.STATE, [row], state.commit_properties(row))
 
 
 def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:

@@ -74,6 +74,9 @@ def skip_decision(run, decision: IdempotencyDecision) -> IdempotencyDecision | N
     snapshots = current_snapshots(run.spark, run.plan)
     run.measured["input_snapshots"] = snapshots
     run.measured["source_metrics"] = {"input_snapshots": snapshots}
+    recorded = state.recorded_snapshots(run.evidence, run.result.target_table)
+    if recorded is not None and not unchanged({"input_snapshots_json": recorded}, run.plan, snapshots):
+        return None  # an input moved (told by the state table's metadata): no need to read its rows
     latest = state.latest_state(run.evidence, run.result.target_table)
     if not unchanged(latest, run.plan, snapshots):
         return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from contractforge_runtime.environment.root_cause import already_exists
+from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 
 DEFAULT_TABLE_PROPERTIES = {
     "format-version": "2",
@@ -100,7 +100,7 @@ def ensure_namespace(spark, identifier: str, location: str | None = None) -> Non
         except Exception:  # noqa: BLE001 - the Hadoop catalog refuses namespace properties
             pass
     try:
-        spark.sql(ddl)
+        retry_when_busy(lambda: spark.sql(ddl))
     except Exception as error:  # noqa: BLE001 - IF NOT EXISTS still loses a race with a concurrent CREATE
         if not already_exists(error):
             raise

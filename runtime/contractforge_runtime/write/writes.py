@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pyspark.sql import functions as F
 
 from contractforge_runtime.environment.frames import detached
-from contractforge_runtime.environment.root_cause import already_exists
+from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 from contractforge_runtime.write.compare import compared_columns
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
 from contractforge_runtime.write.history import write_history
@@ -90,7 +90,7 @@ def ensure_target(spark, identifier: str, schema, target: dict) -> bool:
     if table_exists(spark, identifier):
         return False
     try:
-        create_table(spark, identifier, schema, target)
+        retry_when_busy(lambda: create_table(spark, identifier, schema, target))
     except Exception as error:  # noqa: BLE001 - a first deploy may start two jobs on one target
         if not already_exists(error):
             raise
@@ -119,10 +119,35 @@ def write(
     result = WriteResult(table_version_before=before["snapshot_id"] if before else None)
     mode = write.get("mode")
     result.operation_metrics["write_mode"] = mode
+    # A busy catalog (the local SQLite catalog under a pack's concurrent commits: SQLITE_BUSY /
+    # BUSY_SNAPSHOT) refused the commit: the write is tried again, bounded, as long as the target
+    # still has the snapshot it had before (the run holds the target's lock: nobody else writes it).
+    unchanged = lambda: _snapshot_id(spark, identifier) == result.table_version_before  # noqa: E731
+    retry_when_busy(
+        lambda: _dispatch(df, write, target, hash_columns, rows, classification, result, before),
+        uncommitted=unchanged,
+    )
+    after = current_snapshot(spark, identifier)
+    result.table_version_after = after["snapshot_id"] if after else None
+    result.committed = result.table_version_after != result.table_version_before
+    if result.committed:
+        result.operation_metrics.update(
+            {"snapshot_operation": after["operation"], "snapshot_summary": after["summary"]}
+        )
+    return result
+
+
+def _snapshot_id(spark, identifier: str) -> str | None:
+    head = current_snapshot(spark, identifier)
+    return head["snapshot_id"] if head else None
+
+
+def _dispatch(df, write: dict, target: dict, hash_columns, rows, classification, result, before) -> None:
+    spark, identifier, mode = df.sparkSession, target["identifier"], write.get("mode")
     if mode == APPEND:
         _append(df, identifier, result, rows)
     elif mode == OVERWRITE:
-        _overwrite(df, identifier, result, before is not None)
+        _overwrite(df, identifier, result, before)
     elif mode == HASH_DIFF and before is not None and merge_on_read(spark, identifier):
         # upsert compares values itself (_merge): it rewrites only the rows that changed
         result.operation_metrics["hash_input_columns"] = list(hash_columns or [])
@@ -140,29 +165,40 @@ def write(
         write_soft_delete(df, write, identifier, result, before is not None)
     else:
         raise ValueError(f"write mode {mode!r} is not supported by this runtime")
-    after = current_snapshot(spark, identifier)
-    result.table_version_after = after["snapshot_id"] if after else None
-    result.committed = result.table_version_after != result.table_version_before
-    if result.committed:
-        result.operation_metrics.update(
-            {"snapshot_operation": after["operation"], "snapshot_summary": after["summary"]}
-        )
-    return result
 
 
 def _append(df, identifier: str, result: WriteResult, rows: int | None = None) -> None:
-    rows = df.count() if rows is None else rows  # the runner already counted its batch: no second job
     df.writeTo(identifier).append()
+    if rows is None:  # not counted by the caller: the commit says how many records it added (no job)
+        rows = _added_records(df.sparkSession, identifier)
+        result.operation_metrics["counts_from"] = "snapshot_summary"
     result.rows_written = result.rows_inserted = rows
 
 
-def _overwrite(df, identifier: str, result: WriteResult, has_data: bool) -> None:
+def _overwrite(df, identifier: str, result: WriteResult, before: dict | None) -> None:
     spark = df.sparkSession
-    previous = spark.table(identifier).count() if has_data else 0
-    rows = df.count()
+    previous = _live_records(spark, identifier, before)
     df.writeTo(identifier).overwrite(F.lit(True))  # replaces every row, keeps the table and its schema
-    result.rows_written = result.rows_inserted = rows
+    result.rows_written = result.rows_inserted = _added_records(spark, identifier)
     result.rows_deleted = previous
+    result.operation_metrics["counts_from"] = "snapshot_summary"
+
+
+def _added_records(spark, identifier: str) -> int:
+    head = current_snapshot(spark, identifier)
+    return int((head or {"summary": {}})["summary"].get("added-records", 0))
+
+
+def _live_records(spark, identifier: str, before: dict | None) -> int:
+    """Rows in the table before a write: its snapshot's total-records when no delete files apply
+    (then every stored record is live), else counted."""
+    if before is None:
+        return 0
+    summary = before["summary"]
+    deletes = int(summary.get("total-position-deletes", 0)) + int(summary.get("total-equality-deletes", 0))
+    if "total-records" in summary and deletes == 0:
+        return int(summary["total-records"])
+    return spark.table(identifier).count()
 
 
 def _merge_sql(
