@@ -267,7 +267,9 @@ class EvidenceStore:
 
 
 def _writer(df, identifier: str, properties: dict[str, str] | None):
-    writer = df.writeTo(identifier)
+    # A handful of rows for one partition: written as they are, without the hash-distribution shuffle
+    # Iceberg plans for partitioned tables by default (a second stage per append).
+    writer = df.writeTo(identifier).option("distribution-mode", "none")
     for key, value in (properties or {}).items():
         writer = writer.option(f"snapshot-property.{key}", value)  # kept in the snapshot summary
     return writer
