@@ -67,10 +67,11 @@ def _run_flags(applied):
     return [*_flags(applied), "--poll-interval-seconds", "0.05", "--max-wait-seconds", "300", "--json"]
 
 
-def test_one_job_and_one_role_hold_the_pack(packed):
+def test_one_job_and_one_role_hold_the_pack(packed, terraform):
     project, plan, applied = packed
     document = json.loads((applied.root / "main.tf.json").read_text())
     assert check_document(document) == []
+    assert "Success" in terraform.validate(applied.root).stdout  # the real provider's schema
     assert list(document["locals"]["glue_jobs"]) == ["project"]
     glue = applied.client("glue")
     job = glue.get_job(JobName="orders_medallion-pack-project")["Job"]
