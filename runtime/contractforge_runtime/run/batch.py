@@ -31,7 +31,7 @@ from contractforge_runtime.run.skeleton import (
 from contractforge_runtime.run.stream import run_stream_plan
 from contractforge_runtime.sources import SourceContext, SourceResult, read_source
 from contractforge_runtime.write import writes
-from contractforge_runtime.write.iceberg_tables import ensure_namespace
+from contractforge_runtime.write.iceberg_tables import ensure_namespace, table_exists
 
 PUBLIC_WRITE = {
     writes.APPEND: "iceberg_append",
@@ -174,7 +174,8 @@ def _schema_policy(run: RunState, df, classification):
         if classification is not None and classification.compared_hash:
             df = classification.changed_rows(df)  # hash diff: only new and changed rows go on
         ready, hash_columns = writes.prepare_for_write(df, run.write, run.plan.get("preparation"))
-        ensure_namespace(run.spark, target_table, _target_location(run))
+        if not table_exists(run.spark, target_table):  # an existing table's namespace exists
+            ensure_namespace(run.spark, target_table, _target_location(run))
         try:
             ready, diff = schema_policy.enforce(
                 run.spark, ready, target_table, run.view.write.schema_policy or "permissive"
