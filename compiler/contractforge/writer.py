@@ -51,6 +51,8 @@ class TreeWriter:
         self.out_dir = Path(out_dir)
         self.check = check
         self.on_disk = managed_files_on_disk(self.out_dir)
+        # empty directories can only be left where managed directories existed before this write
+        self._had_dirs = any((self.out_dir / directory).is_dir() for directory in MANAGED_DIRS)
         self.produced: set[str] = set()
         self.missing: set[str] = set()
         self.stale: set[str] = set()
@@ -76,7 +78,8 @@ class TreeWriter:
         if not self.check:
             for path in extra:
                 (self.out_dir / path).unlink()
-            _remove_empty_dirs(self.out_dir)
+            if self._had_dirs:
+                _remove_empty_dirs(self.out_dir)
         return TreeDiff(tuple(sorted(self.missing)), tuple(sorted(self.stale)), tuple(extra))
 
     def _directory(self, directory: Path) -> None:

@@ -297,7 +297,7 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     path = path if isinstance(path, Path) else Path(path)
     shown = display or str(path)
     for log in _READ_LOGS:
-        log.append(path.resolve())
+        log.append(Path(os.path.abspath(path)))  # resolve() costs a realpath walk per file
     try:
         with open(path, encoding="utf-8") as handle:
             check_file_size(os.fstat(handle.fileno()).st_size, shown)
