@@ -10,6 +10,7 @@ problems) → ``planner`` (``ProjectPlan`` with run plans) → ``render`` (pure:
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,9 +95,32 @@ def compile_project(
 ) -> CompileResult:
     """Plan, render and write a self-contained Terraform root under ``out`` (or, with ``check``,
     compare ``out`` with what would be written). A plan with blockers renders nothing — unless
-    ``exclude_unrunnable``: then unrunnable steps and their dependants are left out (``excluded``)."""
+    ``exclude_unrunnable``: then unrunnable steps and their dependants are left out (``excluded``).
+
+    The cyclic garbage collector is paused meanwhile and run once, after planning: a compile builds
+    millions of long-lived objects and few cycles, and each automatic pass walks all of them (about a
+    fifth of a 1,000-contract compile)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(path, env, out, check, module_source, endpoint_url, exclude_unrunnable)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compile(
+    path: str | Path,
+    env: str,
+    out: str | Path,
+    check: bool,
+    module_source: str,
+    endpoint_url: str | None,
+    exclude_unrunnable: bool,
+) -> CompileResult:
     with recording_reads() as inputs:
         plan = plan_project(path, env)
+    gc.collect()  # the loaded project is garbage now, cycles included
     out_dir = Path(out)
     excluded: dict[str, str] = {}
     if exclude_unrunnable:
