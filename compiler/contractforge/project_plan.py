@@ -103,6 +103,11 @@ class ProjectPlan:
     # project.yaml cleanup.external_resources: things the project relies on but does not create
     external_resources: tuple[dict[str, Any], ...] = ()
 
+    @property
+    def evidence_table_prefix(self) -> str | None:
+        """``evidence.table_prefix``: the evidence tables are <prefix><suffix> (None: ctrl_ingestion_*)."""
+        return (self.environment.get("evidence") or {}).get("table_prefix")
+
     def step(self, name: str) -> StepPlan:
         for step in self.steps:
             if step.name == name:

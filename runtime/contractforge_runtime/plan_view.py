@@ -146,6 +146,7 @@ class QualityView:
 class EvidenceView:
     database: str
     location: str | None = None
+    table_prefix: str | None = None  # evidence tables are <prefix><suffix> (None: ctrl_ingestion_*)
 
 
 @dataclass(frozen=True)

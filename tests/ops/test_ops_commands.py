@@ -150,7 +150,7 @@ def test_retention_is_a_dry_run_unless_executed(moto, capsys):
     assert "dry run" in capsys.readouterr().out
     assert not [q for q in _athena_queries(moto) if q.startswith("DELETE")]
 
-    moto.inject_athena_results([("rows_to_delete", "bigint")], [[0]])  # ctrl_deployment_versions
+    moto.inject_athena_results([("rows_to_delete", "bigint")], [[0]])  # ctrl_ingestion_deployment_versions
     moto.inject_athena_results([("rows_to_delete", "bigint")], [[3]])  # ctrl_ingestion_errors
     moto.inject_athena_results([("rows_to_delete", "bigint")], [[12]])  # ctrl_ingestion_runs
     assert (
@@ -171,7 +171,7 @@ def test_retention_is_a_dry_run_unless_executed(moto, capsys):
     )
     results = {r["table"]: r for r in json.loads(capsys.readouterr().out)["tables"]}
     assert {t: r["action"] for t, r in results.items()} == {
-        "ctrl_deployment_versions": "NOTHING_TO_DELETE",
+        "ctrl_ingestion_deployment_versions": "NOTHING_TO_DELETE",
         "ctrl_ingestion_errors": "DELETED",
         "ctrl_ingestion_runs": "DELETED",
     }

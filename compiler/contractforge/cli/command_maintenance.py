@@ -1,7 +1,7 @@
 """``contractforge maintenance retention|compact|cost-report PROJECT``.
 
 - ``retention --days N [--execute]``: delete evidence older than N days from the date-partitioned
-  tables (ctrl_ingestion_runs, ctrl_ingestion_errors, ctrl_deployment_versions); dry run by default.
+  tables (ctrl_ingestion_runs, ctrl_ingestion_errors, ctrl_ingestion_deployment_versions); dry run by default.
 - ``compact [--execute]``: rewrite the small files (and merge-on-read delete files) of every target
   and evidence table into few and expire old snapshots (Athena OPTIMIZE + VACUUM, or Iceberg
   procedures locally); dry run by default.

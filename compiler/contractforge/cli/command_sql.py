@@ -14,6 +14,8 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contractforge_runtime.evidence.schema import rename_tables
+
 from contractforge.cli import common
 from contractforge.errors import ContractForgeError, Problem
 from contractforge.ops import dashboard_sql, sql_catalog
@@ -59,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     if executing and not plan:
         raise ContractForgeError([Problem(message="--local/--run need --project PROJECT", field="--project")])
     dialect = "duckdb" if args.local else ("trino" if args.run else args.dialect)
-    statements = _statements(args, dialect, database, targets)
+    # evidence.table_prefix: the catalog's names (the light local reader keeps the default names)
+    prefix = plan.evidence_table_prefix if plan and dialect != "duckdb" else None
+    statements = _statements(args, dialect, database, targets, prefix)
     if not executing:
         raw = args.name and not database and dialect == "trino"  # the file as is, placeholders kept
         print(";\n\n".join(statements) + ("" if raw else ";"))
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _statements(
-    args: argparse.Namespace, dialect: str, database: str | None, targets: list[str]
+    args: argparse.Namespace, dialect: str, database: str | None, targets: list[str], prefix: str | None
 ) -> list[str]:
     if args.file:
         path = Path(args.file)
@@ -86,7 +90,7 @@ def _statements(
             raise ContractForgeError([Problem(message="no such file", file=args.file, field="--file")])
         db = database or "evidence_db"
         return [
-            dashboard_sql.adapt(statement, dialect, db, source=args.file)
+            rename_tables(dashboard_sql.adapt(statement, dialect, db, source=args.file), prefix)
             for statement in dashboard_sql.split_statements(path.read_text(encoding="utf-8"))
         ]
     if not database and dialect == "trino":
@@ -100,5 +104,6 @@ def _statements(
             since=now - parse_since(args.since),
             now=now,
             targets=targets,
+            table_prefix=prefix,
         )
     ]

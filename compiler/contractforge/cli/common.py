@@ -88,7 +88,8 @@ def reader_from(args: argparse.Namespace, plan: ProjectPlan):
     if getattr(args, "local", False) and not getattr(args, "spark", False):
         from contractforge.ops.evidence_reader import local_evidence
 
-        return local_evidence(args.home, getattr(args, "database", None) or plan.evidence_database)
+        database = getattr(args, "database", None) or plan.evidence_database
+        return local_evidence(args.home, database, plan.evidence_table_prefix)
     return backend_from(args, plan)
 
 
@@ -97,9 +98,8 @@ def backend_from(args: argparse.Namespace, plan: ProjectPlan):
     if getattr(args, "local", False):
         from contractforge.ops.local_evidence import local_backend, local_spark
 
-        return local_backend(
-            local_spark(args.home), getattr(args, "database", None) or plan.evidence_database
-        )
+        database = getattr(args, "database", None) or plan.evidence_database
+        return local_backend(local_spark(args.home), database, table_prefix=plan.evidence_table_prefix)
     return athena_from(args, plan, session_from(args, plan))
 
 

@@ -48,6 +48,8 @@ class Artifacts(OpenModel):
 class Evidence(OpenModel):
     database: OptStr = None
     schema_name: OptStr = Field(None, alias="schema")
+    # the evidence tables are <table_prefix><suffix> (default ctrl_ingestion_: ctrl_ingestion_runs, …)
+    table_prefix: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)
 
 
 class Capabilities(StrictModel):
@@ -86,6 +88,10 @@ class Environment(StrictModel):
     @property
     def evidence_database(self) -> str | None:
         return (self.evidence.database or self.evidence.schema_name) if self.evidence else None
+
+    @property
+    def evidence_table_prefix(self) -> str | None:
+        return self.evidence.table_prefix if self.evidence else None
 
     @property
     def artifacts_uri(self) -> str | None:

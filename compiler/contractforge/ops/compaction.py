@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contractforge_runtime.evidence.schema import EVIDENCE_TABLES
+from contractforge_runtime.evidence.schema import EVIDENCE_TABLES, physical_name
 
 from contractforge.ops.sql_backends import LOCAL_CATALOG, SqlBackend
 from contractforge.render.maintenance import athena_compaction_statements
@@ -78,7 +78,8 @@ def run_compaction(
     """One dict per evidence table (``table`` = its name) and per target (``database.table``): data
     files before (and after), the statements, the action."""
     now = now or datetime.now(UTC)
-    tables = [(backend.database, table, table, False) for table in sorted(EVIDENCE_TABLES)]
+    evidence = sorted(physical_name(table, backend.table_prefix) for table in EVIDENCE_TABLES)
+    tables = [(backend.database, table, table, False) for table in evidence]
     tables += [(database, table, f"{database}.{table}", True) for database, table in sorted(set(targets))]
     report = []
     for database, table, label, is_target in tables:

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from contractforge_runtime.evidence.schema import EVIDENCE_TABLES, evidence_table
+from contractforge_runtime.evidence.schema import EVIDENCE_TABLES, evidence_table, physical_name
 
 from contractforge.errors import ContractForgeError, Problem
 from contractforge.ops import evidence_views
@@ -47,9 +47,11 @@ class LocalEvidence:
 
     dialect = "duckdb"
 
-    def __init__(self, catalog_db: str | Path, database: str):
+    def __init__(self, catalog_db: str | Path, database: str, table_prefix: str | None = None):
         self.catalog_db = Path(catalog_db)
         self.database = database
+        # evidence.table_prefix: the catalog tables are <prefix><suffix>; queries keep the default names
+        self.table_prefix = table_prefix
         if not self.catalog_db.is_file():
             raise EvidenceReadError(
                 [
@@ -128,9 +130,10 @@ class LocalEvidence:
 
     def _arrow(self, name: str):
         """The table as Arrow with every known evidence column, timestamps as naive UTC."""
-        if name not in self._existing_tables():
+        stored = physical_name(name, self.table_prefix)
+        if stored not in self._existing_tables():
             return _conform(name, None)  # like `evidence ensure`: a missing table reads as empty
-        table = self.catalog.load_table((self.database, name))
+        table = self.catalog.load_table((self.database, stored))
         try:
             data = table.scan().to_arrow()
         except ValueError as exc:  # e.g. equality deletes: refuse rather than return deleted rows
@@ -178,5 +181,5 @@ def catalog_file(home: str | Path) -> Path:
     return Path(home) / CATALOG_FILE
 
 
-def local_evidence(home: str | Path, database: str) -> LocalEvidence:
-    return LocalEvidence(catalog_file(home), database)
+def local_evidence(home: str | Path, database: str, table_prefix: str | None = None) -> LocalEvidence:
+    return LocalEvidence(catalog_file(home), database, table_prefix)

@@ -9,6 +9,8 @@ creates them in Athena, the light local reader in DuckDB.
 
 from __future__ import annotations
 
+from contractforge_runtime.evidence.schema import rename_tables
+
 from contractforge.ops import sql_catalog
 from contractforge.ops.sql_backends import render_sql
 
@@ -28,7 +30,8 @@ def base_tables(view: str) -> tuple[str, ...]:
     return VIEWS[view][1]
 
 
-def create_view_sql(view: str, dialect: str, database: str) -> str:
-    """``CREATE OR REPLACE VIEW`` in ``dialect`` (trino for Athena, duckdb locally)."""
-    body = render_sql(sql_catalog.query_text(VIEWS[view][0]), dialect, database)
-    return f'CREATE OR REPLACE VIEW "{database}"."{view}" AS\n{body}'
+def create_view_sql(view: str, dialect: str, database: str, table_prefix: str | None = None) -> str:
+    """``CREATE OR REPLACE VIEW`` in ``dialect`` (trino for Athena, duckdb locally), the view and the
+    tables it reads named with ``table_prefix``."""
+    body = render_sql(sql_catalog.query_text(VIEWS[view][0]), dialect, database, table_prefix)
+    return f'CREATE OR REPLACE VIEW "{database}"."{rename_tables(view, table_prefix)}" AS\n{body}'

@@ -20,11 +20,13 @@ def local_spark(home: str | Path = DEFAULT_HOME):
     return get_local_spark(local_warehouse(home), Path(home) / "iceberg_catalog.sqlite")
 
 
-def local_backend(spark, database: str, *, ensure: bool = True) -> SparkBackend:
+def local_backend(
+    spark, database: str, *, ensure: bool = True, table_prefix: str | None = None
+) -> SparkBackend:
     """A backend on ``glue_catalog.<database>``; ``ensure`` creates missing (empty) evidence tables so
     every audit query has a table to read, exactly as ``evidence ensure`` does on AWS."""
     if ensure:
         from contractforge_runtime.evidence.store import EvidenceStore
 
-        EvidenceStore(spark, database).ensure()
-    return SparkBackend(spark, database)
+        EvidenceStore(spark, database, table_prefix=table_prefix).ensure()
+    return SparkBackend(spark, database, table_prefix)

@@ -71,6 +71,7 @@ class AthenaSettings:
     output_location: str | None
     workgroup: str | None
     database: str
+    table_prefix: str | None = None  # evidence.table_prefix
 
 
 def athena_settings(
@@ -89,6 +90,7 @@ def athena_settings(
         output_location=location,
         workgroup=workgroup or athena.get("workgroup"),
         database=database or plan.evidence_database,
+        table_prefix=plan.evidence_table_prefix,
     )
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from contractforge_runtime.evidence.schema import evidence_table
+from contractforge_runtime.evidence.schema import evidence_table, physical_name, rename_tables
 
 from contractforge.ops.aws import AwsSession, translate_athena_error
 from contractforge.ops.project import AthenaSettings
@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 class SqlBackend(Protocol):
     dialect: str  # "trino" | "spark"
     database: str
+    table_prefix: str | None  # evidence.table_prefix (None: the default ctrl_ingestion_* names)
 
     def render(self, sql: str, **params: str) -> str: ...
 
@@ -31,14 +32,19 @@ class SqlBackend(Protocol):
     def execute(self, sql: str, **params: str) -> None: ...
 
 
-def render_sql(template: str, dialect: str, database: str, **params: str) -> str:
-    """Substitute ``{db}`` (and ``params``) and translate from Trino to ``dialect``.
+def render_sql(
+    template: str, dialect: str, database: str, table_prefix: str | None = None, **params: str
+) -> str:
+    """Substitute ``{db}`` (and ``params``), name the evidence tables with ``table_prefix``
+    (``evidence.table_prefix``) and translate from Trino to ``dialect``.
 
     ``{db}`` is the quoted database for Athena and DuckDB (the light local reader), and
     ``glue_catalog.<database>`` for the local Spark session."""
     db = f"{LOCAL_CATALOG}.{database}" if dialect == "spark" else f'"{database}"'
     values = {"db": db, **params}
-    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    text = _PLACEHOLDER.sub(
+        lambda m: values.get(m.group(1), m.group(0)), rename_tables(template, table_prefix)
+    )
     if dialect == "trino":
         return text.strip().rstrip(";")
     import sqlglot
@@ -53,10 +59,11 @@ class AthenaBackend:
         self.session = session
         self.settings = settings
         self.database = settings.database
+        self.table_prefix = settings.table_prefix
         self._connection = None
 
     def render(self, sql: str, **params: str) -> str:
-        return render_sql(sql, self.dialect, self.database, **params)
+        return render_sql(sql, self.dialect, self.database, self.table_prefix, **params)
 
     def _cursor(self, database: str | None):
         if self._connection is None:
@@ -91,12 +98,13 @@ class AthenaBackend:
 class SparkBackend:
     dialect = "spark"
 
-    def __init__(self, spark: Any, database: str):
+    def __init__(self, spark: Any, database: str, table_prefix: str | None = None):
         self.spark = spark
         self.database = database
+        self.table_prefix = table_prefix
 
     def render(self, sql: str, **params: str) -> str:
-        return render_sql(sql, self.dialect, self.database, **params)
+        return render_sql(sql, self.dialect, self.database, self.table_prefix, **params)
 
     def query(self, sql: str, **params: str) -> list[dict[str, Any]]:
         return [row.asDict(recursive=True) for row in self.spark.sql(self.render(sql, **params)).collect()]
@@ -105,7 +113,8 @@ class SparkBackend:
         self.spark.sql(self.render(sql, **params)).collect()
 
     def table_exists(self, table: str) -> bool:
-        return bool(self.spark.catalog.tableExists(f"{LOCAL_CATALOG}.{self.database}.{table}"))
+        name = physical_name(table, self.table_prefix)
+        return bool(self.spark.catalog.tableExists(f"{LOCAL_CATALOG}.{self.database}.{name}"))
 
 
 def evidence_insert_statement(table_name: str, rows: list[dict[str, Any]]) -> str:

@@ -44,6 +44,13 @@ def query_params(since: datetime, now: datetime, targets: list[str]) -> dict[str
 
 
 def render(
-    name: str, dialect: str, database: str, *, since: datetime, now: datetime, targets: list[str]
+    name: str,
+    dialect: str,
+    database: str,
+    *,
+    since: datetime,
+    now: datetime,
+    targets: list[str],
+    table_prefix: str | None = None,
 ) -> str:
-    return render_sql(query_text(name), dialect, database, **query_params(since, now, targets))
+    return render_sql(query_text(name), dialect, database, table_prefix, **query_params(since, now, targets))

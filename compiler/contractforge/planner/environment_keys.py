@@ -71,9 +71,6 @@ def unused_environment_keys(environment: Environment | None) -> list[tuple[str, 
             continue  # true is what happens anyway
         if key in NOT_USED:
             found.append((".".join(key), NOT_USED[key], False))
-        elif key == ("evidence", "table_prefix"):
-            found.append(("evidence.table_prefix", "custom evidence table names are not supported yet: "
-                          "the tables are ctrl_ingestion_* in evidence.database", True))  # fmt: skip
         elif value is UNKNOWN and (key[0] != "parameters" or key[:2] == ("parameters", "aws")):
             found.append((".".join(key), "not a key ContractForge knows; it is ignored", True))
     return found

@@ -257,11 +257,11 @@ def _add_project_artifacts(build: _Build, plan: ProjectPlan, units: tuple[StepPl
         build.state_machines = tuple(files)
     build.notes += orchestration.budget_lines()
     build.warnings += quota_warnings(plan, len(orchestration.machines))
-    build.add("artifacts/ddl/evidence.spark.sql", text_bytes(ddl.evidence_spark_ddl(plan.evidence_database)))
+    database, prefix = plan.evidence_database, plan.evidence_table_prefix
+    build.add("artifacts/ddl/evidence.spark.sql", text_bytes(ddl.evidence_spark_ddl(database, prefix)))
     location = _evidence_location(plan)
     build.add(
-        "artifacts/ddl/evidence.athena.sql",
-        text_bytes(ddl.evidence_athena_ddl(plan.evidence_database, location)),
+        "artifacts/ddl/evidence.athena.sql", text_bytes(ddl.evidence_athena_ddl(database, location, prefix))
     )
 
 

@@ -21,12 +21,12 @@ from contractforge_runtime.write.control_columns import (
 SPARK_CATALOG = "glue_catalog"
 
 
-def evidence_spark_ddl(database: str) -> str:
-    return evidence_schema.spark_ddl_script(database, SPARK_CATALOG)
+def evidence_spark_ddl(database: str, table_prefix: str | None = None) -> str:
+    return evidence_schema.spark_ddl_script(database, SPARK_CATALOG, table_prefix=table_prefix)
 
 
-def evidence_athena_ddl(database: str, location: str) -> str:
-    statements = evidence_schema.athena_ddl_statements(database, location)
+def evidence_athena_ddl(database: str, location: str, table_prefix: str | None = None) -> str:
+    statements = evidence_schema.athena_ddl_statements(database, location, table_prefix=table_prefix)
     return "".join(statement + ";\n\n" for statement in statements).rstrip("\n") + "\n"
 
 

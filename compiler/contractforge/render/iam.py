@@ -301,9 +301,12 @@ def _catalog_write_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]
             arns.glue(f"table/{target['database']}/{table}"),
         ]
     if evidence.get("database"):
+        tables = (
+            f"{evidence['table_prefix']}*" if evidence.get("table_prefix") else "*"
+        )  # evidence.table_prefix
         resources += [
             arns.glue(f"database/{evidence['database']}"),
-            arns.glue(f"table/{evidence['database']}/*"),
+            arns.glue(f"table/{evidence['database']}/{tables}"),
         ]
     return resources
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from contractforge_runtime.evidence.schema import EVIDENCE_TABLES
+from contractforge_runtime.evidence.schema import EVIDENCE_TABLES, physical_name
 
 from contractforge.project_plan import ProjectPlan
 from contractforge.render.iam import ACCOUNT_TOKEN
@@ -50,14 +50,18 @@ def maintenance_settings(environment: dict[str, Any]) -> dict[str, Any] | None:
     return settings if settings and settings.get("schedule") else None
 
 
-def maintained_tables(run_plans: list[dict[str, Any]], evidence_database: str) -> list[tuple[str, str]]:
-    """(database, table) of every target, then of every evidence table; sorted, no duplicates."""
+def maintained_tables(
+    run_plans: list[dict[str, Any]], evidence_database: str, table_prefix: str | None = None
+) -> list[tuple[str, str]]:
+    """(database, table) of every target, then of every evidence table (named with ``table_prefix``);
+    sorted, no duplicates."""
     targets = {
         (plan["target"]["database"], plan["target"]["identifier"].rsplit(".", 1)[-1])
         for plan in run_plans
         if plan.get("target", {}).get("database")
     }
-    return sorted(targets) + [(evidence_database, table) for table in sorted(EVIDENCE_TABLES)]
+    evidence = sorted(physical_name(table, table_prefix) for table in EVIDENCE_TABLES)
+    return sorted(targets) + [(evidence_database, table) for table in evidence]
 
 
 def maintenance_module(
@@ -79,7 +83,7 @@ def maintenance_module(
     if settings is None:
         return None
     retention = int(settings.get("snapshot_retention_days") or DEFAULT_RETENTION_DAYS)
-    tables = maintained_tables(run_plans, evidence_database)
+    tables = maintained_tables(run_plans, evidence_database, plan.evidence_table_prefix)
     statements = [s for db, table in tables for s in athena_maintenance_statements(db, table, retention)]
     athena = ((environment.get("parameters") or {}).get("aws") or {}).get("athena") or {}
     glue = [f"arn:aws:glue:{region}:{ACCOUNT_TOKEN}:catalog"]

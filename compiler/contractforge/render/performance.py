@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from contractforge_runtime.evidence.schema import rename_tables
+
 HASH_DIFF_MODE = "scd1_hash_diff"
 WARNING_CODE = "AWS_HASH_DIFF_PERFORMANCE_UNVALIDATED"
 REQUIRED_METRICS = (
@@ -81,6 +83,10 @@ def render_performance_sql(run_plan: dict[str, Any]) -> str:
     database = run_plan["evidence"]["database"]
     target = run_plan["target"]["identifier"].replace("'", "''")
     mode = run_plan["write"]["mode"]
+    return rename_tables(_performance_sql(database, target, mode), run_plan["evidence"].get("table_prefix"))
+
+
+def _performance_sql(database: str, target: str, mode: str) -> str:
     return f"""-- hash-diff benchmark report for {target} (Athena dialect)
 WITH cost AS (
   SELECT run_id, target_table, SUM(signal_value) AS dpu_seconds

@@ -204,7 +204,7 @@ _SPECS: tuple[EvidenceTable, ...] = (
         " file_modified_at TIMESTAMP, run_id, processed_at_utc TIMESTAMP",
     ),
     _table(
-        "ctrl_deployment_versions",
+        "ctrl_ingestion_deployment_versions",
         "deployment_id STRING NOT NULL, deployment_step_id STRING NOT NULL, deployment_hash STRING NOT NULL,"
         " deployment_ts_utc TIMESTAMP, deployment_date DATE, deployment_status, adapter, platform,"
         " subtarget, project_name, project_path, environment_key, environment_path, contract_name,"
@@ -245,7 +245,30 @@ COST = "ctrl_ingestion_cost"
 STATE = "ctrl_ingestion_state"
 LOCKS = "ctrl_ingestion_locks"
 FILES = "ctrl_ingestion_files"
-DEPLOYMENT_VERSIONS = "ctrl_deployment_versions"
+DEPLOYMENT_VERSIONS = "ctrl_ingestion_deployment_versions"
+
+
+# Every evidence table is named <prefix><suffix>; ``evidence.table_prefix`` of the environment replaces
+# this prefix (the operations guide's configurable table names), the suffixes stay.
+DEFAULT_TABLE_PREFIX = "ctrl_ingestion_"
+
+
+def physical_name(name: str, table_prefix: str | None = None) -> str:
+    """The name the evidence table ``name`` (its default name) has under ``table_prefix``."""
+    table = evidence_table(name)
+    if not table_prefix or table_prefix == DEFAULT_TABLE_PREFIX:
+        return table.name
+    return check_identifier(table_prefix + table.name.removeprefix(DEFAULT_TABLE_PREFIX))
+
+
+def rename_tables(sql: str, table_prefix: str | None) -> str:
+    """``sql`` naming the evidence tables (and views) by their default names, with ``table_prefix``."""
+    if not table_prefix or table_prefix == DEFAULT_TABLE_PREFIX:
+        return sql
+    return _DEFAULT_NAME.sub(check_identifier(table_prefix), sql)
+
+
+_DEFAULT_NAME = re.compile(rf"\b{DEFAULT_TABLE_PREFIX}(?=[A-Za-z])")
 
 
 def evidence_table(name: str) -> EvidenceTable:
@@ -278,13 +301,15 @@ def _column_list(table: EvidenceTable, keep_not_null: bool) -> str:
     return ",\n  ".join(parts)
 
 
-def spark_create_table_ddl(table_name: str, database: str, catalog: str = "glue_catalog") -> str:
+def spark_create_table_ddl(
+    table_name: str, database: str, catalog: str = "glue_catalog", table_prefix: str | None = None
+) -> str:
     """Spark/Iceberg dialect: no LOCATION (the namespace location applies), NOT NULL kept."""
     table = evidence_table(table_name)
     check_identifier(database)
     check_identifier(catalog)
     ddl = (
-        f"CREATE TABLE IF NOT EXISTS {catalog}.`{database}`.`{table.name}` (\n  "
+        f"CREATE TABLE IF NOT EXISTS {catalog}.`{database}`.`{physical_name(table_name, table_prefix)}` (\n  "
         f"{_column_list(table, keep_not_null=True)}\n) USING iceberg"
     )
     if table.partition_by:
@@ -307,14 +332,17 @@ def athena_create_database_ddl(database: str) -> str:
     return f"CREATE DATABASE IF NOT EXISTS {check_identifier(database)}"
 
 
-def athena_create_table_ddl(table_name: str, database: str, location: str) -> str:
+def athena_create_table_ddl(
+    table_name: str, database: str, location: str, table_prefix: str | None = None
+) -> str:
     """Athena dialect: explicit LOCATION ``<database location>/<table>/``, NOT NULL dropped."""
     table = evidence_table(table_name)
+    name = physical_name(table_name, table_prefix)
     check_identifier(database)
     if not location:
         raise ValueError("Athena evidence DDL needs the database location (s3://…/<db>.db/)")
-    table_location = location.rstrip("/") + f"/{table.name}/"
-    ddl = f"CREATE TABLE IF NOT EXISTS {database}.{table.name} (\n  {_column_list(table, keep_not_null=False)}\n)"
+    table_location = location.rstrip("/") + f"/{name}/"
+    ddl = f"CREATE TABLE IF NOT EXISTS {database}.{name} (\n  {_column_list(table, keep_not_null=False)}\n)"
     if table.partition_by:
         ddl += " PARTITIONED BY (" + ", ".join(table.partition_by) + ")"
     ddl += (
@@ -324,20 +352,25 @@ def athena_create_table_ddl(table_name: str, database: str, location: str) -> st
 
 
 def spark_ddl_script(
-    database: str, catalog: str = "glue_catalog", tables: tuple[str, ...] | None = None
+    database: str,
+    catalog: str = "glue_catalog",
+    tables: tuple[str, ...] | None = None,
+    table_prefix: str | None = None,
 ) -> str:
     """All CREATE statements for ``tables`` (default: every table), ``;``-terminated, one per block."""
     names = tables if tables is not None else tuple(EVIDENCE_TABLES)
     statements = [spark_create_namespace_ddl(database, catalog)]
-    statements += [spark_create_table_ddl(name, database, catalog) for name in names]
+    statements += [spark_create_table_ddl(name, database, catalog, table_prefix) for name in names]
     return "".join(statement + ";\n\n" for statement in statements).rstrip("\n") + "\n"
 
 
-def athena_ddl_statements(database: str, location: str, tables: tuple[str, ...] | None = None) -> list[str]:
+def athena_ddl_statements(
+    database: str, location: str, tables: tuple[str, ...] | None = None, table_prefix: str | None = None
+) -> list[str]:
     """Statements for ``ensure-evidence-tables``: the database, then each table (run one by one)."""
     names = tables if tables is not None else tuple(EVIDENCE_TABLES)
     return [athena_create_database_ddl(database)] + [
-        athena_create_table_ddl(name, database, location) for name in names
+        athena_create_table_ddl(name, database, location, table_prefix) for name in names
     ]
 
 

@@ -29,17 +29,29 @@ _FALSE = {"false", "0", "no"}
 
 
 class EvidenceStore:
-    def __init__(self, spark, database: str, location: str | None = None, catalog: str = "glue_catalog"):
+    def __init__(
+        self,
+        spark,
+        database: str,
+        location: str | None = None,
+        catalog: str = "glue_catalog",
+        table_prefix: str | None = None,
+    ):
         self.spark = spark
         self.database = evidence_schema.check_identifier(database)
         self.catalog = evidence_schema.check_identifier(catalog)
         self.location = location
+        self.table_prefix = table_prefix  # evidence.table_prefix: tables are named <prefix><suffix>
         self._namespace_ready = False
         self._table_schemas: dict[str, Any] = {}  # table name → StructType as it exists in the catalog
         self._ddl = threading.Lock()  # appends run in threads (append_each, packs): one DDL at a time
 
+    def physical(self, table: str) -> str:
+        """The catalog name of the evidence table ``table`` (a default ``ctrl_ingestion_*`` name)."""
+        return evidence_schema.physical_name(table, self.table_prefix)
+
     def identifier(self, table: str) -> str:
-        return f"{self.catalog}.`{self.database}`.`{evidence_schema.evidence_table(table).name}`"
+        return f"{self.catalog}.`{self.database}`.`{self.physical(table)}`"
 
     # ---- DDL -------------------------------------------------------------------------------------
     def ensure(self, tables: list[str] | tuple[str, ...] | None = None) -> None:
@@ -52,7 +64,7 @@ class EvidenceStore:
         # One listing for all tables: ensure() runs at the start of every run.
         listed = self._listed_tables()
         for name in pending:
-            self._ensure_table(name, exists=name in listed)
+            self._ensure_table(name, exists=self.physical(name) in listed)
 
     def _ensure_namespace(self) -> None:
         if self._namespace_ready:
@@ -95,12 +107,14 @@ class EvidenceStore:
         table = evidence_schema.evidence_table(name)
         self._ensure_namespace()
         if exists is None:
-            exists = name in self._listed_tables()
+            exists = self.physical(name) in self._listed_tables()
         if not exists:
             try:  # a first deploy may run several jobs at once: whoever creates the table first wins
                 retry_when_busy(
                     lambda: self.spark.sql(
-                        evidence_schema.spark_create_table_ddl(name, self.database, self.catalog)
+                        evidence_schema.spark_create_table_ddl(
+                            name, self.database, self.catalog, self.table_prefix
+                        )
                     )
                 )
             except Exception as error:  # noqa: BLE001 - only a lost creation race is tolerated

@@ -1,4 +1,4 @@
-"""``ctrl_deployment_versions``: which run plan, runner and runtime are live for a step — one row each
+"""``ctrl_ingestion_deployment_versions``: which run plan, runner and runtime are live for a step — one row each
 time that changes (the first run of a deployment, and the first run after a redeploy).
 
 The deployment hash covers the run plan's content (so any recompiled change counts), the compiler

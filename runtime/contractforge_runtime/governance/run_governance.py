@@ -57,7 +57,7 @@ def annotation_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
 
 
 def deployment_batch(run, measured: dict) -> list[tuple[str, list[dict]]]:
-    """A ``ctrl_deployment_versions`` row when the step's plan / runner / runtime changed."""
+    """A ``ctrl_ingestion_deployment_versions`` row when the step's plan / runner / runtime changed."""
     rows = deployment_rows(run, measured, _versions(run.spark, run.ctx))
     if not rows:
         return []

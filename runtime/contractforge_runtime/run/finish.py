@@ -1,6 +1,8 @@
 """The evidence a run leaves behind once it is decided: success, skip or failure.
 
-Called by the batch run (run.batch) with its RunState. On success or skip: state, lineage and metadata rows
+Called by the batch run (run.batch) and the stream run (run.stream) with their RunState: both record the
+same governance (annotations applied, access check and LF-tags, operations snapshot, deployment versions)
+and publish the same metrics. On success or skip: state, lineage and metadata rows
 commit side by side, then the runs row (so a SUCCESS row never exists without them). On failure: a
 FAILED run row and an errors row with the real exception; an evidence problem is printed and never
 replaces the original error.
@@ -22,19 +24,19 @@ from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS
 NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
 
 
-def finish_skipped(run, reason: str, quality_status: str) -> None:
+def finish_skipped(run, reason: str, quality_status: str, detail: str | None = None) -> None:
     run.result.status, run.result.skip_reason, run.result.quality_status = SKIPPED, reason, quality_status
     if run.result.rows_read is None:
         run.result.rows_read = 0
     run.result.operation_metrics.setdefault("skip_reason", reason)
     run.measured.setdefault("write_engine_status", SKIPPED)
-    run.measured["write_engine_reason"] = reason
+    run.measured["write_engine_reason"] = reason if detail is None else f"{reason}: {detail}"
     finish(run, SKIPPED)
 
 
 def finish(run, status: str) -> None:
     run.stage = "evidence"
-    measured = run_rows.measured_values(run.measured, run.result, status)
+    measured = run.measured_values(status)
     run.result.duration_seconds = round((measured["finished_at"] - measured["started_at"]).total_seconds(), 3)
     # State, lineage and metadata commit side by side; the runs row goes last, once they are stored,
     # so a SUCCESS row never exists without them (and a failure here is recorded as FAILED instead).
@@ -97,10 +99,11 @@ def record_failure(run, error: BaseException) -> None:
     """FAILED run row + errors row; never lets an evidence problem replace the original error."""
     try:
         if run.evidence is None:
-            run.evidence = EvidenceStore(run.spark, run.view.evidence.database)
+            evidence = run.view.evidence
+            run.evidence = EvidenceStore(run.spark, evidence.database, table_prefix=evidence.table_prefix)
         if run.result.quality_status == NOT_CONFIGURED and (run.plan.get("quality") or {}).get("rules"):
             run.result.quality_status = NOT_RUN  # the step failed before its rules were evaluated
-        measured = run_rows.measured_values(run.measured, run.result, FAILED)
+        measured = run.measured_values(FAILED)
         measured["error_message"] = describe(error)
         measured["metrics_source"] = "runtime_exception"
         measured.setdefault("write_engine_status", FAILED)

@@ -67,6 +67,10 @@ class RunState:
     def previous_state(self, value: dict | None) -> None:
         self._previous_state, self._state_read = value, True
 
+    def measured_values(self, status: str) -> dict[str, Any]:
+        """What this run's evidence rows are built from at finish time (a stream adds its totals)."""
+        return run_rows.measured_values(self.measured, self.result, status)
+
     @contextmanager
     def timed(self, stage: str):
         self.stage = stage
@@ -104,7 +108,10 @@ def open_evidence(run: RunState) -> None:
         # No ensure(): evidence tables are set up once per deployment; a missing one is created
         # by the first read or append that needs it (evidence/store.py).
         run.evidence = EvidenceStore(
-            run.spark, run.view.evidence.database, run.ctx.paths.resolve(location) if location else None
+            run.spark,
+            run.view.evidence.database,
+            run.ctx.paths.resolve(location) if location else None,
+            table_prefix=run.view.evidence.table_prefix,
         )
 
 

@@ -335,7 +335,7 @@ def test_cleanup_plan_lists_the_external_resources_of_project_yaml(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "section, key", [("evidence", "table_prefix"), ("parameters", "aws"), ("artifacts", "retention")]
+    "section, key", [("evidence", "table_suffix"), ("parameters", "aws"), ("artifacts", "retention")]
 )
 def test_keys_no_model_declares_are_diagnosed(section, key, tmp_path):
     project = tmp_path / "p"

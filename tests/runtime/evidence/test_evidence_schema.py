@@ -23,7 +23,7 @@ REFERENCE_COLUMN_COUNTS = {
     "ctrl_ingestion_access": 24,
     "ctrl_ingestion_operations": 16,
     "ctrl_ingestion_cost": 6,
-    "ctrl_deployment_versions": 36,
+    "ctrl_ingestion_deployment_versions": 36,
     "ctrl_ingestion_state": 17,  # + input_snapshots_json (no_upstream_change, docs/cost.md)
     "ctrl_ingestion_locks": 11,
     "ctrl_ingestion_files": 6,
@@ -42,12 +42,16 @@ def test_partitions_and_not_null_follow_the_reference():
     assert partitions == {
         "ctrl_ingestion_runs": ("run_date",),
         "ctrl_ingestion_errors": ("error_date",),
-        "ctrl_deployment_versions": ("deployment_date",),
+        "ctrl_ingestion_deployment_versions": ("deployment_date",),
     }
     required = {
         name: [c.name for c in t.columns if not c.nullable] for name, t in schema.EVIDENCE_TABLES.items()
     }
-    assert required["ctrl_deployment_versions"] == ["deployment_id", "deployment_step_id", "deployment_hash"]
+    assert required["ctrl_ingestion_deployment_versions"] == [
+        "deployment_id",
+        "deployment_step_id",
+        "deployment_hash",
+    ]
     assert required["ctrl_ingestion_state"] == ["target_table"]
     assert required["ctrl_ingestion_locks"] == ["target_table"]
     assert required["ctrl_ingestion_runs"] == []
@@ -76,11 +80,13 @@ def test_spark_ddl_keeps_not_null_and_partitions():
 
 
 def test_athena_ddl_drops_not_null_and_sets_location():
-    ddl = schema.athena_create_table_ddl("ctrl_deployment_versions", "cf_ops", "s3://b/wh/cf_ops.db")
-    assert ddl.startswith("CREATE TABLE IF NOT EXISTS cf_ops.ctrl_deployment_versions (")
+    ddl = schema.athena_create_table_ddl(
+        "ctrl_ingestion_deployment_versions", "cf_ops", "s3://b/wh/cf_ops.db"
+    )
+    assert ddl.startswith("CREATE TABLE IF NOT EXISTS cf_ops.ctrl_ingestion_deployment_versions (")
     assert "NOT NULL" not in ddl
     assert ddl.endswith(
-        " PARTITIONED BY (deployment_date) LOCATION 's3://b/wh/cf_ops.db/ctrl_deployment_versions/'"
+        " PARTITIONED BY (deployment_date) LOCATION 's3://b/wh/cf_ops.db/ctrl_ingestion_deployment_versions/'"
         " TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet')"
     )
     statements = schema.athena_ddl_statements("cf_ops", "s3://b/wh/cf_ops.db/")

@@ -89,7 +89,9 @@ def test_annotations_applied_then_unchanged_then_one_change(spark, tmp_path):
     ]
     assert "ALTER COLUMN `id` COMMENT 'Person identifier.'" in applied[0]["applied_sql"]
     # a deployment row when the plan first runs and when it changed; none for an unchanged plan
-    deployments = spark.table(f"glue_catalog.{DB}_ops.ctrl_deployment_versions").orderBy("deployment_ts_utc")
+    deployments = spark.table(f"glue_catalog.{DB}_ops.ctrl_ingestion_deployment_versions").orderBy(
+        "deployment_ts_utc"
+    )
     assert [(r["action"], r["deployment_id"]) for r in deployments.collect()] == [
         ("first_run", first.run_id),
         ("changed", third.run_id),

@@ -49,6 +49,7 @@ class StepInputs:
     metric_namespace: str = "ContractForge"  # parameters.aws.alerts.metric_namespace
     lake_formation: dict[str, Any] | None = None  # parameters.aws.lake_formation when it is on
     env_write: dict[str, Any] | None = None  # parameters.aws.write: the base of extensions.aws.write
+    evidence_table_prefix: str | None = None  # evidence.table_prefix (None: ctrl_ingestion_*)
 
 
 def contract_sha256(contract: dict[str, Any]) -> str:
@@ -81,10 +82,7 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         "source": build_source(source, inputs.kind, resolve_ref, substitute_sql, inputs.target.database),
         "preparation": build_preparation(contract),
         "quality": build_quality(inputs.model),
-        "evidence": {
-            "database": inputs.evidence_database,
-            "location": naming.namespace_location(inputs.warehouse, inputs.evidence_database),
-        },
+        "evidence": _evidence(inputs),
         "run": _run(inputs.model, inputs.glue, naming.lock_table_name(inputs.project)),
         "metadata": _metadata(contract),
     }
@@ -103,6 +101,16 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
     # placeholders are only accepted in the source (validation refuses them in table properties)
     plan["secrets"] = sorted({f"{scope}/{key}" for scope, key in placeholders_in(plan["source"])})
     return plan
+
+
+def _evidence(inputs: StepInputs) -> dict[str, Any]:
+    evidence = {
+        "database": inputs.evidence_database,
+        "location": naming.namespace_location(inputs.warehouse, inputs.evidence_database),
+    }
+    if inputs.evidence_table_prefix:  # the runtime names every evidence table with it
+        evidence["table_prefix"] = inputs.evidence_table_prefix
+    return evidence
 
 
 def _target(inputs: StepInputs) -> dict[str, Any]:

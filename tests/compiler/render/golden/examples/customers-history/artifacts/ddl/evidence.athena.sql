@@ -338,7 +338,7 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_files (
   processed_at_utc TIMESTAMP
 ) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_files/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
-CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_deployment_versions (
+CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_ingestion_deployment_versions (
   deployment_id STRING,
   deployment_step_id STRING,
   deployment_hash STRING,
@@ -375,4 +375,4 @@ CREATE TABLE IF NOT EXISTS crm_customers_ops.ctrl_deployment_versions (
   created_at_utc TIMESTAMP,
   framework_version STRING,
   ctrl_schema_version BIGINT
-) PARTITIONED BY (deployment_date) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_deployment_versions/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
+) PARTITIONED BY (deployment_date) LOCATION 's3://customers-history-lake-eu-west-1/warehouse/crm_customers_ops.db/ctrl_ingestion_deployment_versions/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');

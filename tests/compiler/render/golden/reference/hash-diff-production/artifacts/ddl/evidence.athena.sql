@@ -338,7 +338,7 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_hashdiff_prod_ops.ctrl_ingestion_fil
   processed_at_utc TIMESTAMP
 ) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/hashdiff-production/contractforge_cf_hashdiff_prod_ops.db/ctrl_ingestion_files/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
 
-CREATE TABLE IF NOT EXISTS contractforge_cf_hashdiff_prod_ops.ctrl_deployment_versions (
+CREATE TABLE IF NOT EXISTS contractforge_cf_hashdiff_prod_ops.ctrl_ingestion_deployment_versions (
   deployment_id STRING,
   deployment_step_id STRING,
   deployment_hash STRING,
@@ -375,4 +375,4 @@ CREATE TABLE IF NOT EXISTS contractforge_cf_hashdiff_prod_ops.ctrl_deployment_ve
   created_at_utc TIMESTAMP,
   framework_version STRING,
   ctrl_schema_version BIGINT
-) PARTITIONED BY (deployment_date) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/hashdiff-production/contractforge_cf_hashdiff_prod_ops.db/ctrl_deployment_versions/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');
+) PARTITIONED BY (deployment_date) LOCATION 's3://contractforge-aws-smoke-000000000000-us-east-1/warehouse/hashdiff-production/contractforge_cf_hashdiff_prod_ops.db/ctrl_ingestion_deployment_versions/' TBLPROPERTIES ('table_type'='ICEBERG','format'='parquet');

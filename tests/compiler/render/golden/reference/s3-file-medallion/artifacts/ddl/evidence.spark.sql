@@ -338,7 +338,7 @@ CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_s3_file_e2e_ops`.`ctrl
   `processed_at_utc` TIMESTAMP
 ) USING iceberg;
 
-CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_s3_file_e2e_ops`.`ctrl_deployment_versions` (
+CREATE TABLE IF NOT EXISTS glue_catalog.`contractforge_cf_s3_file_e2e_ops`.`ctrl_ingestion_deployment_versions` (
   `deployment_id` STRING NOT NULL,
   `deployment_step_id` STRING NOT NULL,
   `deployment_hash` STRING NOT NULL,
