@@ -19,6 +19,7 @@ from contractforge.ops.audit import run_audit
 from contractforge.ops.evidence_reader import LocalEvidence
 from contractforge.ops.local_evidence import local_backend
 from contractforge.ops.project import target_tables
+from contractforge_runtime.evidence.schema import EVIDENCE_TABLES
 
 from tests.compiler.local.reference_helpers import reset_project
 from tests.ops.orders_evidence import EXAMPLE, LANDING, catalog_db_of
@@ -57,7 +58,10 @@ def test_a_local_run_writes_and_the_ops_readers_read_prefixed_evidence(spark, tm
     runs = reader.query(sql_catalog.query_text("recent_runs"), **params)
     expected = [(plan.step("bronze_orders").target_identifier, "SUCCESS")]
     assert [(r["target_table"], r["status"]) for r in runs] == expected
-    backend = local_backend(spark, database, ensure=False, table_prefix=PREFIX)
+    backend = local_backend(spark, database, table_prefix=PREFIX)  # ensure: every table, prefixed
+    tables = {row.tableName for row in spark.sql(f"SHOW TABLES IN glue_catalog.{database}").collect()}
+    assert len([t for t in tables if t.startswith(PREFIX)]) == len(EVIDENCE_TABLES)
+    assert not [t for t in tables if t.startswith("ctrl_ingestion_")]
     spark_runs = backend.query(sql_catalog.query_text("recent_runs"), **params)
     assert [(r["target_table"], r["status"]) for r in spark_runs] == expected
     report = run_audit(backend, plan)
