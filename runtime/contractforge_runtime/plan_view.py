@@ -83,6 +83,7 @@ class WriteView:
     hash_exclude_columns: tuple[str, ...] = ()
     schema_policy: str | None = None
     compare_columns: tuple[str, ...] = ()
+    sequence_by: tuple[str, ...] = ()
     max_delete_ratio: float | None = None
     scd2_change_columns: tuple[str, ...] = ()
     scd2_effective_from_column: str | None = None
@@ -117,6 +118,7 @@ class SourceView:
     response: dict | None = None
     limits: dict | None = None
     checkpoint_location: str | None = None
+    malformed_records: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ KNOWN_AWS_EXTENSION_KEYS = (
     "dqdl",
     "native_passthrough",
     "write",
+    "read",
 )
 
 
@@ -84,6 +85,14 @@ class WriteExtension(OpenModel):
 
     max_delete_ratio: float | None = Field(None, gt=0, le=1)  # snapshot soft delete guard
     compare_columns: NameList | None = None  # upsert / snapshot: the columns compared for a change
+    # upsert / hash diff: the columns ordering several versions of a key in one batch (a backlog)
+    sequence_by: NameList | None = None
+
+
+class ReadExtension(OpenModel):
+    """How file readers treat records they cannot parse (docs/sources.md#malformed-records)."""
+
+    malformed_records: Literal["quarantine", "fail"] | None = None
 
 
 class AwsExtension(OpenModel):
@@ -95,6 +104,7 @@ class AwsExtension(OpenModel):
     dqdl: dict[str, Any] | None = None
     native_passthrough: dict[str, Any] | None = None
     write: WriteExtension | None = None
+    read: ReadExtension | None = None
 
 
 class StepFunctionsParameters(OpenModel):

@@ -14,7 +14,7 @@ from contractforge.models import Access, IngestionContract, QualityRules
 from contractforge.models.transform import ArrayRule, CustomTransform
 from contractforge.planner.diagnostics import diagnostic
 from contractforge.project_plan import Diagnostic
-from contractforge.source_families import FAMILIES, ReadKind, read_kind, source_mapping
+from contractforge.source_families import FAMILIES, MALFORMED_CAPTURING, ReadKind, read_kind, source_mapping
 
 APPEND, OVERWRITE, UPSERT, HASH_DIFF = "scd0_append", "scd0_overwrite", "scd1_upsert", "scd1_hash_diff"
 HISTORICAL, SNAPSHOT = "scd2_historical", "snapshot_soft_delete"
@@ -36,14 +36,19 @@ KNOWN_EXTENSION_FIELDS = {
     },
     "iceberg": {"warehouse", "table_properties", "partition_by"},
     "job_bookmarks": {"enabled", "enable_job_bookmark"},
-    "write": {"max_delete_ratio", "compare_columns"},
+    "write": {"max_delete_ratio", "compare_columns", "sequence_by"},
+    "read": {"malformed_records"},
     "dependencies": {
         "python_modules", "additional_python_modules", "jars", "extra_jars", "py_files", "extra_py_files",
     },
 }  # fmt: skip
 KNOWN_EXTENSION_KEYS = (*KNOWN_EXTENSION_FIELDS, "lake_formation", "dqdl", "native_passthrough")
 # write settings (extensions.aws.write, parameters.aws.write) → the modes that read them
-WRITE_SETTING_MODES = {"max_delete_ratio": (SNAPSHOT,), "compare_columns": (UPSERT, SNAPSHOT)}
+WRITE_SETTING_MODES = {
+    "max_delete_ratio": (SNAPSHOT,),
+    "compare_columns": (UPSERT, SNAPSHOT),
+    "sequence_by": (UPSERT, HASH_DIFF),  # orders a key's versions in one batch (a backlog)
+}
 
 GLUE_JOB_FIELDS_NOT_READ = {
     "description": "extensions.aws.glue_job.description is not read: job descriptions are generated",
@@ -78,6 +83,7 @@ def plan_contract(contract: IngestionContract, mapping: dict[str, Any], at: At) 
     _access_rules(findings, contract.access)
     _extension_rules(findings, mapping)
     _write_setting_rules(findings, contract)
+    _intake_rules(findings, contract, kind)
     _execution_rules(findings, contract)
     return findings.items
 
@@ -247,6 +253,16 @@ def _access_rules(f: _Findings, access: Access | None) -> None:
             ("access", "column_masks", index),
             f"column {mask.column!r} is hidden from {principals} (Lake Formation cannot apply {mask.function!r})",
         )
+
+
+def _intake_rules(f: _Findings, contract: IngestionContract, kind: ReadKind) -> None:
+    """``read.malformed_records`` is read by the CSV / JSON file readers only."""
+    aws = contract.extensions.aws
+    if aws is not None and aws.read is not None and aws.read.malformed_records:
+        if kind.family not in MALFORMED_CAPTURING:
+            f.add("AWS_EXTENSION_NOT_READ", ("extensions", "aws", "read", "malformed_records"),
+                  f"extensions.aws.read.malformed_records applies to file sources; a {kind.family} source "
+                  "does not read it")  # fmt: skip
 
 
 def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:

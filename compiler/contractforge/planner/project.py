@@ -145,6 +145,7 @@ def _plan_step(loaded: LoadedProject, context: _StepContext, step: LoadedStep, m
             if lake_formation_enabled(settings.env_aws) else None,
             env_write=settings.env_aws.get("write") or {},
             evidence_table_prefix=(settings.environment.get("evidence") or {}).get("table_prefix"),
+            malformed_records=(settings.env_aws.get("read") or {}).get("malformed_records"),
         )  # fmt: skip
         run_plan = build_run_plan(inputs, substitution.ref, substitution.query)
     return StepPlan(

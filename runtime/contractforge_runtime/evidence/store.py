@@ -202,6 +202,32 @@ class EvidenceStore:
 
     def append_df(self, table: str, df) -> None:
         """Append a DataFrame whose columns are a subset of the table's (cast to the evidence types)."""
+        self._write(table, self._typed(table, df))
+
+    def insert_missing(self, table: str, df, keys: tuple[str, ...]) -> None:
+        """Insert the rows of ``df`` whose ``keys`` (NULL-safe) the table does not hold yet: a MERGE
+        with only WHEN NOT MATCHED, which Spark runs as an append of the anti join (no conflict with
+        concurrent appends). Quarantine rows are keyed so a re-delivery adds nothing."""
+        import uuid
+
+        self._ensure_table(table)
+        view = f"cf_insert_missing_{uuid.uuid4().hex[:12]}"
+        typed = self._typed(table, df)
+        typed.createOrReplaceTempView(view)
+        on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
+        names = ", ".join(f"`{c}`" for c in typed.columns)  # a newer table's extra columns stay NULL
+        values = ", ".join(f"s.`{c}`" for c in typed.columns)
+        try:
+            retry_when_busy(
+                lambda: self.spark.sql(
+                    f"MERGE INTO {self.identifier(table)} t USING {view} s ON {on} "
+                    f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
+                )
+            )
+        finally:
+            self.spark.catalog.dropTempView(view)
+
+    def _typed(self, table: str, df):
         from pyspark.sql import functions as F
 
         definition = evidence_schema.evidence_table(table)
@@ -215,7 +241,7 @@ class EvidenceStore:
             if column.name == "ctrl_schema_version" and column.name not in present:
                 value = F.lit(evidence_schema.CTRL_SCHEMA_VERSION)
             columns.append(value.cast(_spark_sql_type(column.type)).alias(column.name))
-        self._write(table, df.select(*columns))
+        return df.select(*columns)
 
     def read(self, table: str):
         """The evidence table as a DataFrame (created first when missing, so readers never fail).

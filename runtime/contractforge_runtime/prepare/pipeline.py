@@ -1,12 +1,17 @@
 """Preparation in the contract language's order (docs/contract-language.md#shape-and-transform):
 select_columns → column_mapping → shape → cast → standardize → derive → filter_expression →
-composite_keys → deduplicate. Absent or empty = step skipped."""
+composite_keys → deduplicate. Absent or empty = step skipped.
+
+The runtime's own columns (environment/hidden_columns.py: the file a row came from) go through
+every step, also the ones that select columns; ``cast`` adds the values it could not parse.
+"""
 
 from __future__ import annotations
 
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
+from contractforge_runtime.environment.hidden_columns import CAST_FAILED, carried
 from contractforge_runtime.plan_view import PreparationView
 from contractforge_runtime.prepare.shape import apply_shape
 
@@ -27,7 +32,8 @@ def _q(name: str):
 
 def select_columns(df, columns: list[str]):
     _require(df, columns, "select_columns")
-    return df.select(*[_q(c) for c in columns])
+    kept = [c for c in carried(df) if c not in columns]
+    return df.select(*[_q(c) for c in [*columns, *kept]])
 
 
 def column_mapping(df, mapping: dict[str, str]):
@@ -36,8 +42,23 @@ def column_mapping(df, mapping: dict[str, str]):
 
 
 def cast(df, types: dict[str, str]):
+    """Declared casts. A value the cast cannot parse (not NULL, not blank, NULL once cast) is never
+    silently NULL: ``CAST_FAILED`` holds ``{column: raw value}`` for the row (else NULL), and the
+    runner quarantines the row as ``cast_failed`` (checks/intake.py)."""
     _require(df, types, "cast")
-    return df.select(*[_q(c).cast(types[c]).alias(c) if c in types else _q(c) for c in df.columns])
+    casted = {c: F.expr(f"try_cast({_quoted(c)} AS {types[c]})") for c in types}
+    entries = []
+    for column in types:
+        raw = _q(column)
+        failed = raw.isNotNull() & casted[column].isNull() & (F.trim(raw.cast("string")) != "")
+        entries += [F.lit(column), F.when(failed, raw.cast("string"))]
+    failures = F.map_filter(F.create_map(*entries), lambda _, value: value.isNotNull())
+    columns = [casted[c].alias(c) if c in types else _q(c) for c in df.columns if c != CAST_FAILED]
+    return df.select(*columns, F.when(F.size(failures) > 0, failures).alias(CAST_FAILED))
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def standardize(df, rules: dict[str, dict]):
@@ -94,7 +115,7 @@ def prepare(df, p: PreparationView, layer: str | None = None):
     if p.column_mapping:
         df = column_mapping(df, p.column_mapping)
     if p.shape:
-        df = apply_shape(df, p.shape, layer)
+        df = apply_shape(df, p.shape, layer, keep=carried(df))
     if p.cast:
         df = cast(df, p.cast)
     if p.standardize:

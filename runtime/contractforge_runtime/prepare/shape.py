@@ -19,13 +19,14 @@ class ShapeError(ValueError):
     """A shape instruction cannot be applied to this data (missing column, guard violated)."""
 
 
-def apply_shape(df, shape: dict, layer: str | None = None):
+def apply_shape(df, shape: dict, layer: str | None = None, keep: list[str] | tuple[str, ...] = ()):
+    """``keep``: top-level columns that survive ``columns`` (the runtime's own, e.g. the source file)."""
     if not shape:
         return df
     df = _parse_json(df, shape.get("parse_json") or [])
     df = _arrays(df, shape.get("arrays") or [], layer, bool(shape.get("allow_cardinality_change_on_bronze")))
     df = _zip_arrays(df, shape.get("zip_arrays") or [])
-    df = _columns(df, shape.get("columns") or {})
+    df = _columns(df, shape.get("columns") or {}, keep)
     return flatten(df, shape.get("flatten"))
 
 
@@ -123,8 +124,8 @@ def _renamer(pairs: list[tuple[str, str]]):
     return rename
 
 
-def _columns(df, spec: dict):
-    """Replaces the column list: only declared columns survive."""
+def _columns(df, spec: dict, keep=()):
+    """Replaces the column list: only declared columns (and ``keep``) survive."""
     if not spec:
         return df
     selected, aliases = [], set()
@@ -138,7 +139,7 @@ def _columns(df, spec: dict):
         if options.get("cast"):
             value = value.cast(options["cast"])
         selected.append(value.alias(alias))
-    return df.select(*selected)
+    return df.select(*selected, *[F.col(f"`{c}`") for c in keep if c not in aliases])
 
 
 def flatten(df, spec):

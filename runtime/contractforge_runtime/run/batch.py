@@ -26,6 +26,7 @@ from contractforge_runtime.run.skeleton import (
     decide_and_lock,
     open_evidence,
     record_quality,
+    record_quarantine,
     run_outline,
 )
 from contractforge_runtime.run.stream import run_stream_plan
@@ -66,22 +67,22 @@ def _execute(run: RunState) -> None:
         if source.df is None:
             finish_skipped(run, "no_new_input", quality_status=SKIPPED)
             return
-        single_pass = _single_pass(run)
+        single_pass = _single_pass(run, source)
         df = _prepare(run, source, cache=not single_pass)
         key_check = _key_guards(run, df, count=not single_pass)
-        df = _quality(run, df)
+        df, quality_quarantined = _quality(run, df)
         # Quality kept every row: the row count and the key classification still describe the batch.
-        kept_all = run.result.rows_quarantined == 0
+        kept_all = quality_quarantined == 0
         classification = key_check.classification if key_check is not None and kept_all else None
         ready, hash_columns = _schema_policy(run, df, classification)
         if run.view.run.dry_run:
             finish_skipped(run, "dry_run", quality_status=run.result.quality_status)
             return
-        known_rows = run.result.rows_read if kept_all else None
+        known_rows = run.measured.get("batch_rows") if kept_all else None
         written = _write(run, ready, hash_columns, known_rows, classification)
         _commit_hooks(run, source)
         if run.result.rows_read is None:  # single pass: every row read was written (no rule drops any)
-            run.result.rows_read = written.rows_written
+            run.result.rows_read = written.rows_written + _intake_rows(run)
         if written.status == SKIPPED:
             finish_skipped(run, written.skip_reason, quality_status=run.result.quality_status)
             return
@@ -102,30 +103,78 @@ def _read(run: RunState) -> SourceResult:
     return source
 
 
-def _single_pass(run: RunState) -> bool:
+def _single_pass(run: RunState, source: SourceResult) -> bool:
     """Append or overwrite without quality rules (and not a dry run): the write is the batch's only
-    reader, so the batch is neither cached nor counted; the row count comes from the commit."""
+    reader, so the batch is neither cached nor counted; the row count comes from the commit.
+    Not when rows may be split off before the write (malformed records, failed casts): they are
+    counted and quarantined from the cached batch."""
+    from contractforge_runtime.environment.hidden_columns import MALFORMED
+
     return (
         run.view.write.mode in (writes.APPEND, writes.OVERWRITE)
         and not (run.plan.get("quality") or {}).get("rules")
         and not run.view.run.dry_run
+        and MALFORMED not in source.df.columns
+        and not run.view.preparation.cast
     )
 
 
 def _prepare(run: RunState, source: SourceResult, cache: bool = True):
+    """Preparation, with the rows that cannot enter split off where they enter: malformed records
+    before it, failed casts after it (both quarantined, checks/intake.py), then a backlog's older
+    versions of a key (write/backlog.py)."""
+    from contractforge_runtime.checks import intake
+    from contractforge_runtime.environment.hidden_columns import MALFORMED
+    from contractforge_runtime.prepare.pipeline import prepare
+    from contractforge_runtime.sources.text_files import malformed_policy
+    from contractforge_runtime.write.backlog import latest_per_key
+
     with run.timed("prepare"):
-        from pyspark import StorageLevel
-
-        from contractforge_runtime.prepare.pipeline import prepare
-
-        df = prepare(source.df, run.view.preparation, run.view.target.layer)
+        raw, counts = source.df, {}
+        if MALFORMED in raw.columns:
+            raw = _persisted(run, raw)
+            split = intake.split_malformed(raw, malformed_policy(run.plan["source"]))
+            raw, counts["malformed_records"] = split.df, split.rows
+            _quarantine(run, split)
+        df = prepare(raw, run.view.preparation, run.view.target.layer)
         if cache:
             # Cached once: count, key guards, quality and the write see the same rows (sources may
             # change between reads); deserialized storage is the cheapest to build (about a read's cost).
-            df = df.persist(StorageLevel.MEMORY_AND_DISK_DESER)
-            run.cached.append(df)
+            df = _persisted(run, df)
+        split = intake.split_cast_failures(df, list(run.view.write.merge_keys))
+        counts["cast_failed"] = split.rows
+        _quarantine(run, split)
+        backlog = latest_per_key(split.df, run.write, source.order_by)
+        if backlog.cached is not None:
+            run.cached.append(backlog.cached)
+            counts["backlog_rows_superseded"] = backlog.superseded
+        df = backlog.df
+        run.measured["intake"] = {k: v for k, v in counts.items() if v}
+        if run.measured["intake"]:  # in source_metrics_json beside rows_read / rows_quarantined
+            run.measured["source_metrics"] = {
+                **run.measured["source_metrics"],
+                "intake": run.measured["intake"],
+            }
         run.measured["source_schema"] = df.schema.simpleString()
     return df
+
+
+def _intake_rows(run: RunState) -> int:
+    return sum(run.measured.get("intake", {}).values())
+
+
+def _persisted(run: RunState, df):
+    from pyspark import StorageLevel
+
+    df = df.persist(StorageLevel.MEMORY_AND_DISK_DESER)
+    run.cached.append(df)
+    return df
+
+
+def _quarantine(run: RunState, split) -> None:
+    if split.rows:
+        record_quarantine(run, split.quarantine)  # written before the target, as quality's are
+        run.result.rows_quarantined = (run.result.rows_quarantined or 0) + split.rows
 
 
 def _key_guards(run: RunState, df, count: bool = True):
@@ -144,7 +193,10 @@ def _key_guards(run: RunState, df, count: bool = True):
             run.cached.append(key_check.classification.per_key)
     with run.timed("prepare"):
         if key_check is not None or count:
-            result.rows_read = key_check.rows if key_check is not None else df.count()
+            run.measured["batch_rows"] = key_check.rows if key_check is not None else df.count()
+    if "batch_rows" in run.measured:
+        # rows read: the batch plus the rows split off before it (malformed, failed casts, superseded)
+        result.rows_read = run.measured["batch_rows"] + _intake_rows(run)
     return key_check
 
 
@@ -162,8 +214,8 @@ def _quality(run: RunState, df):
         run.cached.extend(outcome._cached)
         run.result.quality_status = outcome.status
         record_quality(run, outcome)
-        run.result.rows_quarantined = outcome.rows_quarantined
-    return outcome.valid_df
+        run.result.rows_quarantined = (run.result.rows_quarantined or 0) + outcome.rows_quarantined
+    return outcome.valid_df, outcome.rows_quarantined
 
 
 def _schema_policy(run: RunState, df, classification):

@@ -162,15 +162,24 @@ def record_quality(run: RunState, outcome) -> None:
     if outcome.abort_message:
         raise QualityAbort(outcome.abort_message)
     if outcome.quarantine_df is not None and outcome.rows_quarantined:
-        from pyspark.sql import functions as F
+        record_quarantine(run, outcome.quarantine_df)
 
-        quarantine = outcome.quarantine_df.select(
-            "*",
-            F.lit(result.run_id).alias("run_id"),
-            F.lit(result.target_table).alias("target_table"),
-            F.current_timestamp().alias("quarantined_at_utc"),
-        )
-        run.evidence.append_df(evidence_tables.QUARANTINE, quarantine)
+
+def record_quarantine(run: RunState, rows) -> None:
+    """Quarantine rows (rule_name … reason) of this run, keyed by target, rule and record: a record
+    quarantined before (a re-delivered file, a recovery run) is not added again."""
+    from pyspark.sql import functions as F
+
+    from contractforge_runtime.checks.intake import QUARANTINE_KEY
+
+    result = run.result
+    quarantine = rows.select(
+        "*",
+        F.lit(result.run_id).alias("run_id"),
+        F.lit(result.target_table).alias("target_table"),
+        F.current_timestamp().alias("quarantined_at_utc"),
+    )
+    run.evidence.insert_missing(evidence_tables.QUARANTINE, quarantine, QUARANTINE_KEY)
 
 
 def release_lock(run: RunState) -> None:

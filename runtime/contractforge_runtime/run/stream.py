@@ -28,6 +28,7 @@ from contractforge_runtime.run.skeleton import (
     decide_and_lock,
     open_evidence,
     record_quality,
+    record_quarantine,
     run_outline,
 )
 from contractforge_runtime.sources import stream as streaming
@@ -54,7 +55,7 @@ class _StreamStep(RunState):
     def process_batch(self, batch_df, batch_id: int) -> streaming.BatchOutcome:
         from pyspark import StorageLevel
 
-        from contractforge_runtime.checks import quality, schema_policy
+        from contractforge_runtime.checks import intake, quality, schema_policy
         from contractforge_runtime.prepare.pipeline import prepare
 
         started = run_rows.utc_now()
@@ -64,12 +65,16 @@ class _StreamStep(RunState):
         df = df.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             rows_read = df.count()
+            cast_failed = intake.split_cast_failures(df, list(self.view.write.merge_keys))
+            if cast_failed.rows:
+                record_quarantine(self, cast_failed.quarantine)
+            df_kept = cast_failed.df
             self.stage = f"batch {batch_id}: key_guards"
-            writes.check_merge_keys(df, self.write)
+            writes.check_merge_keys(df_kept, self.write)
             self.stage = f"batch {batch_id}: quality"
             quality_plan = self.view.quality
             outcome = quality.evaluate(
-                df,
+                df_kept,
                 list(quality_plan.rules),
                 quality_plan.on_quality_fail or "fail",
                 list(self.view.write.merge_keys),
@@ -93,7 +98,7 @@ class _StreamStep(RunState):
             df.unpersist()
         self._take_write(written)
         batch = streaming.BatchOutcome(
-            rows_read, written.rows_written, outcome.rows_quarantined, outcome.status
+            rows_read, written.rows_written, cast_failed.rows + outcome.rows_quarantined, outcome.status
         )
         self.evidence.append(evidence_tables.STREAMS, [self._stream_row(batch_id, batch, started)])
         return batch

@@ -53,6 +53,9 @@ class SourceResult:
     watermark: dict | None = None  # {"column", "previous", "current"}; state advanced only after commit
     on_commit: Callable[[], None] | None = None  # e.g. record processed files; called after a committed write
     warnings: list[str] = field(default_factory=list)
+    # the columns that order several versions of a key in the batch, later = larger (an incremental
+    # JDBC / REST read: its watermark column); write.sequence_by overrides it (write/backlog.py)
+    order_by: tuple[str, ...] = ()
 
 
 def register(*families: str) -> Callable[[Reader], Reader]:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from contractforge_runtime.sources import SourceContext, SourceError, SourceResult, register
 from contractforge_runtime.sources.filesystem import list_data_files, path_exists
+from contractforge_runtime.sources.text_files import load_files
 
 LEDGER_TABLE = "ctrl_ingestion_files"
 BOOKMARK_CONTEXT = "cf_incremental_files"
@@ -44,9 +45,9 @@ def _spark_format(source: dict) -> str:
     return {"jsonl": "json", "ndjson": "json"}.get(fmt, fmt)
 
 
-def _load(spark, fmt: str, options: dict, paths: list[str]):
+def _load(spark, fmt: str, options: dict, paths: list[str], several_files: bool = True):
     try:
-        return spark.read.format(fmt).options(**options).load(paths if len(paths) > 1 else paths[0])
+        return load_files(spark, fmt, options, paths, several_files)
     except Exception as exc:
         if fmt in NEEDS_CONNECTOR and "Failed to find data source" in str(exc):
             raise SourceError(
@@ -89,7 +90,7 @@ def read_files(source: dict, sctx: SourceContext) -> SourceResult:
     if files and all(f.size == 0 for f in files):
         return SourceResult(df=None, metadata=metadata)  # only empty files: no input, the run skips
     paths = [f.path for f in files if f.size > 0] if empty else [local]
-    df = _load(sctx.spark, fmt, reader_options(source), paths)
+    df = _load(sctx.spark, fmt, reader_options(source), paths, len(files) - len(empty) > 1)
     return SourceResult(df=df, metadata=metadata)
 
 
@@ -135,6 +136,7 @@ def _read_with_ledger(source: dict, sctx: SourceContext) -> SourceResult:
         _spark_format(source),
         reader_options(source, incremental=True),
         [f.path for f in new_files],
+        len(new_files) > 1,
     )
 
     def record_files() -> None:

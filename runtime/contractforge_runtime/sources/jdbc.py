@@ -158,7 +158,9 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
             metadata["incremental"] = {**incremental, "strategy": "glue_bookmark"}
             current = df.agg({column: "max"}).collect()[0][0]
             watermark = watermarks.describe(column, None, None if current is None else str(current))
-            return SourceResult(df=df, metadata=resolver.redact(metadata), watermark=watermark)
+            return SourceResult(
+                df=df, metadata=resolver.redact(metadata), watermark=watermark, order_by=(column,)
+            )
         warnings.append(
             "incremental.strategy glue_bookmark needs AWS Glue; used the ctrl_ingestion_state watermark"
         )
@@ -194,4 +196,6 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
     bounded = f"({_base_select(kind, relation)}{_where(predicate, upper)}) {alias}"
     metadata["incremental"]["bounded_relation"] = bounded
     df = load(spark, options, {"dbtable": bounded, **partitions})
-    return SourceResult(df=df, metadata=resolver.redact(metadata), watermark=watermark, warnings=warnings)
+    # a backlog holds several changes of a key: the watermark orders them (write/backlog.py)
+    return SourceResult(df=df, metadata=resolver.redact(metadata), watermark=watermark, warnings=warnings,
+                        order_by=(column,))  # fmt: skip

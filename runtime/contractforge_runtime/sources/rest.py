@@ -44,7 +44,10 @@ def read(source: Mapping[str, Any], sctx: Any) -> SourceResult:
         df = records_to_dataframe(spark, fetch.records, source)
     current = max_watermark(df, column) if column else None
     watermark = watermarks.describe(column, fetch.watermark_previous, current)
-    return SourceResult(df=df, metadata=metadata, watermark=watermark, warnings=list(fetch.warnings))
+    order = (column,) if column else ()
+    return SourceResult(
+        df=df, metadata=metadata, watermark=watermark, warnings=list(fetch.warnings), order_by=order
+    )
 
 
 # -------------------------------------------------------------------------------------- to DataFrame

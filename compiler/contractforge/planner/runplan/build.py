@@ -22,7 +22,7 @@ from contractforge.planner.runplan.source import build_source
 from contractforge.planner.runplan.steps import build_preparation, build_quality
 from contractforge.planner.table_refs import TargetInfo
 from contractforge.project_plan import GlueJobSettings
-from contractforge.source_families import FAMILIES, ReadKind
+from contractforge.source_families import FAMILIES, MALFORMED_CAPTURING, ReadKind
 from contractforge.source_families.sections import option_text
 
 PLAN_KIND = "contractforge.aws.run_plan"
@@ -50,6 +50,7 @@ class StepInputs:
     lake_formation: dict[str, Any] | None = None  # parameters.aws.lake_formation when it is on
     env_write: dict[str, Any] | None = None  # parameters.aws.write: the base of extensions.aws.write
     evidence_table_prefix: str | None = None  # evidence.table_prefix (None: ctrl_ingestion_*)
+    malformed_records: str | None = None  # parameters.aws.read.malformed_records (the project default)
 
 
 def contract_sha256(contract: dict[str, Any]) -> str:
@@ -95,6 +96,10 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
             metadata["annotations"], metadata["access"], inputs.target.database, inputs.target.table,
             inputs.lake_formation.get("catalog_id"),
         )  # fmt: skip
+    read = inputs.model.extensions.aws.read if inputs.model.extensions.aws is not None else None
+    malformed = (read.malformed_records if read is not None else None) or inputs.malformed_records
+    if malformed and inputs.kind.family in MALFORMED_CAPTURING:
+        plan["source"]["malformed_records"] = malformed  # absent: quarantine (the runtime's default)
     family = FAMILIES.get(inputs.kind.family)
     if family is not None and family.glue_bookmarks:
         plan["source"]["bookmarks"] = inputs.glue.job_bookmarks
@@ -165,6 +170,9 @@ def _write(contract: IngestionContract, env_write: dict[str, Any]) -> dict[str, 
         block["max_delete_ratio"] = DEFAULT_MAX_DELETE_RATIO if ratio is None else float(ratio)
     if mode in ("scd1_upsert", "snapshot_soft_delete") and compare:
         block["compare_columns"] = _names(compare)
+    sequence = (extension.sequence_by if extension is not None else None) or env_write.get("sequence_by")
+    if mode in ("scd1_upsert", "scd1_hash_diff") and sequence:
+        block["sequence_by"] = _names(sequence)
     return block
 
 
