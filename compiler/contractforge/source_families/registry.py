@@ -23,9 +23,9 @@ FAMILIES: dict[str, SourceFamily] = {
 FAMILY_OF: dict[str, str] = {t: family.name for family in FAMILIES.values() for t in family.types}
 KNOWN_TYPES: tuple[str, ...] = tuple(sorted(FAMILY_OF))
 _FILE_READERS = ("files", "object_storage", "incremental_files", "http_file")  # families with a file format
-# Families the runtime reads as Spark files: records they cannot parse are quarantined or fail the run
+# Families the runtime reads as CSV / JSON files: records they cannot parse are quarantined or fail the run
 # (extensions.aws.read.malformed_records; runtime sources/text_files.py).
-MALFORMED_CAPTURING: tuple[str, ...] = ("files", "object_storage", "incremental_files")
+MALFORMED_CAPTURING: tuple[str, ...] = ("files", "object_storage", "incremental_files", "http_file")
 
 
 def family_of(source: dict[str, Any]) -> str | None:

@@ -63,7 +63,7 @@ def split_malformed(df, policy: str | None) -> Split:
         ),
         F.col(MALFORMED).alias("record_payload"),
         reference.alias("record_ref"),
-        F.lit(f"malformed record: {MALFORMED_RULE}").alias("reason"),
+        F.lit("malformed record").alias("reason"),
     )
     return Split(good, quarantine, rows)
 
@@ -93,7 +93,7 @@ def split_cast_failures(df, record_keys: list[str]) -> Split:
         F.concat(F.lit("declared cast cannot parse: "), F.array_join(reasons, ", ")).alias("error_reason"),
         F.to_json(payload, {"ignoreNullFields": "false"}).alias("record_payload"),
         reference.alias("record_ref"),
-        F.lit(f"cast failed: {CAST_FAILED_RULE}").alias("reason"),
+        F.concat(F.lit("cast failed: "), F.array_join(F.map_keys(raw), ",")).alias("reason"),
     )
     return Split(good, quarantine, rows)
 

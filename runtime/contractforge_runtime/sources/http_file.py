@@ -15,6 +15,7 @@ from typing import Any
 
 from contractforge_runtime.environment.secrets import resolver_for
 from contractforge_runtime.sources import SourceResult, http_auth, register
+from contractforge_runtime.sources.text_files import read_capturing
 
 FORMATS = {"csv": "csv", "json": "json", "jsonl": "json", "ndjson": "json", "text": "text"}
 TYPED_VARIANTS = {"http_csv": "csv", "http_json": "json", "http_text": "text"}
@@ -61,15 +62,10 @@ def body_to_dataframe(spark: Any, body: str, fmt: str, options: Mapping[str, Any
         return spark.createDataFrame([(line,) for line in lines], "value STRING")
     records = [body] if multiline else [line for line in body.splitlines() if line.strip()]
     rdd = spark.sparkContext.parallelize(records, max(1, min(len(records) // 20000, 16)))
-    reader = spark.read
-    for key, value in options.items():
-        if key.lower() != "multiline":
-            reader = reader.option(key, value)
-    if fmt == "csv":
-        if multiline:
-            raise HttpFileSourceError("options.multiLine is not supported for http csv files")
-        return reader.csv(rdd)
-    return reader.json(rdd)
+    if fmt == "csv" and multiline:
+        raise HttpFileSourceError("options.multiLine is not supported for http csv files")
+    # records that do not parse are kept raw and quarantined by the runner (checks/intake.py)
+    return read_capturing(spark, fmt, {k: v for k, v in options.items() if k.lower() != "multiline"}, rdd)
 
 
 @register("http_file")

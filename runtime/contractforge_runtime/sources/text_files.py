@@ -1,6 +1,6 @@
 """Reading files through Spark so that no row is lost silently.
 
-- CSV and JSON are read in PERMISSIVE mode with a corrupt-record column (``MALFORMED``): a CSV row
+- CSV and JSON (files, and HTTP files' bodies) are read in PERMISSIVE mode with a corrupt-record column (``MALFORMED``): a CSV row
   with too few or too many fields, or a JSON line that does not parse, arrives as a row carrying its
   raw text there (checks/intake.py quarantines it as ``malformed_record`` or fails the run). A CSV
   schema is the header's (or the inferred one) plus that column; Spark flags wrong field counts only
@@ -32,19 +32,30 @@ def malformed_policy(source: dict) -> str:
 
 def load_files(spark, fmt: str, options: dict, paths: list[str], several_files: bool):
     """The files as one DataFrame with the runtime's source columns (see the module docstring)."""
-    target = paths if len(paths) > 1 else paths[0]
+    df = read_capturing(spark, fmt, options, paths if len(paths) > 1 else paths[0])
+    return with_source_columns(df, several_files)
+
+
+def read_capturing(spark, fmt: str, options: dict, target):
+    """``target``: paths, or an RDD of lines (an HTTP file's body). CSV / JSON records the reader
+    cannot parse arrive in ``MALFORMED`` (unless ``options.mode`` is ``DROPMALFORMED``)."""
     capture = fmt in CAPTURING_FORMATS and spark_mode(options) != "DROPMALFORMED"
     if capture:
         options = {**options, "mode": "PERMISSIVE", "columnNameOfCorruptRecord": MALFORMED}
-    reader = spark.read.format(fmt).options(**options)
+    reader = spark.read.options(**options)
     if capture and fmt == "csv":
         from pyspark.sql import types as T
 
         # the header's columns (or the inferred schema) plus the column the raw record goes to
-        found = reader.load(target).schema
+        found = _read(reader, fmt, target).schema
         reader = reader.schema(T.StructType([*found.fields, T.StructField(MALFORMED, T.StringType())]))
-    df = reader.load(target)
-    return with_source_columns(df, several_files)
+    return _read(reader, fmt, target)
+
+
+def _read(reader, fmt: str, target):
+    if isinstance(target, (str, list)):
+        return reader.format(fmt).load(target)
+    return getattr(reader, fmt)(target)  # an RDD of lines: csv / json only
 
 
 def with_source_columns(df, several_files: bool):

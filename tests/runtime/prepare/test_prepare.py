@@ -4,6 +4,7 @@ guards)."""
 from __future__ import annotations
 
 import pytest
+from contractforge_runtime.environment.hidden_columns import CAST_FAILED
 from contractforge_runtime.plan_view import PreparationView
 from contractforge_runtime.prepare.pipeline import PreparationError, prepare
 from contractforge_runtime.prepare.shape import ShapeError, apply_shape
@@ -42,6 +43,9 @@ def test_preparation_order_and_steps(spark):
             }
         ),
     )
+    # cast keeps the values it could not parse in a column of the runtime's own (none here)
+    assert prepared.where(f"{CAST_FAILED} IS NOT NULL").count() == 0
+    prepared = prepared.drop(CAST_FAILED)
     rows = {r.id: r.asDict() for r in prepared.collect()}
     assert prepared.columns == ["id", "name", "value", "double_value", "key"]
     assert rows[1] == {"id": 1, "name": "BOB", "value": 20.0, "double_value": 40.0, "key": "1|BOB"}
@@ -93,3 +97,13 @@ def test_hash_inputs_follow_reference_exclusions():
     assert hash_input_columns(columns, write, {"derive": {"derived": "1"}}) == ["a", "b"]
     with pytest.raises(HashInputError, match="hash_keys not found"):
         hash_input_columns(columns, {"merge_keys": ["id"], "hash_keys": ["zzz"]})
+
+
+def test_a_value_the_cast_cannot_parse_is_kept_raw_not_silently_null(spark):
+    df = spark.createDataFrame(
+        [("1", "2024-01-01 10:00:00"), ("x", "2024-13-45"), (" ", None)], "id STRING, at STRING"
+    )
+    prepared = prepare(df, PreparationView.of({"cast": {"id": "INT", "at": "TIMESTAMP"}}))
+    failures = [r[CAST_FAILED] for r in prepared.orderBy("at").collect()]
+    # blank and NULL are missing values, not failures
+    assert sorted(failures, key=str) == [None, None, {"id": "x", "at": "2024-13-45"}]
