@@ -46,7 +46,8 @@ def cast(df, types: dict[str, str]):
     silently NULL: ``CAST_FAILED`` holds ``{column: raw value}`` for the row (else NULL), and the
     runner quarantines the row as ``cast_failed`` (checks/intake.py)."""
     _require(df, types, "cast")
-    casted = {c: F.expr(f"try_cast({_quoted(c)} AS {types[c]})") for c in types}
+    # Spark's cast as before (non-ANSI: '10.5' as INT is 10); only its NULL for a value is judged
+    casted = {c: _q(c).cast(types[c]) for c in types}
     entries = []
     for column in types:
         raw = _q(column)
@@ -55,10 +56,6 @@ def cast(df, types: dict[str, str]):
     failures = F.map_filter(F.create_map(*entries), lambda _, value: value.isNotNull())
     columns = [casted[c].alias(c) if c in types else _q(c) for c in df.columns if c != CAST_FAILED]
     return df.select(*columns, F.when(F.size(failures) > 0, failures).alias(CAST_FAILED))
-
-
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def standardize(df, rules: dict[str, dict]):
