@@ -21,8 +21,7 @@ from typing import Any
 from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 from contractforge_runtime.evidence import schema as evidence_schema
 
-# Up to this many rows an append is a plan of literals (no Python workers); more go through
-# createDataFrame, whose fixed cost is then spread over many rows.
+# Up to this many rows an append is literals (no Python workers); more use createDataFrame (fixed cost).
 LITERAL_ROWS_LIMIT = 200
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -202,32 +201,9 @@ class EvidenceStore:
 
     def append_df(self, table: str, df) -> None:
         """Append a DataFrame whose columns are a subset of the table's (cast to the evidence types)."""
-        self._write(table, self._typed(table, df))
+        self._write(table, self.typed(table, df))
 
-    def insert_missing(self, table: str, df, keys: tuple[str, ...]) -> None:
-        """Insert the rows of ``df`` whose ``keys`` (NULL-safe) the table does not hold yet: a MERGE
-        with only WHEN NOT MATCHED, which Spark runs as an append of the anti join (no conflict with
-        concurrent appends). Quarantine rows are keyed so a re-delivery adds nothing."""
-        import uuid
-
-        self._ensure_table(table)
-        view = f"cf_insert_missing_{uuid.uuid4().hex[:12]}"
-        typed = self._typed(table, df)
-        typed.createOrReplaceTempView(view)
-        on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
-        names = ", ".join(f"`{c}`" for c in typed.columns)  # a newer table's extra columns stay NULL
-        values = ", ".join(f"s.`{c}`" for c in typed.columns)
-        try:
-            retry_when_busy(
-                lambda: self.spark.sql(
-                    f"MERGE INTO {self.identifier(table)} t USING {view} s ON {on} "
-                    f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
-                )
-            )
-        finally:
-            self.spark.catalog.dropTempView(view)
-
-    def _typed(self, table: str, df):
+    def typed(self, table: str, df):
         from pyspark.sql import functions as F
 
         definition = evidence_schema.evidence_table(table)

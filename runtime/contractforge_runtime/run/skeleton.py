@@ -17,7 +17,7 @@ from typing import Any
 
 import contractforge_runtime.run.upstream as upstream
 from contractforge_runtime.environment.root_cause import describe
-from contractforge_runtime.evidence import run_rows, state
+from contractforge_runtime.evidence import keyed_insert, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.plan_view import PlanView
@@ -179,7 +179,7 @@ def record_quarantine(run: RunState, rows) -> None:
         F.lit(result.target_table).alias("target_table"),
         F.current_timestamp().alias("quarantined_at_utc"),
     )
-    run.evidence.insert_missing(evidence_tables.QUARANTINE, quarantine, QUARANTINE_KEY)
+    keyed_insert.insert_missing(run.evidence, evidence_tables.QUARANTINE, quarantine, QUARANTINE_KEY)
 
 
 def release_lock(run: RunState) -> None:
