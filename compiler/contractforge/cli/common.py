@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contractforge.api import plan_project
-from contractforge.ops.aws import AwsSession
-from contractforge.ops.project import athena_settings
-from contractforge.ops.sql_backends import AthenaBackend
 from contractforge.project_plan import ProjectPlan
+
+if TYPE_CHECKING:  # boto3 loads only for commands that reach AWS (--local reads never do)
+    from contractforge.ops.aws import AwsSession
+    from contractforge.ops.sql_backends import AthenaBackend
 
 
 def add_project_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,8 @@ def project_from(args: argparse.Namespace) -> ProjectPlan:
 
 
 def session_from(args: argparse.Namespace, plan: ProjectPlan) -> AwsSession:
+    from contractforge.ops.aws import AwsSession
+
     return AwsSession(
         getattr(args, "region", None) or plan.region,
         endpoint_url=getattr(args, "endpoint_url", None),
@@ -52,6 +55,9 @@ def session_from(args: argparse.Namespace, plan: ProjectPlan) -> AwsSession:
 
 
 def athena_from(args: argparse.Namespace, plan: ProjectPlan, session: AwsSession) -> AthenaBackend:
+    from contractforge.ops.project import athena_settings
+    from contractforge.ops.sql_backends import AthenaBackend
+
     settings = athena_settings(
         plan,
         output_location=getattr(args, "athena_output_location", None),

@@ -14,7 +14,7 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contractforge_runtime.evidence.schema import LOCKS
 from contractforge_runtime.reliability import locks
@@ -22,10 +22,12 @@ from contractforge_runtime.reliability.lock_store import LockRecord, LockStore, 
 
 from contractforge import naming
 from contractforge.errors import ContractForgeError
-from contractforge.ops.aws import AwsSession
 from contractforge.ops.local_evidence import local_warehouse
 from contractforge.ops.sql_backends import SqlBackend, evidence_insert_statement
 from contractforge.project_plan import ProjectPlan
+
+if TYPE_CHECKING:  # boto3 loads only for the DynamoDB lock store
+    from contractforge.ops.aws import AwsSession
 
 LIVE, EXPIRED, HOLDER_GONE = "LIVE", "EXPIRED", "HOLDER_GONE"
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from contractforge_runtime.evidence.schema import evidence_table, physical_name, rename_tables
 
-from contractforge.ops.aws import AwsSession, translate_athena_error
 from contractforge.ops.project import AthenaSettings
+
+if TYPE_CHECKING:  # boto3 loads with the Athena backend, not with the local readers
+    from contractforge.ops.aws import AwsSession
 
 LOCAL_CATALOG = "glue_catalog"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -83,6 +85,8 @@ class AthenaBackend:
     def run(self, statement: str, *, database: str | None = None) -> list[dict[str, Any]]:
         """Run one already-rendered statement and return its rows as dicts (``[]`` for DDL/DML)."""
         from pyathena.error import Error as AthenaError
+
+        from contractforge.ops.aws import translate_athena_error
 
         try:
             cursor = self._cursor(database or "default")
