@@ -1,6 +1,7 @@
-"""Per-target CloudWatch metrics of one run, for the alarms of the compiled root (alerts module).
+"""Per-target CloudWatch metrics of one run, for the project dashboard and the alarms of the compiled root.
 
-Published when the run plan has a ``metrics`` section (an alarm watches the target): in Glue through
+Published when the run plan has a ``metrics`` section (the compiler writes it for every step: every
+compiled root has the dashboard module that shows them): in Glue through
 boto3; elsewhere only when the run context carries a CloudWatch client (``ctx.extra["cloudwatch"]``,
 e.g. a test against moto). ``TargetSucceeded`` is 1 only for SUCCESS (a freshness alarm treats no
 datapoint as late); ``QualityFailed`` is 1 when quality rules failed, warned or quarantined rows.

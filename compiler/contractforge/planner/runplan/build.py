@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractforge_runtime.environment.secrets import placeholders_in
+from contractforge_runtime.evidence import metric_names
 
 from contractforge import __version__, naming
 from contractforge.json_text import compact_sorted_json
@@ -87,9 +88,7 @@ def build_run_plan(inputs: StepInputs, resolve_ref: Callable[..., str],
         "run": _run(inputs.model, inputs.glue, naming.lock_table_name(inputs.project)),
         "metadata": _metadata(contract),
     }
-    metrics = _metrics(inputs, plan["metadata"]["operations"])
-    if metrics:
-        plan["metrics"] = metrics
+    plan["metrics"] = _metrics(inputs)
     if inputs.lake_formation is not None:
         metadata = plan["metadata"]
         plan["lake_formation"] = lake_formation_section(
@@ -196,17 +195,15 @@ def _run(contract: IngestionContract, glue: GlueJobSettings, lock_table: str) ->
     return run
 
 
-def _metrics(inputs: StepInputs, operations: dict[str, Any]) -> dict[str, Any] | None:
-    """Per-target CloudWatch metrics the runner publishes when an alarm watches them (render/alerts.py):
-    ``TargetSucceeded`` for a freshness SLA, ``QualityFailed`` for quality alerts."""
-    if not (operations.get("freshness_sla_minutes") or operations.get("alert_on_quality_fail")):
-        return None
+def _metrics(inputs: StepInputs) -> dict[str, Any]:
+    """Per-target CloudWatch metrics the runner publishes after every run: every compiled root has the
+    project dashboard (render/dashboard.py) that shows them, and the alarms (render/alerts.py) watch
+    ``TargetSucceeded`` (freshness SLA) and ``QualityFailed`` (quality alerts) of the same datapoints."""
     return {
         "namespace": inputs.metric_namespace,
-        "dimensions": {
-            "Project": inputs.project,
-            "Target": f"{inputs.target.database}.{inputs.target.table}",
-        },
+        "dimensions": metric_names.target_dimensions(
+            inputs.project, inputs.target.database, inputs.target.table
+        ),
     }
 
 
