@@ -6,23 +6,25 @@ per micro-batch (re-bound to the job's session by ``streaming.run_stream``): pre
 guards → quality (quality rows; quarantine rows before the target write; an abort fails the
 stream) → schema policy → write → one ``ctrl_ingestion_streams``
 row. After the query stops: one run row (totals in ``operation_metrics_json``: stream_batches,
-stream_rows_read/written/quarantined, contractforge_rows_written), lineage, metadata and a state row.
+stream_rows_read/written/quarantined, contractforge_rows_written), lineage, metadata, a state row and
+the governance a batch run records (access check before the stream, annotations, LF-tags, operations
+snapshot, deployment versions, metrics): both finish through ``run.finish``.
 
 A rerun with no new input processes zero batches and is recorded as SKIPPED / ``no_new_input``
 (the reference records SUCCESS with zero rows; SKIPPED is what batch runs say for the same fact).
 Overwrite is refused (the planner refuses it too): every micro-batch would replace the table.
-Failures: FAILED run row + errors row, then the original exception is re-raised.
+Failures: ``run.finish.record_failure`` (FAILED run row + errors row), then the original exception is
+re-raised.
 """
 
 from __future__ import annotations
 
-import sys
-
-from contractforge_runtime.evidence import lineage, run_rows
+from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
-from contractforge_runtime.evidence.store import EvidenceStore
-from contractforge_runtime.reliability import idempotency, locks
-from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS, RunResult
+from contractforge_runtime.governance import run_governance
+from contractforge_runtime.reliability import idempotency
+from contractforge_runtime.results import SKIPPED, SUCCESS, RunResult
+from contractforge_runtime.run.finish import finish, finish_skipped, record_failure
 from contractforge_runtime.run.skeleton import (
     RunState,
     decide_and_lock,
@@ -50,6 +52,7 @@ class _StreamStep(RunState):
         super().__init__(spark, plan, ctx, metrics_source="spark_streaming")
         self.source = plan["source"]
         self.schema_changes: list[dict] = []
+        self.summary: streaming.StreamSummary | None = None  # set once the query stopped
 
     # -------------------------------------------------------------------------------- per batch
     def process_batch(self, batch_df, batch_id: int) -> streaming.BatchOutcome:
@@ -151,12 +154,14 @@ class _StreamStep(RunState):
         }
 
     # --------------------------------------------------------------------------------- run level
-    def measured_for(self, status: str, summary: streaming.StreamSummary | None) -> dict:
+    def measured_values(self, status: str) -> dict:
+        """The batch totals of the stream (when it ran) in the run's result, then the shared values."""
         from contractforge_runtime.checks.quality import worst_status
 
-        result = self.result
+        result, summary = self.result, self.summary
         metrics = summary.metrics() if summary is not None else {}
         result.operation_metrics = {
+            **result.operation_metrics,
             **metrics,
             "checkpoint_location": self.redact(self.view.source.checkpoint_location),
         }
@@ -167,46 +172,12 @@ class _StreamStep(RunState):
             result.quality_status = (
                 worst_status(summary.quality_statuses) if summary.quality_statuses else SKIPPED
             )
-        measured = run_rows.measured_values(self.measured, result, status, schema_changes=self.schema_changes)
-        return measured
-
-    def finish(self, status: str, summary: streaming.StreamSummary | None) -> None:
-        from contractforge_runtime.evidence import state
-
-        self.stage = "evidence"
-        measured = self.measured_for(status, summary)
-        self.result.duration_seconds = round(
-            (measured["finished_at"] - measured["started_at"]).total_seconds(), 3
-        )
-        plan, ctx, redact = self.view, self.ctx, self.redact
-        self.evidence.append(evidence_tables.LINEAGE, [lineage.lineage_row(plan, ctx, measured, redact)])
-        self.evidence.append_each(
-            [
-                (evidence_tables.METADATA, [run_rows.metadata_row(plan, ctx, measured, redact)]),
-                *locks.history_batch(self.lock),
-            ]
-        )
-        self.evidence.append(
-            evidence_tables.RUNS, [run_rows.run_row(plan, ctx, self.spark, measured, redact)]
-        )
-        if self.result.skip_reason == idempotency.SKIP_REASON_ALREADY_SUCCEEDED:
-            return  # a policy skip did not look at the data: the state stays the previous run's
-        row = state.build_state_row(
-            self.result.target_table,
-            self.result.run_id,
-            status,
-            previous=self.previous_state,  # read under the lock, which this run still holds
-            rows_written=self.result.rows_written,
-            write_committed=self.result.write_committed,
-            table_version=self.result.table_version_after,
-            ids=ctx.static_ids(plan.run.static_ids),
-        )
-        self.evidence.append(evidence_tables.STATE, [row], state.commit_properties(row))
+        return run_rows.measured_values(self.measured, result, status, schema_changes=self.schema_changes)
 
 
 def run_stream_plan(spark, plan: dict, ctx, raise_on_failure: bool = True) -> RunResult:
     """Execute one stream step; same contract as ``run.batch.run_plan``."""
-    return run_outline(_StreamStep(spark, plan, ctx), _execute, _record_failure, raise_on_failure)
+    return run_outline(_StreamStep(spark, plan, ctx), _execute, record_failure, raise_on_failure)
 
 
 def _execute(step: _StreamStep) -> None:
@@ -219,12 +190,11 @@ def _execute(step: _StreamStep) -> None:
     open_evidence(step)
     decision = decide_and_lock(step)
     if decision.action == idempotency.SKIP:
-        step.result.status, step.result.skip_reason = SKIPPED, decision.skip_reason
-        step.result.rows_read, step.result.quality_status = 0, SKIPPED
-        step.measured.update(skipped_by_run_id=decision.skipped_by_run_id, write_engine_status=SKIPPED)
-        step.measured["write_engine_reason"] = decision.skip_reason
-        step.finish(SKIPPED, None)
+        step.measured["skipped_by_run_id"] = decision.skipped_by_run_id
+        finish_skipped(step, decision.skip_reason, quality_status=SKIPPED)
         return
+    with step.timed("access_check"):
+        run_governance.check_access(step)  # on_drift: fail stops here, before any micro-batch
     target_location = step.view.target.location
     ensure_namespace(
         step.spark,
@@ -232,7 +202,7 @@ def _execute(step: _StreamStep) -> None:
         step.ctx.paths.resolve(target_location) if target_location else None,
     )
     step.stage = "stream"
-    summary = streaming.run_stream(step.spark, step.source, step.process_batch, step.ctx)
+    summary = step.summary = streaming.run_stream(step.spark, step.source, step.process_batch, step.ctx)
     step.measured["source_metrics"] = step.redact(
         {
             "format": summary.source_format,
@@ -241,34 +211,9 @@ def _execute(step: _StreamStep) -> None:
         }
     )
     if summary.no_new_input:
-        step.result.status, step.result.skip_reason = SKIPPED, "no_new_input"
-        step.measured["write_engine_status"] = SKIPPED
-        step.measured["write_engine_reason"] = "no_new_input: " + summary.describe()
-        step.finish(SKIPPED, summary)
+        finish_skipped(step, "no_new_input", quality_status=SKIPPED, detail=summary.describe())
         return
     step.result.status = SUCCESS
     step.measured["write_engine_status"] = SUCCESS
     step.measured["write_engine_reason"] = "iceberg_foreach_batch_" + writes.PUBLIC_NAMES[step.write["mode"]]
-    step.finish(SUCCESS, summary)
-
-
-def _record_failure(step: _StreamStep, error: BaseException) -> None:
-    try:
-        if step.evidence is None:
-            step.evidence = EvidenceStore(step.spark, step.view.evidence.database)
-        measured = step.measured_for(FAILED, None)
-        measured["error_message"] = f"{type(error).__name__}: {error}"
-        measured["metrics_source"] = "runtime_exception"
-        measured.setdefault("write_engine_status", FAILED)
-        errors = [run_rows.error_row(step.view, step.ctx, step.spark, error, step.stage, step.redact)]
-        step.evidence.append_each([(evidence_tables.ERRORS, errors), *locks.history_batch(step.lock, error)])
-        step.evidence.append(
-            evidence_tables.RUNS,
-            [run_rows.run_row(step.view, step.ctx, step.spark, measured, step.redact)],
-        )
-    except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins
-        print(
-            f"contractforge: could not record stream failure evidence for {step.result.target_table}: "
-            f"{type(evidence_error).__name__}: {step.redact(str(evidence_error))}",
-            file=sys.stderr,
-        )
+    finish(step, SUCCESS)

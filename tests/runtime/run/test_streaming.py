@@ -191,6 +191,10 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     landing.mkdir(parents=True)
     checkpoint = s3 / "cf-test-bucket" / "checkpoints" / "events"
     plan = _stream_plan(db)
+    # governance is recorded as in a batch run (run/finish.py): annotations applied, operations snapshot
+    plan["metadata"]["annotations"] = {"table": {"description": "Events."},
+                                       "columns": {"status": {"description": "Event status."}}}  # fmt: skip
+    plan["metadata"]["operations"] = {"criticality": "high", "runbook_url": "https://wiki/events"}
     target = f"glue_catalog.{db}.b_events"
 
     # Round 1: two new files → two micro-batches (maxFilesPerTrigger=1).
@@ -242,6 +246,12 @@ def test_file_stream_available_now_three_rounds(spark, tmp_path):
     runs = spark.table(f"{ops}.ctrl_ingestion_runs").orderBy("started_at_utc").collect()
     assert [(r.status, r.rows_written) for r in runs] == [("SUCCESS", 100), ("SKIPPED", 0), ("SUCCESS", 4)]
     assert json.loads(runs[0].operation_metrics_json)["stream_batches"] == 2
+    assert [r.annotations_status for r in runs] == ["APPLIED", "UNCHANGED", "UNCHANGED"]
+    described = {r.col_name: r.comment for r in spark.sql(f"DESCRIBE TABLE {target}").collect()}
+    assert described["status"] == "Event status."
+    operations = spark.table(f"{ops}.ctrl_ingestion_operations").collect()
+    assert sorted(o.run_id for o in operations) == sorted(r.run_id for r in runs)
+    assert {(o.criticality, o.runbook_url) for o in operations} == {("high", "https://wiki/events")}
     quarantine = spark.table(f"{ops}.ctrl_ingestion_quarantine").collect()
     assert len(quarantine) == 3 and {q.run_id for q in quarantine} == {third.run_id}
     states = spark.table(f"{ops}.ctrl_ingestion_state").orderBy("last_updated_at_utc").collect()
