@@ -16,9 +16,11 @@ from __future__ import annotations
 from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.store import to_json_text
 from contractforge_runtime.governance import run_governance
 from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency
+from contractforge_runtime.reliability.faults import fault_point
 from contractforge_runtime.results import SKIPPED, SUCCESS, RunResult
 from contractforge_runtime.run.finish import finish, finish_skipped, record_failure
 from contractforge_runtime.run.skeleton import (
@@ -32,6 +34,11 @@ from contractforge_runtime.run.skeleton import (
 from contractforge_runtime.run.stream import run_stream_plan
 from contractforge_runtime.sources import SourceContext, SourceResult, read_source
 from contractforge_runtime.write import writes
+from contractforge_runtime.write.commit_properties import (
+    RUN_ID_PROPERTY,
+    WATERMARK_PROPERTY,
+    with_commit_properties,
+)
 from contractforge_runtime.write.iceberg_tables import ensure_namespace, table_exists
 
 PUBLIC_WRITE = {
@@ -79,7 +86,8 @@ def _execute(run: RunState) -> None:
             finish_skipped(run, "dry_run", quality_status=run.result.quality_status)
             return
         known_rows = run.measured.get("batch_rows") if kept_all else None
-        written = _write(run, ready, hash_columns, known_rows, classification)
+        written = _write(run, ready, hash_columns, known_rows, classification, _commit_properties(source))
+        fault_point("after_commit")
         _commit_hooks(run, source)
         if run.result.rows_read is None:  # single pass: every row read was written (no rule drops any)
             run.result.rows_read = written.rows_written + _intake_rows(run)
@@ -92,6 +100,7 @@ def _execute(run: RunState) -> None:
 
 def _read(run: RunState) -> SourceResult:
     with run.timed("read"):
+        fault_point("read")
         target_table = run.result.target_table
         # the latest state only for sources that resume from its watermark (a Spark job otherwise saved)
         previous = run.previous_state if run.plan["source"].get("incremental") is not None else None
@@ -205,6 +214,7 @@ def _quality(run: RunState, df):
 
     quality_plan = run.view.quality
     with run.timed("quality"):
+        fault_point("quality")
         outcome = quality.evaluate(
             df,
             list(quality_plan.rules),
@@ -223,6 +233,7 @@ def _schema_policy(run: RunState, df, classification):
 
     target_table = run.result.target_table
     with run.timed("schema_policy"):
+        fault_point("schema_policy")
         if classification is not None and classification.compared_hash:
             df = classification.changed_rows(df)  # hash diff: only new and changed rows go on
         ready, hash_columns = writes.prepare_for_write(df, run.write, run.plan.get("preparation"))
@@ -241,17 +252,37 @@ def _schema_policy(run: RunState, df, classification):
     return ready, hash_columns
 
 
-def _write(run: RunState, ready, hash_columns, known_rows, classification) -> writes.WriteResult:
+def _write(
+    run: RunState, ready, hash_columns, known_rows, classification, properties: dict[str, str]
+) -> writes.WriteResult:
     with run.timed("write"):
         run.measured["write_started_at"] = run_rows.utc_now()
         created = writes.ensure_target(run.spark, run.result.target_table, ready.schema, run.target)
-        written = writes.write(
-            ready, run.write, run.target, hash_columns, rows=known_rows, classification=classification
+        fault_point("write")
+        # Every commit of the write carries the run id (and recovery hints) in its snapshot summary:
+        # a commit whose evidence never got written is found and reconciled (reliability/reconcile.py).
+        written = with_commit_properties(
+            run.spark,
+            {RUN_ID_PROPERTY: run.result.run_id, **properties},
+            lambda: writes.write(
+                ready, run.write, run.target, hash_columns, rows=known_rows, classification=classification
+            ),
         )
         run.measured["write_finished_at"] = run_rows.utc_now()
     written.table_created = created
     _take_write_result(run, written)
     return written
+
+
+def _commit_properties(source: SourceResult) -> dict[str, str]:
+    """Recovery hints for the snapshot summary: the source's (e.g. files consumed) and the watermark."""
+    properties = dict(source.commit_properties)
+    watermark = source.watermark or {}
+    if watermark.get("current") is not None:
+        properties[WATERMARK_PROPERTY] = to_json_text(
+            {"column": watermark.get("column"), "current": watermark["current"]}
+        )
+    return properties
 
 
 def _commit_hooks(run: RunState, source: SourceResult) -> None:

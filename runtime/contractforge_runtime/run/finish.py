@@ -19,6 +19,7 @@ from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.governance import metrics, run_governance
 from contractforge_runtime.reliability import idempotency, locks
+from contractforge_runtime.reliability.faults import fault_point
 from contractforge_runtime.results import FAILED, SKIPPED, SUCCESS
 
 NOT_CONFIGURED, NOT_RUN = "NOT_CONFIGURED", "NOT_RUN"
@@ -55,6 +56,7 @@ def finish(run, status: str) -> None:
             *locks.history_batch(run.lock),
         ]
     )
+    fault_point("evidence")
     run.evidence.append(
         evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
     )

@@ -21,7 +21,7 @@ from contractforge_runtime.evidence import keyed_insert, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.plan_view import PlanView
-from contractforge_runtime.reliability import idempotency, locks
+from contractforge_runtime.reliability import idempotency, locks, reconcile
 from contractforge_runtime.results import FAILED, QualityAbort, RunResult
 
 
@@ -135,6 +135,8 @@ def decide_and_lock(run: RunState) -> idempotency.IdempotencyDecision:
             # Decided again under the lock: a run that finished between the first check and the
             # lock must not be repeated (the first check only spares taking the lock).
             decision = _decide(run)
+    with run.timed("reconcile"):  # commits of killed runs (no runs row) are back-filled first
+        reconcile.reconcile(run)
     return decision
 
 

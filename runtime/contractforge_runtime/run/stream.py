@@ -36,6 +36,7 @@ from contractforge_runtime.run.skeleton import (
 from contractforge_runtime.sources import stream as streaming
 from contractforge_runtime.sources import stream_options
 from contractforge_runtime.write import writes
+from contractforge_runtime.write.commit_properties import RUN_ID_PROPERTY, with_commit_properties
 from contractforge_runtime.write.iceberg_tables import ensure_namespace
 
 STREAM_MODES = (writes.APPEND, writes.UPSERT, writes.HASH_DIFF)
@@ -94,7 +95,11 @@ class _StreamStep(RunState):
                 self.schema_changes.extend(schema_policy.evidence_rows(diff))
                 self.stage = f"batch {batch_id}: write"
                 writes.ensure_target(spark, self.result.target_table, ready.schema, self.target)
-                written = writes.write(ready, self.write, self.target, hash_columns)
+                written = with_commit_properties(  # the run id in the commit's snapshot summary
+                    spark,
+                    {RUN_ID_PROPERTY: self.result.run_id},
+                    lambda: writes.write(ready, self.write, self.target, hash_columns),
+                )
             finally:
                 outcome.release()
         finally:

@@ -52,6 +52,9 @@ class SourceResult:
     metadata: dict = field(default_factory=dict)  # source_metrics_json etc. (already redacted)
     watermark: dict | None = None  # {"column", "previous", "current"}; state advanced only after commit
     on_commit: Callable[[], None] | None = None  # e.g. record processed files; called after a committed write
+    # added to the target commit's snapshot summary (write/commit_properties.py), e.g. the files
+    # the commit consumed, so a run killed before on_commit can be reconciled from the snapshot
+    commit_properties: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # the columns that order several versions of a key in the batch, later = larger (an incremental
     # JDBC / REST read: its watermark column); write.sequence_by overrides it (write/backlog.py)
