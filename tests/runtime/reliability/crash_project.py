@@ -38,7 +38,7 @@ def contract(step: str, mode: str) -> dict:
     contract = {
         "source": {"type": "incremental_files", "path": landing(step), "format": "csv",
                    "options": {"header": True}},
-        "target": {"catalog": "cf", "schema": "cf_fault_bronze", "table": step},
+        "target": {"catalog": "cf", "schema": "fault_bronze", "table": step},  # → cf_fault_bronze
         "layer": "bronze",
         "mode": mode,
         "schema_policy": "additive_only",
