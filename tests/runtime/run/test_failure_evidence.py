@@ -53,7 +53,9 @@ def test_a_cleanup_error_is_added_beside_the_first_error(spark, tmp_path, monkey
     runs = spark.table(f"glue_catalog.{db}_ops.ctrl_ingestion_runs").collect()
     assert [r.error_message.split(":")[0] for r in runs] == ["SourceError"]
     errors = spark.table(f"glue_catalog.{db}_ops.ctrl_ingestion_errors").orderBy("error_ts_utc").collect()
-    stages = [(e.error_type if e.error_type and e.error_type.startswith("cleanup") else "run") for e in errors]
+    stages = [
+        (e.error_type if e.error_type and e.error_type.startswith("cleanup") else "run") for e in errors
+    ]
     assert sorted(stages) == ["cleanup:lock_release", "run"]
     assert any(e.error_message.startswith("SourceError: source path does not exist") for e in errors)
     assert any("lock store unwritable" in e.error_message for e in errors)
