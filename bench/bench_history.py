@@ -151,7 +151,7 @@ WHEN NOT MATCHED THEN INSERT
 def hand_written(spark, identifier: str) -> dict:
     began = time.perf_counter()
     staged = spark.table(f"{DB}.batch").select(
-        "*", "updated_at AS valid_from", row_hash_column(CHANGE).alias("row_hash")
+        "*", F.col("updated_at").alias("valid_from"), row_hash_column(CHANGE).alias("row_hash")
     )
     staged.createOrReplaceTempView("staged")
     spark.sql(HAND_WRITTEN.format(target=identifier))
