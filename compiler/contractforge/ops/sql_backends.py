@@ -7,6 +7,7 @@ transpiles with sqlglot.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -69,6 +70,9 @@ class AthenaBackend:
 
     def _cursor(self, database: str | None):
         if self._connection is None:
+            # pyathena logs every failed query with its traceback; the error reaches the user once,
+            # translated (translate_athena_error), so its own log would only print a stack trace
+            logging.getLogger("pyathena").setLevel(logging.CRITICAL)
             self._connection = self.session.athena_connection(
                 output_location=self.settings.output_location,
                 workgroup=self.settings.workgroup,

@@ -28,7 +28,12 @@ from datetime import UTC, datetime
 
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence import state as state_rows
-from contractforge_runtime.write.commit_properties import FILES_PROPERTY, RUN_ID_PROPERTY, WATERMARK_PROPERTY
+from contractforge_runtime.evidence.commit_tags import (
+    FILES_PROPERTY,
+    RUN_ID_PROPERTY,
+    WATERMARK_PROPERTY,
+    ledger_rows,
+)
 
 RECONCILED = "reconciled_from_snapshot"
 ABANDONED = "abandoned_run"
@@ -194,8 +199,6 @@ def _run_row(run, commit: Commit, now: datetime) -> dict:
 
 
 def _ledger_rows(identifier: str, commit: Commit, now: datetime) -> list[dict]:
-    from contractforge_runtime.sources.files import ledger_rows
-
     entries = commit.summary.get(FILES_PROPERTY)
     return ledger_rows(identifier, commit.run_id, entries, now) if entries else []
 

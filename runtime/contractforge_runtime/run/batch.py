@@ -16,6 +16,7 @@ from __future__ import annotations
 from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.commit_tags import RUN_ID_PROPERTY, WATERMARK_PROPERTY
 from contractforge_runtime.evidence.store import to_json_text
 from contractforge_runtime.governance import run_governance
 from contractforge_runtime.plan_view import PlanView
@@ -34,11 +35,7 @@ from contractforge_runtime.run.skeleton import (
 from contractforge_runtime.run.stream import run_stream_plan
 from contractforge_runtime.sources import SourceContext, SourceResult, read_source
 from contractforge_runtime.write import writes
-from contractforge_runtime.write.commit_properties import (
-    RUN_ID_PROPERTY,
-    WATERMARK_PROPERTY,
-    with_commit_properties,
-)
+from contractforge_runtime.write.commit_properties import with_commit_properties
 from contractforge_runtime.write.iceberg_tables import ensure_namespace, table_exists
 
 PUBLIC_WRITE = {

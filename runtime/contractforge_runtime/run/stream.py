@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
+from contractforge_runtime.evidence.commit_tags import RUN_ID_PROPERTY
 from contractforge_runtime.governance import run_governance
 from contractforge_runtime.reliability import idempotency
 from contractforge_runtime.results import SKIPPED, SUCCESS, RunResult
@@ -36,7 +37,7 @@ from contractforge_runtime.run.skeleton import (
 from contractforge_runtime.sources import stream as streaming
 from contractforge_runtime.sources import stream_options
 from contractforge_runtime.write import writes
-from contractforge_runtime.write.commit_properties import RUN_ID_PROPERTY, with_commit_properties
+from contractforge_runtime.write.commit_properties import with_commit_properties
 from contractforge_runtime.write.iceberg_tables import ensure_namespace
 
 STREAM_MODES = (writes.APPEND, writes.UPSERT, writes.HASH_DIFF)

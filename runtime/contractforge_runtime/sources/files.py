@@ -16,10 +16,10 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from contractforge_runtime.evidence.commit_tags import FILES_PROPERTY
 from contractforge_runtime.sources import SourceContext, SourceError, SourceResult, register
 from contractforge_runtime.sources.filesystem import list_data_files, path_exists
 from contractforge_runtime.sources.text_files import load_files
-from contractforge_runtime.write.commit_properties import FILES_PROPERTY
 
 LEDGER_TABLE = "ctrl_ingestion_files"
 MAX_FILES_IN_SNAPSHOT = 1000  # more: no recovery hint in the snapshot summary (kept small)
@@ -161,22 +161,6 @@ def _read_with_ledger(source: dict, sctx: SourceContext) -> SourceResult:
     entries = [[logical[f.path], f.size, _ms(f.modified_at)] for f in new_files]
     properties = {FILES_PROPERTY: json.dumps(entries)} if len(entries) <= MAX_FILES_IN_SNAPSHOT else {}
     return SourceResult(df=df, metadata=metadata, on_commit=record_files, commit_properties=properties)
-
-
-def ledger_rows(target_table: str, run_id: str, entries_json: str, now: datetime) -> list[dict]:
-    """``ctrl_ingestion_files`` rows from a snapshot's FILES_PROPERTY (reconciliation of a run
-    killed after its target commit, before its ledger rows)."""
-    return [
-        {
-            "target_table": target_table,
-            "file_path": path,
-            "file_size": size,
-            "file_modified_at": datetime.fromtimestamp(ms / 1000, tz=UTC),
-            "run_id": run_id,
-            "processed_at_utc": now,
-        }
-        for path, size, ms in json.loads(entries_json)
-    ]
 
 
 def _logical_path(physical: str, local_root: str, uri: str) -> str:

@@ -19,10 +19,6 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-RUN_ID_PROPERTY = "contractforge.run_id"
-FILES_PROPERTY = "contractforge.files"  # processed-files ledger entries of the commit (recovery)
-WATERMARK_PROPERTY = "contractforge.watermark"  # {"column", "current"} the commit reached (recovery)
-
 
 class _Action:
     def __init__(self, action: Callable[[], T]):
