@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from contractforge_runtime.environment.context import RunContext
+from contractforge_runtime.environment.hidden_columns import MALFORMED
 from contractforge_runtime.environment.secrets import SecretResolver, env_var_name
 from contractforge_runtime.sources import SourceContext, read_source
 
@@ -99,7 +100,9 @@ def test_http_csv_file(spark, http_stub):
         (2, "grace", 20.0),
         (3, "alan", 0.25),
     ]
-    assert dict(result.df.dtypes) == {"id": "int", "name": "string", "amount": "double"}
+    # the reader keeps its malformed-record capture column; the run's intake splits it off (none here)
+    assert dict(result.df.dtypes) == {"id": "int", "name": "string", "amount": "double", MALFORMED: "string"}
+    assert [r[MALFORMED] for r in rows] == [None, None, None]
     assert result.metadata["format"] == "csv" and result.metadata["http_requests"] == 1
 
 
