@@ -1,7 +1,7 @@
 """compile versus the original contractforge-aws 0.2.0, side by side in one run (ratios).
 
 Usage:
-    flock /work/.spark.lock python bench/bench_compile.py [--sizes 1000] [--big 5000] [--terraform]
+    flock /tmp/contractforge-bench.lock python bench/bench_compile.py [--sizes 1000] [--big 5000] [--terraform]
                                   [--original /tmp/cf020/bin/contractforge-aws]
 
 The original is installed on first use: when ``--original`` is absent, the bench creates the

@@ -1,6 +1,6 @@
 """A hundred sequential local runs of examples/orders-medallion: how many end in an engine error?
 
-Usage: python bench/loop_local_runs.py [--iterations 100] [--lock /work/.spark.lock] [--home DIR]
+Usage: python bench/loop_local_runs.py [--iterations 100] [--lock /tmp/contractforge-bench.lock] [--home DIR]
 
 One embedded Spark + Iceberg session (SQLite JDBC catalog) in a fresh home, one process, no other
 writer: what a scheduled local pipeline does. Iteration ``i`` drops one new order file into the
@@ -79,7 +79,7 @@ def flocked(path: str | None):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=100)
-    parser.add_argument("--lock", help="flock this file around each iteration (e.g. /work/.spark.lock)")
+    parser.add_argument("--lock", help="flock this file around each iteration (e.g. /tmp/contractforge-bench.lock)")
     parser.add_argument("--home", help="local home (default: a new temporary directory)")
     args = parser.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix="cf-loop-"))
