@@ -76,10 +76,13 @@ def contract_bundle_files(plan: ProjectPlan) -> tuple[tuple[str, str, bytes], ..
         return ()
     files = []
     for step in plan.steps:
-        ingestion = Path(plan.root) / step.contract_path
-        stem = ingestion.name.split(".", 1)[0]
-        for name in sorted(fnmatch.filter(os.listdir(ingestion.parent), f"{stem}.*.y*ml")):
-            files.append((step.name, name, (ingestion.parent / name).read_bytes()))
+        ingestion = os.path.join(plan.root, step.contract_path)
+        directory, file_name = os.path.split(ingestion)
+        prefix = file_name.split(".", 1)[0] + "."  # <stem>.*.y*ml, the stem taken literally
+        for name in sorted(os.listdir(directory)):
+            if name.startswith(prefix) and fnmatch.fnmatchcase(name[len(prefix) :], "*.y*ml"):
+                with open(os.path.join(directory, name), "rb") as handle:
+                    files.append((step.name, name, handle.read()))
     return tuple(files)
 
 

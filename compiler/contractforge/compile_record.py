@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,8 @@ def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], out
         "format": FORMAT,
         "options": options,
         "compiler": compiler_digest(),
-        "inputs": {str(path): _sha(path.read_bytes()) for path in sorted(set(inputs)) if path.is_file()},
-        "directories": {str(d): _listing(d) for d in sorted({path.parent for path in inputs})},
+        "inputs": {name: sha for name, sha in ((str(path), _file_sha(path)) for path in set(inputs)) if sha},
+        "directories": {str(d): _listing(d) for d in {path.parent for path in inputs}},  # keys sorted below
         "outputs": dict(sorted(outputs.items())),
     }
     (out_dir / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -80,15 +81,17 @@ def up_to_date(out_dir: Path, options: dict[str, Any]) -> int | None:
 
 
 def _file_sha(path: Path) -> str | None:
+    """None when ``path`` is not a readable file."""
     try:
-        return _sha(path.read_bytes())
-    except OSError:
+        with open(path, "rb") as handle:
+            return _sha(handle.read())
+    except OSError:  # missing, or a directory
         return None
 
 
 def _listing(directory: Path) -> list[str]:
     try:
-        return sorted(p.name for p in directory.iterdir())
+        return sorted(os.listdir(directory))
     except OSError:
         return []
 
