@@ -43,7 +43,7 @@ def plan_project(path: str | Path, env: str = "aws") -> ProjectPlan:
     """Load, validate (both depths) and plan a project: the frozen ``ProjectPlan`` every renderer,
     the local runner and ops start from. Raises ``ContractForgeError`` (exit 2) for invalid input;
     blockers and review items are diagnostics on the steps (``plan.has_blockers``)."""
-    return plan_loaded_project(load_project(path, env))
+    return plan_loaded_project(load_project(path, env), release_bundles=True)
 
 
 @dataclass(frozen=True)

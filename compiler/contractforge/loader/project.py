@@ -78,6 +78,14 @@ class LoadedProject:
     def decisions(self) -> dict[str, tuple[dict, ...]]:
         return {s.name: s.bundle.decisions for s in self.steps if s.bundle is not None}
 
+    def release_bundle(self, name: str) -> None:
+        """Drop step ``name``'s bundle (its contract model, mapping and source maps). Only the owner of
+        the project calls it, once the bundle is consumed: the planner of a compile releases each step
+        as soon as it is planned, so the loaded contracts and the run plans of thousands of steps are
+        not all held at once. The step keeps its name, path and dependencies; the project then only
+        answers questions about those."""
+        object.__setattr__(self._by_name[name], "bundle", None)
+
 
 def find_project_file(path: Path) -> Path | None:
     if path.is_file():

@@ -16,6 +16,7 @@ nesting depth, alias expansion). YAML syntax errors become ``ContractForgeError`
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,7 +74,8 @@ Position = tuple[int, int]
 
 @dataclass
 class SourceMap:
-    """Positions of keys and values in one file. Paths use the data's own keys/indexes."""
+    """Positions of keys and values in one file. Paths use the data's own keys/indexes. Read-only once
+    parsed: files with the same layout share the dicts."""
 
     file: str
     keys: dict[PathKey, Position] = field(default_factory=dict)
@@ -134,6 +136,24 @@ def _position(mark: Any) -> Position:
     return shared
 
 
+_POSITION_MAPS: dict[int, dict[PathKey, Position]] = {}
+_LAYOUTS_MAX = 256  # a few layouts recur (one per template); a unique file's map is not kept alive
+
+
+def _shared_positions(positions: dict[PathKey, Position]) -> dict[PathKey, Position]:
+    """One dict for every file whose keys (or values) sit at exactly the same places: contracts made
+    from one template share them. Source maps are never changed once their file is parsed."""
+    digest = hash(tuple(positions.items()))
+    shared = _POSITION_MAPS.get(digest)
+    if shared == positions:
+        return shared
+    if shared is None:
+        if len(_POSITION_MAPS) >= _LAYOUTS_MAX:
+            _POSITION_MAPS.clear()
+        _POSITION_MAPS[digest] = positions
+    return positions
+
+
 class _BoundsUnchecked(Exception):
     """A walk without the graph check came near a bound: check the graph first, then walk again."""
 
@@ -156,7 +176,7 @@ class _Walker:
         mark = node.start_mark
         self.smap.values.setdefault(path, _position(mark))
         if node.tag == _STR_TAG:  # fast path: most scalars are plain strings
-            return node.value
+            return sys.intern(node.value)  # contracts repeat keys and values: one str each
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
         if self.bounded:
@@ -187,7 +207,7 @@ class _Walker:
         own_keys: set[str] = set()
         keys = self.smap.keys
         for position, (key_node, value_node) in enumerate(pairs):
-            key = key_node.value if key_node.tag == _STR_TAG else self._odd_key(key_node, path)
+            key = sys.intern(key_node.value) if key_node.tag == _STR_TAG else self._odd_key(key_node, path)
             if key is None:
                 continue
             child = _shared_path((*path, key))
@@ -260,7 +280,9 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
             raise ContractForgeError(walker.problems)
     finally:
         loader.dispose()
-    return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=walker.smap)
+    smap = walker.smap
+    smap.keys, smap.values = _shared_positions(smap.keys), _shared_positions(smap.values)
+    return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
 
 
 def _walk(loader: Any, node: yaml.Node, file: str, bounded: bool) -> tuple[_Walker, Any]:

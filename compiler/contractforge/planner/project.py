@@ -30,7 +30,9 @@ def _target(contract: IngestionContract) -> TargetInfo:
     return TargetInfo(target.catalog, target.schema_name, target.table, contract.layer)
 
 
-def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
+def plan_loaded_project(loaded: LoadedProject, *, release_bundles: bool = False) -> ProjectPlan:
+    """``release_bundles``: the caller hands ``loaded`` over; each step's bundle is released once the
+    step is planned (``LoadedProject.release_bundle``), which bounds the peak memory of a large compile."""
     steps = list(loaded.loaded_steps)
     mappings = {s.name: contract_mapping(s) for s in steps}
     problems = validate_project(loaded, mappings)
@@ -49,6 +51,8 @@ def plan_loaded_project(loaded: LoadedProject) -> ProjectPlan:
     for step, job_name in zip(steps, job_names, strict=True):
         context = _StepContext(settings, refs_by_step.get(step.name, []), targets)
         planned[step.name] = _plan_step(loaded, context, step, mappings[step.name], job_name)
+        if release_bundles:
+            loaded.release_bundle(step.name)
     cleanup = loaded.project.cleanup
     external = tuple(
         r.model_dump(mode="json", exclude_none=True)

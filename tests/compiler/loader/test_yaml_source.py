@@ -151,3 +151,14 @@ def test_scalar_types_match_pyyaml_safe_load(scalar):
     data = parse_yaml_text(text, "c.yaml").data
     expected = yaml.safe_load(text)
     assert data == expected and [type(v) for v in data.values()] == [type(v) for v in expected.values()]
+
+
+def test_files_with_the_same_layout_share_their_positions_and_stay_located():
+    first = parse_yaml_text(TEXT, "a.yaml").source_map
+    second = parse_yaml_text(TEXT.replace("bucket/x/", "other/y/"), "b.yaml").source_map
+    moved = parse_yaml_text("# a comment first\n" + TEXT, "c.yaml").source_map
+    assert second.keys is first.keys and second.values is first.values
+    assert (first.file, second.file) == ("a.yaml", "b.yaml")
+    assert moved.keys is not first.keys
+    assert moved.locate(("source", "path")) == (4, 9)
+    assert second.locate(("source", "path")) == (3, 9)

@@ -109,3 +109,16 @@ def test_plans_are_deterministic(reference_projects):
     assert [json.dumps(s.run_plan, sort_keys=True) for s in first.steps] == [
         json.dumps(s.run_plan, sort_keys=True) for s in second.steps
     ]
+
+
+def test_releasing_bundles_while_planning_gives_the_same_plan(reference_projects):
+    from contractforge.loader import load_project
+    from contractforge.planner import plan_loaded_project
+
+    path = reference_projects / "s3-file-medallion"
+    kept = load_project(path, "aws")
+    handed_over = load_project(path, "aws")
+    plan = plan_loaded_project(handed_over, release_bundles=True)
+    assert plan == plan_loaded_project(kept)
+    assert all(step.bundle is not None for step in kept.loaded_steps)
+    assert all(step.bundle is None for step in handed_over.steps)
