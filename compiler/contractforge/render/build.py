@@ -132,6 +132,7 @@ def render_build(
     build.add(MAIN_FILE, canonical_json_bytes(main))
     if options.module_source == VENDORED:
         _add_vendored_modules(build, main, module_files)
+    del main  # the biggest document: not held while the manifest is rendered
     _add_manifest(build, plan)
     if options.endpoint_url:
         build.add(ENDPOINTS_FILE, canonical_json_bytes(endpoints_override(options.endpoint_url)))

@@ -21,7 +21,7 @@ import orjson
 
 from contractforge.json_text import compact_sorted_json
 
-_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE  # no copy to add it
 # quick rejects (possessive, C speed): a float value of a key, a float item of an array
 _VALUE_FLOAT = re.compile(rb": -?[0-9]++[.eE]")
 _ITEM_FLOAT = re.compile(rb"\n ++-?[0-9]++[.eE]")
@@ -40,7 +40,7 @@ def canonical_json_bytes(value: Any) -> bytes:
     has_float = _VALUE_FLOAT.search(encoded) or _ITEM_FLOAT.search(encoded)
     if has_float and not _floats_match(encoded):
         return _stdlib(value).encode("utf-8")
-    return encoded + b"\n"
+    return encoded
 
 
 def canonical_json(value: Any) -> str:
