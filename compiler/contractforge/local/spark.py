@@ -78,9 +78,42 @@ def local_spark_conf(
         # A commit that finds the database locked waits (up to 30 s) instead of failing SQLITE_BUSY at
         # once; evidence appends also retry a busy catalog (environment.root_cause.retry_when_busy).
         conf[f"{prefix}.jdbc.busy_timeout"] = "30000"
+        # Iceberg 1.10's catalog start-up checks for its own tables through DatabaseMetaData and never
+        # closes that cursor: the pooled connection then keeps a WAL read snapshot from start-up for
+        # good, and its later commits fail SQLITE_BUSY_SNAPSHOT (retries too) as soon as any other
+        # connection (a second session, thread or process) has written. The tables are created here
+        # instead, so that check never runs.
+        prepare_sqlite_catalog(db_path)
+        conf[f"{prefix}.jdbc.init-catalog-tables"] = "false"
     else:
         conf[f"{prefix}.type"] = "hadoop"
     return conf
+
+
+# Iceberg's JdbcCatalog schema (V0: tables only, no views), as its own start-up would create it.
+_CATALOG_TABLES = (
+    "CREATE TABLE IF NOT EXISTS iceberg_tables(catalog_name VARCHAR(255) NOT NULL,"
+    "table_namespace VARCHAR(255) NOT NULL,table_name VARCHAR(255) NOT NULL,"
+    "metadata_location VARCHAR(1000),previous_metadata_location VARCHAR(1000),"
+    "PRIMARY KEY (catalog_name, table_namespace, table_name))",
+    "CREATE TABLE IF NOT EXISTS iceberg_namespace_properties(catalog_name VARCHAR(255) NOT NULL,"
+    "namespace VARCHAR(255) NOT NULL,property_key VARCHAR(255),property_value VARCHAR(1000),"
+    "PRIMARY KEY (catalog_name, namespace, property_key))",
+)
+
+
+def prepare_sqlite_catalog(db_path: str | Path) -> None:
+    """Create the Iceberg JDBC catalog tables in ``db_path`` (idempotent; safe while another process
+    uses the file) and switch the file to WAL, so readers and the one writer do not block each other."""
+    import sqlite3
+
+    db = sqlite3.connect(str(db_path), timeout=30, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        for ddl in _CATALOG_TABLES:
+            db.execute(ddl)
+    finally:
+        db.close()
 
 
 def get_local_spark(

@@ -19,12 +19,6 @@ STEP = "f_hash"
 ENGINE_NOISE = ("SQLITE_BUSY", "Py4JJavaError", "java.lang.", "An error occurred while calling")
 
 
-@pytest.mark.xfail(
-    reason="known bug: two processes on one local SQLite catalog still meet SQLITE_BUSY_SNAPSHOT that the "
-    "bounded busy retry does not clear (the refused run's evidence, or the writer's first-deploy target "
-    "create); the refusal itself is clean",
-    strict=False,
-)
 def test_one_writer_one_clean_refusal(spark, tmp_path):
     drop_databases(spark, cp.EVIDENCE_DB, "cf_fault_bronze")
     project = cp.write(tmp_path / "project")
