@@ -5,7 +5,7 @@ write/commit_properties.py). A run killed after its commit, or whose evidence st
 leaves a snapshot no SUCCESS / SKIPPED row in ``ctrl_ingestion_runs`` accounts for; the next run of
 the step back-fills it (reliability/reconcile.py), and until then ``audit`` reports it.
 
-Snapshots are read from the target's metadata: pyiceberg for the light local reader, the
+Snapshots are read from the target's metadata: its metadata JSON for the light local reader, the
 ``.snapshots`` metadata table through Spark, ``"t$snapshots"`` through Athena.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from contractforge.ops import sql_catalog
+from contractforge.ops import iceberg_metadata, sql_catalog
 from contractforge.ops.evidence_reader import LocalEvidence
 from contractforge.ops.project import target_tables
 from contractforge.ops.sql_backends import SparkBackend
@@ -55,8 +55,8 @@ def commits_without_evidence(
 def target_commits(backend, identifier: str) -> list[dict[str, Any]]:
     """Run-tagged snapshots of one target: {snapshot_id, committed_at, run_id}; [] when it does not exist."""
     _, database, table = identifier.split(".")
-    if isinstance(backend, LocalEvidence):  # the light local reader: pyiceberg over the home's catalog
-        return _pyiceberg_commits(backend.catalog, database, table)
+    if isinstance(backend, LocalEvidence):  # the light local reader: the table's metadata JSON
+        return _metadata_commits(backend.table_metadata(database, table))
     if isinstance(backend, SparkBackend):
         statement = f"SELECT snapshot_id, committed_at, summary['{RUN_ID_PROPERTY}'] AS run_id FROM {identifier}.snapshots"
     else:
@@ -74,18 +74,13 @@ def target_commits(backend, identifier: str) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("run_id")]
 
 
-def _pyiceberg_commits(catalog, database: str, table: str) -> list[dict[str, Any]]:
-    try:
-        loaded = catalog.load_table((database, table))
-    except Exception:  # noqa: BLE001 - NoSuchTableError / NoSuchNamespaceError: nothing committed
-        return []
+def _metadata_commits(metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
     commits = []
-    for snapshot in loaded.snapshots():
-        summary = snapshot.summary.additional_properties if snapshot.summary else {}
-        run_id = summary.get(RUN_ID_PROPERTY)
+    for snapshot in iceberg_metadata.snapshots(metadata or {}):
+        run_id = (snapshot.get("summary") or {}).get(RUN_ID_PROPERTY)
         if run_id:
-            at = datetime.fromtimestamp(snapshot.timestamp_ms / 1000, tz=UTC)
-            commits.append({"snapshot_id": snapshot.snapshot_id, "committed_at": at, "run_id": run_id})
+            at = datetime.fromtimestamp(snapshot["timestamp-ms"] / 1000, tz=UTC)
+            commits.append({"snapshot_id": snapshot["snapshot-id"], "committed_at": at, "run_id": run_id})
     return commits
 
 

@@ -2,7 +2,7 @@
 
 Every statement is written once in Athena's (Trino) dialect with ``{db}`` standing for the
 evidence database; a backend qualifies ``{db}`` and, for Spark or DuckDB (``evidence_reader``),
-transpiles with sqlglot.
+translates with sqlglot (sql_translation: the named queries are translated ahead of time).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from contractforge_runtime.evidence.schema import evidence_table, physical_name, rename_tables
 
 from contractforge.ops.project import AthenaSettings
+from contractforge.ops.sql_translation import translate
 
 if TYPE_CHECKING:  # boto3 loads with the Athena backend, not with the local readers
     from contractforge.ops.aws import AwsSession
@@ -38,21 +39,16 @@ class SqlBackend(Protocol):
 def render_sql(
     template: str, dialect: str, database: str, table_prefix: str | None = None, **params: str
 ) -> str:
-    """Substitute ``{db}`` (and ``params``), name the evidence tables with ``table_prefix``
-    (``evidence.table_prefix``) and translate from Trino to ``dialect``.
+    """Name the evidence tables with ``table_prefix`` (``evidence.table_prefix``), translate from
+    Trino to ``dialect`` (sql_translation) and substitute ``{db}`` (and ``params``).
 
     ``{db}`` is the quoted database for Athena and DuckDB (the light local reader), and
     ``glue_catalog.<database>`` for the local Spark session."""
     db = f"{LOCAL_CATALOG}.{database}" if dialect == "spark" else f'"{database}"'
     values = {"db": db, **params}
-    text = _PLACEHOLDER.sub(
-        lambda m: values.get(m.group(1), m.group(0)), rename_tables(template, table_prefix)
-    )
-    if dialect == "trino":
-        return text.strip().rstrip(";")
-    import sqlglot
-
-    return ";\n".join(sqlglot.transpile(text.strip().rstrip(";"), read="trino", write=dialect, pretty=True))
+    text = rename_tables(template, table_prefix)
+    text = text.strip().rstrip(";") if dialect == "trino" else translate(text, dialect)
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 class AthenaBackend:

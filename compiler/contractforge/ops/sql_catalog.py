@@ -2,7 +2,9 @@
 
 Each file is Athena (Trino) SQL with placeholders: ``{db}`` the evidence database, ``{since}`` and
 ``{now}`` TIMESTAMP literals, ``{targets}`` a list of quoted target tables. ``render`` fills them
-and, for the local Spark catalog, transpiles with sqlglot — so the two texts cannot drift.
+and, for the local Spark catalog and DuckDB, translates with sqlglot — so the texts cannot drift
+(translated ahead of time: ``python -m contractforge.ops.sql_catalog`` refreshes sql_translation's
+data file).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 from importlib import resources
 
 from contractforge.errors import ContractForgeError, Problem
+from contractforge.ops import sql_translation
 from contractforge.ops.sql_backends import render_sql, sql_literal
 
 PACKAGE = "contractforge.ops.sql"
@@ -54,3 +57,13 @@ def render(
     table_prefix: str | None = None,
 ) -> str:
     return render_sql(query_text(name), dialect, database, table_prefix, **query_params(since, now, targets))
+
+
+def translations() -> dict[str, str]:
+    """Every named query translated to every local dialect (sql_translation's data file)."""
+    return sql_translation.build([query_text(name) for name in query_names()])
+
+
+if __name__ == "__main__":  # refresh the data file after editing a query (a test checks it)
+    sql_translation.data_file().write_text(sql_translation.serialized(translations()), encoding="utf-8")
+    print(f"wrote {sql_translation.data_file()}")
