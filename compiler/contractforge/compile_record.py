@@ -43,16 +43,36 @@ def compiler_digest() -> str:
     return digest.hexdigest()
 
 
-def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], outputs: dict[str, str]) -> None:
-    """``outputs``: every managed file written → its sha256."""
-    record = {
+def inputs_record(options: dict[str, Any], inputs: list[Path]) -> dict[str, Any]:
+    """What a result made from ``inputs`` (files the loader read) with ``options`` depends on."""
+    return {
         "format": FORMAT,
         "options": options,
         "compiler": compiler_digest(),
         "inputs": {name: sha for name, sha in ((str(path), _file_sha(path)) for path in set(inputs)) if sha},
-        "directories": {str(d): _listing(d) for d in {path.parent for path in inputs}},  # keys sorted below
-        "outputs": dict(sorted(outputs.items())),
+        "directories": {
+            str(d): _listing(d) for d in {path.parent for path in inputs}
+        },  # keys sorted when written
     }
+
+
+def inputs_unchanged(record: dict[str, Any], options: dict[str, Any]) -> bool:
+    """Whether ``record`` (``inputs_record``) still holds: same options, every input and every listing
+    of their directories byte-for-byte as recorded (no file added next to an input), same compiler."""
+    if record.get("format") != FORMAT or record.get("options") != options or not record.get("inputs"):
+        return False
+    for path, sha in record["inputs"].items():
+        if _file_sha(Path(path)) != sha:
+            return False
+    for directory, names in (record.get("directories") or {}).items():
+        if _listing(Path(directory)) != names:  # e.g. a new sibling file next to a contract
+            return False
+    return record.get("compiler") == compiler_digest()
+
+
+def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], outputs: dict[str, str]) -> None:
+    """``outputs``: every managed file written → its sha256."""
+    record = {**inputs_record(options, inputs), "outputs": dict(sorted(outputs.items()))}
     (out_dir / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -62,20 +82,12 @@ def up_to_date(out_dir: Path, options: dict[str, Any]) -> int | None:
         record = json.loads((out_dir / RECORD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if record.get("format") != FORMAT or record.get("options") != options or not record.get("inputs"):
-        return None
-    for path, sha in record["inputs"].items():
-        if _file_sha(Path(path)) != sha:
-            return None
-    for directory, names in (record.get("directories") or {}).items():
-        if _listing(Path(directory)) != names:  # e.g. a new sibling file next to a contract
-            return None
     outputs = record.get("outputs") or {}
     if managed_files_on_disk(out_dir) != set(outputs):
         return None
     if any(_file_sha(out_dir / path) != sha for path, sha in outputs.items()):
         return None
-    if record.get("compiler") != compiler_digest():
+    if not inputs_unchanged(record, options):
         return None
     return len(outputs)
 

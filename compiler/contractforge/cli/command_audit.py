@@ -1,7 +1,7 @@
 """``contractforge audit PROJECT [--env aws] [--since 7d] [--json] [--local [--home DIR]]``.
 
 Runs the named evidence queries over Athena (or, with --local, over the local glue_catalog that
-``run --local`` writes, read with pyiceberg + DuckDB; ``--spark`` reads it through Spark) and
+``run --local`` writes, read from its Iceberg metadata with DuckDB; ``--spark`` reads it through Spark) and
 judges them: exit 1 with the list of violations when a threshold is crossed (failed runs, freshness SLA breaches, quarantine ratio, orphan cost rows, expired locks, target commits without evidence). Open locks are read from the lock store (the home's locks.sqlite, the project's DynamoDB table).
 """
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from contractforge.cli import common
+from contractforge.ops import report_charts
 from contractforge.ops.audit import parse_since
 from contractforge.ops.evidence_reader import catalog_file
 from contractforge.ops.report_data import collect
@@ -37,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
+    report_charts.start_renderer()  # the chart engine starts while the evidence is read
     plan = common.project_from(args)
     backend = common.reader_from(args, plan)
     source = (

@@ -4,7 +4,7 @@ Prints one of the named evidence queries (``contractforge/ops/sql/*.sql``) for d
 Athena text with its placeholders by default, or filled in / transpiled when options are given.
 ``--file`` takes dashboard SQL written the operations guide's way (Spark SQL on
 ``main.ops.ctrl_ingestion_*``) and adapts it (``ops.dashboard_sql``). With ``--local`` the
-statements run on the local evidence (pyiceberg + DuckDB), with ``--run`` on Athena; rows are
+statements run on the local evidence (Iceberg metadata + DuckDB), with ``--run`` on Athena; rows are
 printed (``--json`` for JSON).
 """
 

@@ -7,7 +7,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from contractforge.api import plan_project
 from contractforge.project_plan import ProjectPlan
 
 if TYPE_CHECKING:  # boto3 loads only for commands that reach AWS (--local reads never do)
@@ -40,8 +39,16 @@ def add_athena_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def project_from(args: argparse.Namespace) -> ProjectPlan:
+    """The project's plan; with --local, kept in the home between commands while its inputs hold."""
     path = getattr(args, "path", None) or getattr(args, "project", None)
-    return plan_project(path, getattr(args, "env", None) or "aws")
+    env = getattr(args, "env", None) or "aws"
+    if getattr(args, "local", False) and getattr(args, "home", None):
+        from contractforge.ops.plan_cache import cached_plan
+
+        return cached_plan(path, env, args.home)
+    from contractforge.api import plan_project
+
+    return plan_project(path, env)
 
 
 def session_from(args: argparse.Namespace, plan: ProjectPlan) -> AwsSession:
@@ -85,7 +92,7 @@ def add_spark_reader_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--spark",
         action="store_true",
-        help="with --local: read the evidence through a local Spark session instead of pyiceberg + DuckDB",
+        help="with --local: read the evidence through a local Spark session instead of the light reader (Iceberg metadata + DuckDB)",
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from contractforge.ops.aws import THROTTLING_CODES, AwsSession, RetryPolicy
+if TYPE_CHECKING:  # boto3 loads with a session; the state vocabulary (cost, report) needs none
+    from contractforge.ops.aws import AwsSession
 
 SUCCEEDED_STATES = frozenset({"SUCCEEDED"})
 FAILED_STATES = frozenset({"FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED"})
@@ -56,6 +57,8 @@ class GlueJobs:
         ConcurrentRunsExceededException is *not* retried here: it surfaces as ``AwsCallError``
         with ``code == CONCURRENT_RUNS_EXCEEDED`` so the caller can keep polling other steps.
         """
+        from contractforge.ops.aws import THROTTLING_CODES, RetryPolicy
+
         retry = RetryPolicy(
             codes=THROTTLING_CODES, max_attempts=None, deadline_seconds=throttle_deadline or 0
         )

@@ -1,11 +1,16 @@
-"""The report's charts: Vega-Lite specs built with Altair, rendered to static SVG by vl-convert.
+"""The report's charts: Vega-Lite specs rendered to static SVG by vl-convert (no JavaScript in the report).
 
-Every function returns an SVG string (no JavaScript in the report) or None when there is nothing
-to draw, so the report never shows an empty chart.
+The specs are plain Vega-Lite dicts (the JSON Altair would emit, checked against the Vega-Lite schema
+by the tests): building them needs no import, and vl-convert renders them without a validation pass.
+vl-convert starts its JavaScript engine on first use (about a second of CPU), so ``start_renderer``
+lets the report start it in a thread while the evidence is read. Every chart function returns a spec
+(``render_svg`` draws it) or None when there is nothing to draw, so the report never shows an empty
+chart.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from typing import Any
 
@@ -20,33 +25,57 @@ STATUS_COLORS = {
 }
 MEASURE_COLORS = {"rows read": "#1565c0", "rows written": "#2e7d32", "rows quarantined": "#ef6c00"}
 WIDTH = 760
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # a Vega-Lite version vl-convert bundles
+_TYPES = {"N": "nominal", "O": "ordinal", "Q": "quantitative", "T": "temporal"}
 
 
-def _time_x(field: str, title: str):
-    alt = _alt()
-    return alt.X(field, title=title, axis=alt.Axis(format="%m-%d %H:%M", labelAngle=-30, tickCount=8))
+def start_renderer() -> threading.Thread:
+    """Start vl-convert's engine in the background (a first conversion); later renders reuse it."""
+    thread = threading.Thread(target=render_svg, args=({"mark": "point"},), daemon=True)
+    thread.start()
+    return thread
 
 
-def render_svg(chart) -> str:
+def render_svg(spec: dict[str, Any]) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
+    return vl_convert.vegalite_to_svg(spec)
 
 
-def _alt():
-    import altair as alt
+def chart(values: list[dict[str, Any]] | None, **spec: Any) -> dict[str, Any]:
+    """A top-level Vega-Lite spec over inline ``values`` (None: its layers bring their own)."""
+    data = {} if values is None else {"data": {"values": values}}
+    return {
+        "$schema": SCHEMA,
+        "config": {"view": {"continuousHeight": 300, "continuousWidth": 300}},
+        **data,
+        **spec,
+    }
 
-    return alt
+
+def channel(shorthand: str, **options: Any) -> dict[str, Any]:
+    """``"sum(runs):Q"`` → {aggregate: sum, field: runs, type: quantitative} plus ``options``."""
+    field, _, kind = shorthand.rpartition(":")
+    encoded: dict[str, Any] = {"type": _TYPES[kind]}
+    if field.endswith(")"):
+        encoded["aggregate"], field = field[:-1].split("(", 1)
+    return {"field": field, **encoded, **options}
 
 
-def _status_scale():
-    alt = _alt()
-    return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
+def _tooltip(*shorthands: str | dict[str, Any]) -> list[dict[str, Any]]:
+    return [channel(s) if isinstance(s, str) else s for s in shorthands]
 
 
-def timeline(data: ReportData) -> str | None:
+def _time_x(shorthand: str, title: str) -> dict[str, Any]:
+    return channel(shorthand, title=title, axis={"format": "%m-%d %H:%M", "labelAngle": -30, "tickCount": 8})
+
+
+def _scale(colors: dict[str, str]) -> dict[str, Any]:
+    return {"domain": list(colors), "range": list(colors.values())}
+
+
+def timeline(data: ReportData) -> dict[str, Any] | None:
     """Gantt: one bar per run (per step) and one per pack (run group: first start → last finish)."""
-    alt = _alt()
     bars: list[dict[str, Any]] = []
     packs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for run in data.rows("report_runs"):
@@ -65,19 +94,20 @@ def timeline(data: ReportData) -> str | None:
     if not bars:
         return None
     lanes = sorted({(b["order"], b["lane"]) for b in bars})
-    chart = (
-        alt.Chart(alt.Data(values=bars))
-        .mark_bar(cornerRadius=2, minBandSize=4)
-        .encode(
-            x=_time_x("start:T", "UTC"),
-            x2="end:T",
-            y=alt.Y("lane:N", title=None, sort=[lane for _, lane in lanes]),
-            color=alt.Color("status:N", scale=_status_scale(), title="status"),
-            tooltip=["lane:N", "label:N", "status:N", "start:T", "end:T"],
-        )
-        .properties(width=WIDTH, height=max(60, 28 * len(lanes)), title="Recent executions")
+    return chart(
+        bars,
+        mark={"type": "bar", "cornerRadius": 2, "minBandSize": 4},
+        encoding={
+            "x": _time_x("start:T", "UTC"),
+            "x2": {"field": "end"},
+            "y": channel("lane:N", title=None, sort=[lane for _, lane in lanes]),
+            "color": channel("status:N", scale=_scale(STATUS_COLORS), title="status"),
+            "tooltip": _tooltip("lane:N", "label:N", "status:N", "start:T", "end:T"),
+        },
+        width=WIDTH,
+        height=max(60, 28 * len(lanes)),
+        title="Recent executions",
     )
-    return render_svg(chart)
 
 
 def _bar(lane: str, start, end, status: str, label: str, order: int) -> dict[str, Any]:
@@ -95,8 +125,7 @@ def _bar(lane: str, start, end, status: str, label: str, order: int) -> dict[str
     }
 
 
-def status_history(data: ReportData) -> str | None:
-    alt = _alt()
+def status_history(data: ReportData) -> dict[str, Any] | None:
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for run in data.rows("report_runs"):
         started = parse_time(run["started_at_utc"])
@@ -105,23 +134,22 @@ def status_history(data: ReportData) -> str | None:
     if not counts:
         return None
     values = [{"day": d, "step": s, "status": st, "runs": n} for (d, s, st), n in sorted(counts.items())]
-    chart = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar()
-        .encode(
-            x=alt.X("day:O", title="day (UTC)"),
-            y=alt.Y("sum(runs):Q", title="runs"),
-            color=alt.Color("status:N", scale=_status_scale()),
-            column=alt.Column("step:N", title=None),
-            tooltip=["day:O", "step:N", "status:N", "runs:Q"],
-        )
-        .properties(width=max(120, WIDTH // max(1, len({v["step"] for v in values})) - 40), height=160)
+    return chart(
+        values,
+        mark={"type": "bar"},
+        encoding={
+            "x": channel("day:O", title="day (UTC)"),
+            "y": channel("sum(runs):Q", title="runs"),
+            "color": channel("status:N", scale=_scale(STATUS_COLORS)),
+            "column": channel("step:N", title=None),
+            "tooltip": _tooltip("day:O", "step:N", "status:N", "runs:Q"),
+        },
+        width=max(120, WIDTH // max(1, len({v["step"] for v in values})) - 40),
+        height=160,
     )
-    return render_svg(chart)
 
 
-def rows_over_time(data: ReportData, target_table: str) -> str | None:
-    alt = _alt()
+def rows_over_time(data: ReportData, target_table: str) -> dict[str, Any] | None:
     values = []
     for run in data.rows("report_runs", target_table):
         for measure, column in (
@@ -141,23 +169,22 @@ def rows_over_time(data: ReportData, target_table: str) -> str | None:
                 )
     if not values:
         return None
-    scale = alt.Scale(domain=list(MEASURE_COLORS), range=list(MEASURE_COLORS.values()))
-    chart = (
-        alt.Chart(alt.Data(values=values))
-        .mark_line(point=True)
-        .encode(
-            x=_time_x("started:T", "run start (UTC)"),
-            y=alt.Y("rows:Q", title="rows"),
-            color=alt.Color("measure:N", scale=scale, title=None),
-            tooltip=["run:N", "measure:N", "rows:Q", "started:T"],
-        )
-        .properties(width=WIDTH, height=180, title="Rows per run")
+    return chart(
+        values,
+        mark={"type": "line", "point": True},
+        encoding={
+            "x": _time_x("started:T", "run start (UTC)"),
+            "y": channel("rows:Q", title="rows"),
+            "color": channel("measure:N", scale=_scale(MEASURE_COLORS), title=None),
+            "tooltip": _tooltip("run:N", "measure:N", "rows:Q", "started:T"),
+        },
+        width=WIDTH,
+        height=180,
+        title="Rows per run",
     )
-    return render_svg(chart)
 
 
-def quarantine_ratio(data: ReportData, target_table: str) -> str | None:
-    alt = _alt()
+def quarantine_ratio(data: ReportData, target_table: str) -> dict[str, Any] | None:
     values = []
     for run in data.rows("report_runs", target_table):
         read, quarantined = number(run.get("rows_read")), number(run.get("rows_quarantined"))
@@ -167,27 +194,26 @@ def quarantine_ratio(data: ReportData, target_table: str) -> str | None:
             )
     if not values:
         return None
-    points = (
-        alt.Chart(alt.Data(values=values))
-        .mark_line(point=True, color="#ef6c00")
-        .encode(
-            x=_time_x("started:T", "run start (UTC)"),
-            y=alt.Y("ratio:Q", title="quarantined / read", axis=alt.Axis(format="%")),
-            tooltip=["run:N", alt.Tooltip("ratio:Q", format=".1%"), "started:T"],
-        )
-    )
-    threshold = (
-        alt.Chart(alt.Data(values=[{"threshold": data.max_quarantine_ratio}]))
-        .mark_rule(color="#c62828", strokeDash=[6, 4])
-        .encode(y="threshold:Q")
-    )
+    points = {
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True, "color": "#ef6c00"},
+        "encoding": {
+            "x": _time_x("started:T", "run start (UTC)"),
+            "y": channel("ratio:Q", title="quarantined / read", axis={"format": "%"}),
+            "tooltip": _tooltip("run:N", channel("ratio:Q", format=".1%"), "started:T"),
+        },
+    }
+    threshold = {
+        "data": {"values": [{"threshold": data.max_quarantine_ratio}]},
+        "mark": {"type": "rule", "color": "#c62828", "strokeDash": [6, 4]},
+        "encoding": {"y": channel("threshold:Q")},
+    }
     title = f"Quarantine ratio (threshold {data.max_quarantine_ratio:.0%}, dashed)"
-    return render_svg((points + threshold).properties(width=WIDTH, height=160, title=title))
+    return chart(None, layer=[points, threshold], width=WIDTH, height=160, title=title)
 
 
-def freshness(data: ReportData) -> str | None:
+def freshness(data: ReportData) -> dict[str, Any] | None:
     """Minutes since the last success of each target against its freshness_sla_minutes."""
-    alt = _alt()
     last = {r["target_table"]: parse_time(r.get("last_success_at_utc")) for r in data.rows("state")}
     values = []
     for step in data.steps:
@@ -206,22 +232,28 @@ def freshness(data: ReportData) -> str | None:
         )
     if not values:
         return None
-    scale = alt.Scale(domain=["fresh", "late", "never succeeded"], range=["#2e7d32", "#c62828", "#6a1b9a"])
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("step:N", title=None))
-    bars = base.mark_bar().encode(
-        x=alt.X("age:Q", title="minutes since last success"),
-        color=alt.Color("state:N", scale=scale, title=None),
-        tooltip=["step:N", "age:Q", "sla:Q", "state:N"],
-    )
-    sla = base.mark_tick(color="black", thickness=3, size=24).encode(x="sla:Q")
+    states = {"fresh": "#2e7d32", "late": "#c62828", "never succeeded": "#6a1b9a"}
+    y = channel("step:N", title=None)
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": channel("age:Q", title="minutes since last success"),
+            "y": y,
+            "color": channel("state:N", scale=_scale(states), title=None),
+            "tooltip": _tooltip("step:N", "age:Q", "sla:Q", "state:N"),
+        },
+    }
+    sla = {
+        "mark": {"type": "tick", "color": "black", "thickness": 3, "size": 24},
+        "encoding": {"x": channel("sla:Q"), "y": y},
+    }
     title = "Freshness against freshness_sla_minutes (black tick = SLA)"
-    return render_svg((bars + sla).properties(width=WIDTH, height=max(60, 34 * len(values)), title=title))
+    return chart(values, layer=[bars, sla], width=WIDTH, height=max(60, 34 * len(values)), title=title)
 
 
-def cost_per_day(data: ReportData, dpu_hour_usd: float) -> tuple[str | None, bool]:
+def cost_per_day(data: ReportData, dpu_hour_usd: float) -> tuple[dict[str, Any] | None, bool]:
     """DPU-seconds per day and step (recorded Glue cost, else estimated from run duration x job
-    capacity); returns (svg, whether any value was estimated)."""
-    alt = _alt()
+    capacity); returns (spec, whether any value was estimated)."""
     recorded = {
         (r["run_id"], r["target_table"]): number(r.get("dpu_seconds")) for r in data.rows("cost_by_run")
     }
@@ -241,15 +273,17 @@ def cost_per_day(data: ReportData, dpu_hour_usd: float) -> tuple[str | None, boo
         {"day": d, "step": s, "dpu_seconds": round(v, 1), "usd": round(v / 3600 * dpu_hour_usd, 4)}
         for (d, s), v in sorted(per_day.items())
     ]
-    chart = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar()
-        .encode(
-            x=alt.X("day:O", title="day (UTC)"),
-            y=alt.Y("sum(dpu_seconds):Q", title="DPU-seconds"),
-            color=alt.Color("step:N", title="step"),
-            tooltip=["day:O", "step:N", "dpu_seconds:Q", alt.Tooltip("usd:Q", format="$.4f")],
-        )
-        .properties(width=WIDTH, height=180, title=f"DPU-seconds per day (USD at {dpu_hour_usd:g}/DPU-hour)")
+    spec = chart(
+        values,
+        mark={"type": "bar"},
+        encoding={
+            "x": channel("day:O", title="day (UTC)"),
+            "y": channel("sum(dpu_seconds):Q", title="DPU-seconds"),
+            "color": channel("step:N", title="step"),
+            "tooltip": _tooltip("day:O", "step:N", "dpu_seconds:Q", channel("usd:Q", format="$.4f")),
+        },
+        width=WIDTH,
+        height=180,
+        title=f"DPU-seconds per day (USD at {dpu_hour_usd:g}/DPU-hour)",
     )
-    return render_svg(chart), estimated
+    return spec, estimated

@@ -43,13 +43,13 @@ def render_report(data: ReportData, *, dpu_hour_usd: float) -> str:
     parts.append(
         _figure("freshness", report_charts.freshness(data), "late = older than freshness_sla_minutes")
     )
-    cost_svg, estimated = report_charts.cost_per_day(data, dpu_hour_usd)
+    cost_spec, estimated = report_charts.cost_per_day(data, dpu_hour_usd)
     note = (
         "estimated from run duration x the job's workers x DPU per worker where no Glue cost was recorded"
         if estimated
         else "recorded Glue DPU-seconds (record-cost)"
     )
-    parts.append(_figure("cost-per-day", cost_svg, note))
+    parts.append(_figure("cost-per-day", cost_spec, note))
     parts.append("<h3>Current state per target</h3>")
     parts.append(
         _table(
@@ -148,9 +148,10 @@ def _failures(rows: list[dict[str, Any]]) -> str:
     return "\n".join(items)
 
 
-def _figure(name: str, svg: str | None, caption: str) -> str:
-    if svg is None:
+def _figure(name: str, spec: dict[str, Any] | None, caption: str) -> str:
+    if spec is None:
         return f'<p class="muted no-chart" data-chart="{_e(name)}">No data to chart: {_e(caption)}.</p>'
+    svg = report_charts.render_svg(spec)
     return (
         f'<figure class="chart" data-chart="{_e(name)}">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
     )
