@@ -1,8 +1,10 @@
-"""Local evidence reads: the light reader (pyiceberg + DuckDB) against the Spark path, side by side.
+"""Local evidence reads: the light reader (Iceberg metadata + DuckDB) against the Spark path, side by side.
 
 Each command runs in a fresh process, as a user runs it, so Python imports and (for Spark) the JVM
 start are included: ``contractforge audit --local`` versus ``audit --local --spark``, and
-``contractforge report --local``. Alternating order, ``--repeats`` times each.
+``contractforge report --local``. Wall and CPU (user + sys of the process and its children) per run.
+First once each light command without the plan kept in the home (``<home>/plans/``, as after an edit
+of the project or the compiler), then alternating order, ``--repeats`` times each.
 
 Usage: python bench/bench_evidence_read.py [--home DIR] [--repeats 2]
 Without --home, the orders-medallion example is run locally first (wave 1, wave 2 with a quarantine,
@@ -14,6 +16,8 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,19 +57,30 @@ def make_home(home: Path) -> None:
     spark.stop()
 
 
-def timed(args: list[str]) -> float:
+def timed(args: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one CLI run in a fresh process."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "compiler"), str(ROOT / "runtime"), str(ROOT)]),
     }
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "contractforge.cli.main", *args], env=env, capture_output=True
     )
     elapsed = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()[-2000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def line(name: str, runs: list[tuple[float, float]]) -> str:
+    walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+    return (
+        f"{name:44s} wall median {statistics.median(walls):6.2f} s  CPU median {statistics.median(cpus):6.2f} s"
+        f"  runs {', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)}"
+    )
 
 
 def main() -> None:
@@ -80,22 +95,24 @@ def main() -> None:
         make_home(home)
     common = [str(EXAMPLE), "--local", "--home", str(home)]
     commands = {
-        "audit --local (pyiceberg + DuckDB)": ["audit", *common, "--json"],
+        "audit --local (light reader)": ["audit", *common, "--json"],
+        "report --local (light reader)": ["report", *common, "--out", str(work / "report.html")],
         "audit --local --spark": ["audit", *common, "--json", "--spark"],
-        "report --local": ["report", *common, "--out", str(work / "report.html")],
     }
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    first: dict[str, list[tuple[float, float]]] = {}
+    for name in ("audit --local (light reader)", "report --local (light reader)"):
+        shutil.rmtree(home / "plans", ignore_errors=True)
+        first[name.replace("(light reader)", "without a kept plan")] = [timed(commands[name])]
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(args.repeats):
         for name, command in commands.items():
             times[name].append(timed(command))
-    for name, values in times.items():
-        print(
-            f"{name:40s} median {statistics.median(values):6.2f} s  runs {', '.join(f'{v:.2f}' for v in values)}"
-        )
-    light = statistics.median(times["audit --local (pyiceberg + DuckDB)"])
-    heavy = statistics.median(times["audit --local --spark"])
-    print(f"Spark path / light reader: {heavy / light:.1f}x")
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for name, runs in {**first, **times}.items():
+        print(line(name, runs))
+    light = statistics.median(w for w, _ in times["audit --local (light reader)"])
+    heavy = statistics.median(w for w, _ in times["audit --local --spark"])
+    print(f"audit, Spark path / light reader (wall): {heavy / light:.1f}x")
+    print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from contractforge.ops import iceberg_metadata
 from contractforge.ops.evidence_reader import CATALOG_NAME, LocalEvidence
+from contractforge_runtime.evidence.schema import evidence_table
 
 from tests.ops.orders_evidence import catalog_db_of
 from tests.spark_reset import drop_databases
@@ -93,4 +94,6 @@ def test_a_missing_table_reads_as_empty_with_every_evidence_column(spark, databa
 
     assert reader.run(f'SELECT * FROM "{database}".ctrl_ingestion_annotations') == []
     columns = reader.run(f'DESCRIBE "{database}".ctrl_ingestion_annotations')
-    assert columns[0]["column_name"] == "target_table"
+    assert (
+        tuple(c["column_name"] for c in columns) == evidence_table("ctrl_ingestion_annotations").column_names
+    )
