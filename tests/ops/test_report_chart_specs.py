@@ -92,3 +92,21 @@ def test_a_shorthand_channel_is_what_altair_writes():
 
     assert report_charts.channel("sum(runs):Q", title="runs") == alt.Y("sum(runs):Q", title="runs").to_dict()
     assert report_charts.channel("start:T", title=None) == alt.X("start:T", title=None).to_dict()
+
+
+def test_kept_charts_are_drawn_once_and_pruned_to_the_last_report(data, tmp_path):
+    specs = _specs(data)
+    kept = report_charts.KeptCharts(tmp_path / "charts")
+    first = kept.render(specs["timeline"])
+    (stored,) = (tmp_path / "charts").glob("*.svg")
+    assert first == report_charts.render_svg(specs["timeline"]) == stored.read_text(encoding="utf-8")
+    stored.write_text(first.replace("Recent executions", "Kept executions"), encoding="utf-8")
+
+    again = report_charts.KeptCharts(tmp_path / "charts")
+    assert "Kept executions" in again.render(specs["timeline"])  # read back, not drawn again
+    again.render(specs["freshness"])
+    later = report_charts.KeptCharts(tmp_path / "charts")
+    later.render(specs["freshness"])
+    later.prune()
+
+    assert len(list((tmp_path / "charts").glob("*.svg"))) == 1

@@ -1,7 +1,8 @@
 """``contractforge report PROJECT [--local | --env aws] [--since 7d] --out report.html``.
 
 Reads the evidence (light local reader with --local, else Athena, printing each query as it runs)
-and writes one self-contained HTML file: charts as inline SVG, no script, nothing fetched.
+and writes one self-contained HTML file: charts as inline SVG, no script, nothing fetched. With
+--local the plan and the drawn charts are kept in the home while their inputs are unchanged.
 """
 
 from __future__ import annotations
@@ -55,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         progress=common.stderr_line,
     )
     common.stderr_line("rendering charts …")
-    document = render_report(data, dpu_hour_usd=args.dpu_hour_usd)
+    if args.local:  # charts of unchanged evidence are not drawn again
+        kept = report_charts.KeptCharts(Path(args.home) / "charts")
+        document = render_report(data, dpu_hour_usd=args.dpu_hour_usd, render=kept.render)
+        kept.prune()
+    else:
+        document = render_report(data, dpu_hour_usd=args.dpu_hour_usd)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(document, encoding="utf-8")

@@ -10,8 +10,12 @@ chart.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from contractforge.ops.report_data import ReportData, number, parse_time
@@ -40,6 +44,41 @@ def render_svg(spec: dict[str, Any]) -> str:
     import vl_convert
 
     return vl_convert.vegalite_to_svg(spec)
+
+
+class KeptCharts:
+    """Charts rendered before, kept in ``directory`` (the local home) by the sha256 of their spec and
+    vl-convert's version: a report over unchanged evidence renders only the charts whose data changed
+    (the freshness ages move every minute). ``prune`` drops the ones the last report did not show."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.shown: set[str] = set()
+
+    def render(self, spec: dict[str, Any]) -> str:
+        import vl_convert
+
+        text = json.dumps(spec, sort_keys=True, default=str) + vl_convert.__version__
+        path = self.directory / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.svg"
+        self.shown.add(path.name)
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            pass
+        svg = render_svg(spec)
+        try:
+            self.directory.mkdir(exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            temporary.write_text(svg, encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:  # a home that cannot be written to only loses the shortcut
+            pass
+        return svg
+
+    def prune(self) -> None:
+        for path in self.directory.glob("*.svg"):
+            if path.name not in self.shown:
+                path.unlink(missing_ok=True)
 
 
 def chart(values: list[dict[str, Any]] | None, **spec: Any) -> dict[str, Any]:

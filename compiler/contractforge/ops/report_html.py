@@ -9,12 +9,13 @@ changes, open locks, annotations and access applied.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from contractforge.ops import report_charts
 from contractforge.ops.report_data import ReportData, StepInfo
 
+Render = Callable[[dict[str, Any]], str]
 FAILURES_SHOWN = 5
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#212121;background:#fafafa}
@@ -33,15 +34,17 @@ max-height:320px;overflow:auto}details summary{cursor:pointer;font-size:12px}
 """
 
 
-def render_report(data: ReportData, *, dpu_hour_usd: float) -> str:
-    """The whole document as one string."""
+def render_report(data: ReportData, *, dpu_hour_usd: float, render: Render = report_charts.render_svg) -> str:
+    """The whole document as one string; ``render`` draws a chart spec as SVG."""
     parts = [_header(data), "<main>", _cards(data), "<h2>Project</h2>"]
     parts.append(
-        _figure("timeline", report_charts.timeline(data), "Gantt of packs (run groups) and step runs")
+        _figure("timeline", render, report_charts.timeline(data), "Gantt of packs (run groups) and step runs")
     )
-    parts.append(_figure("status-history", report_charts.status_history(data), "runs per day and status"))
     parts.append(
-        _figure("freshness", report_charts.freshness(data), "late = older than freshness_sla_minutes")
+        _figure("status-history", render, report_charts.status_history(data), "runs per day and status")
+    )
+    parts.append(
+        _figure("freshness", render, report_charts.freshness(data), "late = older than freshness_sla_minutes")
     )
     cost_spec, estimated = report_charts.cost_per_day(data, dpu_hour_usd)
     note = (
@@ -49,7 +52,7 @@ def render_report(data: ReportData, *, dpu_hour_usd: float) -> str:
         if estimated
         else "recorded Glue DPU-seconds (record-cost)"
     )
-    parts.append(_figure("cost-per-day", cost_spec, note))
+    parts.append(_figure("cost-per-day", render, cost_spec, note))
     parts.append("<h3>Current state per target</h3>")
     parts.append(
         _table(
@@ -59,7 +62,7 @@ def render_report(data: ReportData, *, dpu_hour_usd: float) -> str:
         )
     )  # fmt: skip
     for step in data.steps:
-        parts.append(_step_section(data, step))
+        parts.append(_step_section(data, step, render))
     parts.append("</main>")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -93,7 +96,7 @@ def _cards(data: ReportData) -> str:
     )
 
 
-def _step_section(data: ReportData, step: StepInfo) -> str:
+def _step_section(data: ReportData, step: StepInfo, render: Render) -> str:
     target = step.target_table
     sla = (
         f"freshness SLA {step.freshness_sla_minutes} min"
@@ -104,10 +107,13 @@ def _step_section(data: ReportData, step: StepInfo) -> str:
              f'<p class="muted">{_e(target)} · layer {_e(step.layer)} · {sla}</p>']  # fmt: skip
     if not data.rows("report_runs", target):
         parts.append('<p class="muted">No runs in this window.</p>')
-    parts.append(_figure(f"rows-{step.name}", report_charts.rows_over_time(data, target), "rows per run"))
+    parts.append(
+        _figure(f"rows-{step.name}", render, report_charts.rows_over_time(data, target), "rows per run")
+    )
     parts.append(
         _figure(
             f"quarantine-{step.name}",
+            render,
             report_charts.quarantine_ratio(data, target),
             "quarantined / read per run",
         )
@@ -148,10 +154,10 @@ def _failures(rows: list[dict[str, Any]]) -> str:
     return "\n".join(items)
 
 
-def _figure(name: str, spec: dict[str, Any] | None, caption: str) -> str:
+def _figure(name: str, render: Render, spec: dict[str, Any] | None, caption: str) -> str:
     if spec is None:
         return f'<p class="muted no-chart" data-chart="{_e(name)}">No data to chart: {_e(caption)}.</p>'
-    svg = report_charts.render_svg(spec)
+    svg = render(spec)
     return (
         f'<figure class="chart" data-chart="{_e(name)}">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
     )
