@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         for name in sql_catalog.query_names():
             print(f"{name.ljust(width)}  {sql_catalog.description(name)}")
         return 0 if args.list else 2
-    plan = common.project_from(argparse.Namespace(path=args.project, env=args.env)) if args.project else None
+    project = argparse.Namespace(path=args.project, env=args.env, local=args.local, home=args.home)
+    plan = common.project_from(project) if args.project else None
     database = args.database or (plan.evidence_database if plan else None)
     targets = args.target or (target_tables(plan) if plan else [])
     executing = args.local or args.run
