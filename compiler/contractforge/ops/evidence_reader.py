@@ -29,7 +29,7 @@ from contractforge_runtime.evidence.schema import (
 
 from contractforge.errors import ContractForgeError, Problem
 from contractforge.ops import evidence_views, iceberg_metadata
-from contractforge.ops.sql_backends import render_sql
+from contractforge.ops.sql_backends import render_sql, sql_literal
 
 CATALOG_NAME = "glue_catalog"  # the Spark catalog name run --local registers (catalog_name column)
 CATALOG_FILE = "iceberg_catalog.sqlite"
@@ -149,10 +149,10 @@ class LocalEvidence:
         if not files.data_files:
             return _conformed(name, present, None)
         fields = ", ".join(
-            f"{c.field_id}: {{name: {_literal(c.name)}, type: '{c.duckdb_type}', default_value: NULL}}"
+            f"{c.field_id}: {{name: {sql_literal(c.name)}, type: '{c.duckdb_type}', default_value: NULL}}"
             for c in files.columns
         )
-        paths = ", ".join(_literal(path) for path in files.data_files)
+        paths = ", ".join(sql_literal(path) for path in files.data_files)
         return _conformed(name, present, f"read_parquet([{paths}], schema = MAP {{{fields}}})")
 
     def _select_with_pyiceberg(self, name: str, stored: str) -> str:
@@ -183,10 +183,6 @@ class LocalEvidence:
             ) from None
         self._con.register(f"__evidence_{name}", data)
         return _conformed(name, {c: "" for c in data.column_names}, f'"__evidence_{name}"')
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _conformed(name: str, present: dict[str, str], source: str | None) -> str:

@@ -19,6 +19,7 @@ import pickle
 from pathlib import Path
 
 from contractforge.compile_record import inputs_record, inputs_unchanged
+from contractforge.ops.home_files import write_whole
 from contractforge.project_plan import ProjectPlan
 
 DIRECTORY = "plans"
@@ -60,16 +61,12 @@ def _keep(record_file: Path, plan_file: Path, record: dict, plan: ProjectPlan) -
     content = pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         record_file.parent.mkdir(exist_ok=True)
-        _replace(plan_file, content)
-        _replace(record_file, json.dumps({**record, "plan_sha256": _sha(content)}, sort_keys=True).encode())
+        write_whole(plan_file, content)
+        write_whole(
+            record_file, json.dumps({**record, "plan_sha256": _sha(content)}, sort_keys=True).encode()
+        )
     except OSError:
         pass
-
-
-def _replace(target: Path, content: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    temporary.write_bytes(content)
-    os.replace(temporary, target)
 
 
 def _sha(content: bytes) -> str:

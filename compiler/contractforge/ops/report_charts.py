@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from contractforge.ops.home_files import write_whole
 from contractforge.ops.report_data import ReportData, number, parse_time
 
 STATUS_COLORS = {
@@ -68,9 +68,7 @@ class KeptCharts:
         svg = render_svg(spec)
         try:
             self.directory.mkdir(exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            temporary.write_text(svg, encoding="utf-8")
-            os.replace(temporary, path)
+            write_whole(path, svg.encode("utf-8"))
         except OSError:  # a home that cannot be written to only loses the shortcut
             pass
         return svg
