@@ -5,6 +5,9 @@ One module-scoped set of orders-medallion runs (tests/ops/orders_evidence.py) fe
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -186,3 +189,32 @@ def test_report_from_local_runs_opens_in_a_real_browser(evidence, tmp_path, caps
     assert all(chart["marks"] > 0 and chart["width"] > 100 and chart["height"] > 40 for chart in seen.charts)
     assert "PreparationError" in seen.text and "currency" in seen.text  # the failure, with its error
     assert seen.screenshot.stat().st_size > 10_000
+
+
+LIGHT_PROBE = """
+import json, sys
+from contractforge.cli.main import main
+try:
+    main(sys.argv[2:])
+except SystemExit:
+    pass
+heavy = set(json.loads(sys.argv[1]))
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & heavy)), file=sys.stderr)
+"""
+HEAVY = ["pyiceberg", "sqlalchemy", "pyarrow", "sqlglot", "pydantic", "altair", "boto3", "pyspark"]
+
+
+def test_local_audit_and_report_load_no_heavy_library_once_the_plan_is_kept(evidence, tmp_path):
+    home = str(evidence.catalog_db.parent)
+    commands = [
+        ["audit", str(EXAMPLE_DIR), "--local", "--home", home, "--json"],
+        ["report", str(EXAMPLE_DIR), "--local", "--home", home, "--out", str(tmp_path / "r.html")],
+    ]
+    loaded = []
+    for command in [commands[0], *commands]:  # the first audit plans and keeps the plan
+        done = subprocess.run(
+            [sys.executable, "-c", LIGHT_PROBE, json.dumps(HEAVY), *command], capture_output=True, text=True
+        )
+        loaded.append(json.loads(done.stderr.strip().splitlines()[-1]))
+
+    assert loaded[1:] == [[], []]
