@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,21 +70,28 @@ def render_plan(plan: ProjectPlan, options: CompileOptions) -> tuple[dict[str, b
     return tree.files, tree.warnings
 
 
-def contract_bundle_files(plan: ProjectPlan) -> tuple[tuple[str, str, bytes], ...]:
+def contract_bundle_files(plan: ProjectPlan) -> Iterable[tuple[str, str, bytes]]:
     """Each step's section files (``<stem>.<section>.yaml`` beside the ingestion file) when the
-    environment sets ``artifacts.include_contract_bundle``."""
+    environment sets ``artifacts.include_contract_bundle``: (step, file name, bytes), read one file at a
+    time as the renderer publishes them (a large project's files are never all held at once)."""
     if not ((plan.environment or {}).get("artifacts") or {}).get("include_contract_bundle"):
         return ()
-    files = []
-    for step in plan.steps:
-        ingestion = os.path.join(plan.root, step.contract_path)
-        directory, file_name = os.path.split(ingestion)
-        prefix = file_name.split(".", 1)[0] + "."  # <stem>.*.y*ml, the stem taken literally
-        for name in sorted(os.listdir(directory)):
-            if name.startswith(prefix) and fnmatch.fnmatchcase(name[len(prefix) :], "*.y*ml"):
-                with open(os.path.join(directory, name), "rb") as handle:
-                    files.append((step.name, name, handle.read()))
-    return tuple(files)
+    return _SectionFiles(plan.root, tuple((step.name, step.contract_path) for step in plan.steps))
+
+
+@dataclass(frozen=True)
+class _SectionFiles:
+    root: Path
+    steps: tuple[tuple[str, str], ...]  # (step name, ingestion file relative to the root)
+
+    def __iter__(self) -> Iterator[tuple[str, str, bytes]]:
+        for step, contract_path in self.steps:
+            directory, file_name = os.path.split(os.path.join(self.root, contract_path))
+            prefix = file_name.split(".", 1)[0] + "."  # <stem>.*.y*ml, the stem taken literally
+            for name in sorted(os.listdir(directory)):
+                if name.startswith(prefix) and fnmatch.fnmatchcase(name[len(prefix) :], "*.y*ml"):
+                    with open(os.path.join(directory, name), "rb") as handle:
+                        yield step, name, handle.read()
 
 
 def compile_project(

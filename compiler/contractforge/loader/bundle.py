@@ -41,14 +41,14 @@ def display_path(path: Path) -> str:
 
 @dataclass(frozen=True)
 class LoadedBundle:
-    """One validated contract bundle. ``resolved`` is the exact mapping that was validated."""
+    """One validated contract bundle. The mapping that was validated (defaults filled in) is not kept:
+    ``contract`` holds it, and ``contract.model_fields_set`` tells which keys it had."""
 
     path: Path  # the ingestion file
     contract: IngestionContract
     environment: Environment | None  # sibling <stem>.environment.yaml, when present
     paths: dict[str, Path]  # section → file ("ingestion", "annotations", ..., "connection")
     metadata: dict[str, dict[str, Any]]  # section → its `_metadata` mapping
-    resolved: dict[str, Any]
     locator: SourceLocator
     decisions: tuple[Decision, ...] = ()
     warnings: tuple[Diagnostic, ...] = field(default=())
@@ -82,7 +82,7 @@ class LoadedBundle:
         return file, line, column
 
     def where(self, path: tuple) -> dict[str, Any]:
-        """``Problem`` keyword arguments (file, line, column) for a key path of ``resolved``."""
+        """``Problem`` keyword arguments (file, line, column) for a key path of the contract."""
         file, line, column, _ = self.locator.locate(tuple(path))
         return {"file": file, "line": line, "column": column}
 
@@ -326,7 +326,6 @@ def load_bundle(path: str | Path, project: ProjectContext | None = None) -> Load
         environment=environment,
         paths=paths,
         metadata=metadata,
-        resolved=resolved,
         locator=locator,
         decisions=tuple(decisions),
         warnings=tuple(_version_warnings(metadata, paths)),

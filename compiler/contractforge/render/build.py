@@ -7,7 +7,7 @@ files (both loaded by the caller); the writer decides what to do with the tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,9 +60,9 @@ CONTENT_TYPES = {
 class CompileOptions:
     module_source: str = VENDORED  # "vendored" or "git::https://host/repo.git?ref=vX"
     endpoint_url: str | None = None
-    # artifacts.include_contract_bundle: (step, file name, bytes) of each step's section files, read by
-    # the caller (rendering stays pure); published under original/<step>/
-    contract_files: tuple[tuple[str, str, bytes], ...] = ()
+    # artifacts.include_contract_bundle: (step, file name, bytes) of each step's section files, given by
+    # the caller (rendering opens no file; api reads them lazily, one at a time); under original/<step>/
+    contract_files: Iterable[tuple[str, str, bytes]] = ()
 
 
 FileSink = Callable[[str, bytes], None]

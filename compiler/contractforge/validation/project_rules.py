@@ -62,7 +62,7 @@ def _layer_mismatches(loaded: LoadedProject, where: Where) -> list[Problem]:
         if contract_layer and str(contract_layer).strip().lower() != declared.lower():
             file, line, _ = loaded_step.bundle.locate(("layer",))
             place = f"{file}:{line}" if line else (file or display_path(loaded_step.bundle.path))
-            says = (f"says layer '{contract_layer}'" if "layer" in (loaded_step.bundle.resolved or {})
+            says = (f"says layer '{contract_layer}'" if "layer" in loaded_step.bundle.contract.model_fields_set
                     else f"declares no layer (so '{contract_layer}', the default)")  # fmt: skip
             location = where(("execution_order", index, "layer"))
             found.append(Problem(

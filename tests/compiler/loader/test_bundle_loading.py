@@ -153,7 +153,7 @@ def test_sibling_environment_is_validated_separately(tmp_path):
     )
     bundle = load_bundle(tmp_path / "orders.ingestion.yaml")
     assert bundle.environment.adapter == "aws" and bundle.environment.evidence_database == "ops"
-    assert "environment" not in bundle.resolved
+    assert "environment" not in bundle.contract.model_fields_set | set(bundle.contract.model_extra or {})
 
 
 CONNECTION = """\

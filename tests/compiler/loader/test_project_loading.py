@@ -6,8 +6,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from contractforge.api import load_contract, load_project
 from contractforge.errors import ContractForgeError
+from contractforge.validation.project_semantics import validate_project
+
+from tests.compiler.project_factory import csv_contract, write_project
 
 ENV = "adapter: aws\nevidence: {database: ops}\n"
 
@@ -210,3 +214,23 @@ def test_values_filled_from_defaults_are_located_in_project_yaml(tmp_path):
     assert file.endswith("project.yaml") and line == 5
     file, line, _ = loaded.locate("quality_rules.unique_key")
     assert file.endswith("x.ingestion.yaml") and line == 4
+
+
+@pytest.mark.parametrize(
+    ("contract", "says"),
+    [
+        (csv_contract(layer="silver"), "says layer 'silver'"),
+        (
+            {k: v for k, v in csv_contract().items() if k != "layer"},
+            "declares no layer (so 'bronze', the default)",
+        ),
+    ],
+)
+def test_a_step_layer_that_disagrees_with_its_contract_names_both(tmp_path, contract, says):
+    root = write_project(tmp_path, {"orders": contract})
+    document = yaml.safe_load((root / "project.yaml").read_text())
+    document["execution_order"][0]["layer"] = "gold"
+    (root / "project.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    problems = validate_project(load_project(root))
+    [mismatch] = [p for p in problems if p.code == "STEP_LAYER_MISMATCH"]
+    assert says in mismatch.message and "has layer 'gold'" in mismatch.message
