@@ -34,8 +34,9 @@ def plan_loaded_project(loaded: LoadedProject, *, release_bundles: bool = False)
     """``release_bundles``: the caller hands ``loaded`` over; each step's bundle is released once the
     step is planned (``LoadedProject.release_bundle``), which bounds the peak memory of a large compile."""
     steps = list(loaded.loaded_steps)
-    mappings = {s.name: contract_mapping(s) for s in steps}
-    problems = validate_project(loaded, mappings)
+    # each step's mapping is dumped twice (validation, then its plan; cheap) instead of held for every
+    # step while all the bundles are still loaded
+    problems = validate_project(loaded)
     if problems:
         raise ContractForgeError(problems)
     settings = project_settings(loaded)
@@ -50,7 +51,7 @@ def plan_loaded_project(loaded: LoadedProject, *, release_bundles: bool = False)
     targets = {key: entry.identifier for key, entry in loaded.targets.items()}
     for step, job_name in zip(steps, job_names, strict=True):
         context = _StepContext(settings, refs_by_step.get(step.name, []), targets)
-        planned[step.name] = _plan_step(loaded, context, step, mappings[step.name], job_name)
+        planned[step.name] = _plan_step(loaded, context, step, contract_mapping(step), job_name)
         if release_bundles:
             loaded.release_bundle(step.name)
     cleanup = loaded.project.cleanup

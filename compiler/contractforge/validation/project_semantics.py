@@ -40,10 +40,7 @@ def locator_where(locator):
     return where
 
 
-def validate_project(
-    loaded: LoadedProject, mappings: dict[str, dict[str, Any]] | None = None
-) -> list[Problem]:
-    """``mappings``: step name → contract_mapping(step), when the caller already has them."""
+def validate_project(loaded: LoadedProject) -> list[Problem]:
     problems = _environment_problems(loaded)
     project_problems = Problems(locator_where(loaded.locator))
     if loaded.project.schedule is not None:
@@ -51,8 +48,7 @@ def validate_project(
     problems.extend(project_problems.items)
     problems.extend(check_project(loaded, locator_where(loaded.locator)))
     for step in loaded.loaded_steps:
-        mapping = mappings[step.name] if mappings else contract_mapping(step)
-        problems.extend(validate_contract(mapping, step_where(step)))
+        problems.extend(validate_contract(contract_mapping(step), step_where(step)))
     problems.extend(_unknown_layer_refs(loaded))
     return list(dict.fromkeys(problems))
 
