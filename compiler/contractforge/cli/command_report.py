@@ -39,11 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
+    report_charts.start_renderer()  # the chart engine starts while the project is planned and read
     plan = common.project_from(args)
     backend = common.reader_from(args, plan)
-    # the chart engine starts while the evidence is read, once the reading's imports are done: its first
-    # conversion holds Python's import lock for the second it takes
-    report_charts.start_renderer()
     source = (
         f"local evidence ({catalog_file(args.home)})"
         if args.local

@@ -34,8 +34,13 @@ _TYPES = {"N": "nominal", "O": "ordinal", "Q": "quantitative", "T": "temporal"}
 
 
 def start_renderer() -> threading.Thread:
-    """Start vl-convert's engine in the background (a first conversion); later renders reuse it."""
-    thread = threading.Thread(target=render_svg, args=({"mark": "point"},), daemon=True)
+    """Start vl-convert's engine in the background (a first conversion); later renders reuse it.
+
+    vl_convert is imported here, by the caller: imported by the thread instead, that first conversion
+    holds Python's import lock for its second and every import of the caller waits."""
+    import vl_convert
+
+    thread = threading.Thread(target=vl_convert.vegalite_to_svg, args=({"mark": "point"},), daemon=True)
     thread.start()
     return thread
 
