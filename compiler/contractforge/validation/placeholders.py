@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 from contractforge_runtime.environment.secrets import PLACEHOLDER, SecretError, parse_placeholder
 
 from contractforge.validation.locate import PathKey, Problems
@@ -20,6 +21,8 @@ _EXAMPLE = "{{ secret:<scope>/<key> }}"
 
 def check_placeholders(problems: Problems, value: Any, path: PathKey = ()) -> None:
     """Every string below ``value`` (mapping keys included in the path, not checked)."""
+    if not _mentions_secret(value):  # most contracts: one C-speed scan instead of a walk
+        return
     stack: list[tuple[PathKey, Any]] = [(path, value)]
     while stack:
         where, item = stack.pop()
@@ -31,6 +34,15 @@ def check_placeholders(problems: Problems, value: Any, path: PathKey = ()) -> No
             problem = placeholder_problem(item)
             if problem:
                 problems.add(where, problem, code="SECRET_PLACEHOLDER_INVALID")
+
+
+def _mentions_secret(value: Any) -> bool:
+    """False only when no string below ``value`` can hold "secret" (a key may: then the walk decides)."""
+    try:
+        text = orjson.dumps(value).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return True
+    return "secret" in text.lower()
 
 
 def placeholder_problem(text: str) -> str | None:

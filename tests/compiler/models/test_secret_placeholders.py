@@ -31,3 +31,17 @@ def test_nested_values_are_searched():
     )
     assert [s.reference for s in found] == ["pg/host", "pg/pw"]
     assert SecretRef("a", "b").placeholder == "{{ secret:a/b }}"
+
+
+def test_check_placeholders_finds_a_malformed_one_in_any_case_and_passes_clean_mappings():
+    from contractforge.validation.locate import Problems
+    from contractforge.validation.placeholders import check_placeholders
+
+    found = Problems(lambda path: {})
+    check_placeholders(found, {"source": {"options": {"password": "{{ SECRET:pg }}"}, "n": 1, "on": None}})
+    assert [(p.field, p.code) for p in found.items] == [
+        ("source.options.password", "SECRET_PLACEHOLDER_INVALID")
+    ]
+    clean = Problems(lambda path: {})
+    check_placeholders(clean, {"secrets": ["{{ secret:pg/user }}"], "source": {"path": "s3://b/{x}"}})
+    assert clean.items == []
