@@ -1,8 +1,9 @@
 """SCD2 (`historical`) benchmark: a 1M-row history target, a full extract with 1% of keys changed.
 
-(a) rows Iceberg rewrites versus rows that changed (merge-on-read, the default): rewritten = records
-    added by the commit minus the new versions inserted (the closed versions written again);
-    goal <= 1.2x.
+(a) rows Iceberg rewrites versus rows that changed (merge-on-read, the default), both sides read
+    from the snapshot summaries only: rewritten = records the commit added minus the live rows it
+    added (live = total-records - total-position-deletes, after minus before), i.e. the closed
+    versions written again; rows changed = keys whose values differ in the batch; goal <= 1.2x.
 (b) wall time of the product's write (key guard, change detection, timeline, one MERGE, counts)
     against a hand-written Spark SQL SCD2 MERGE of the same batch (the staged-union pattern: changed
     rows twice, once with a NULL merge key to insert the new version, once to close the current
@@ -11,8 +12,9 @@
 
 Usage: python bench/bench_history.py [--rows 1000000] [--changed 0.01] [--repeats 2] [--work DIR] [--profile]
 Prints the figures and ratios; asserts nothing (timings are not test material). ``--profile`` also
-prints where the product's last attempt spent its time (key guard, change detection, timeline and
-counts, the rest = MERGE and metadata), timed around those functions.
+prints where the product's last attempt spent its time (key guard, change detection, the timeline
+and its counts for keys that are not simple replacements, the rest = MERGE and metadata), timed
+around those functions.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
 from contractforge.local.spark import get_local_spark  # noqa: E402
 from contractforge_runtime.write import history, writes  # noqa: E402
 from contractforge_runtime.write.hashing import row_hash_column  # noqa: E402
+from contractforge_runtime.write.iceberg_tables import current_snapshot  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
 DB = "glue_catalog.cf_bench_history"
@@ -110,7 +113,7 @@ def _timed(module, name: str, label: str) -> None:
 def profile_phases() -> None:
     _timed(writes, "check_merge_keys", "key guard (batch)")
     _timed(history, "_affected_keys", "change detection (batch x current versions)")
-    _timed(history, "_counts", "timeline + resolve + counts")
+    _timed(history, "_counts", "timeline counts (other keys)")
 
 
 def product(spark, identifier: str) -> dict:
@@ -123,7 +126,6 @@ def product(spark, identifier: str) -> dict:
     seconds = time.perf_counter() - began
     return {
         "seconds": seconds,
-        "summary": result.operation_metrics.get("snapshot_summary") or {},
         "result": result,
         "phases": dict(PHASES),
     }
@@ -156,14 +158,24 @@ def hand_written(spark, identifier: str) -> dict:
     staged.createOrReplaceTempView("staged")
     spark.sql(HAND_WRITTEN.format(target=identifier))
     seconds = time.perf_counter() - began
-    snapshot = spark.sql(
-        f"SELECT summary FROM {identifier}.snapshots ORDER BY committed_at DESC LIMIT 1"
-    ).first()
-    return {"seconds": seconds, "summary": dict(snapshot.summary)}
+    return {"seconds": seconds}
 
 
-def rewritten(summary: dict, inserted_versions: int) -> int:
-    return int(summary.get("added-records", 0)) - inserted_versions
+def _live(summary: dict) -> int:
+    return int(summary.get("total-records", 0)) - int(summary.get("total-position-deletes", 0))
+
+
+def rewritten(before: dict, after: dict) -> int:
+    """Records the commit added that are not new live rows: rows written again (from summaries only)."""
+    return int(after.get("added-records", 0)) - (_live(after) - _live(before))
+
+
+def changed_rows(spark) -> int:
+    """Batch rows whose values differ from the target's (counted from the data, not assumed)."""
+    base, batch = spark.table(f"{DB}.base"), spark.table(f"{DB}.batch")
+    differs = " OR ".join(f"NOT (b.{c} <=> t.{c})" for c in CHANGE)
+    joined = batch.alias("b").join(base.alias("t"), "customer_id")
+    return joined.where(differs).count()
 
 
 def main() -> None:
@@ -183,37 +195,35 @@ def main() -> None:
         f"{datetime.now():%Y-%m-%d %H:%M} rows={args.rows:,} changed={args.changed:.0%} repeats={args.repeats}"
     )
     build_base(spark, args.rows, args.changed)
-    changed_keys = (
-        spark.table(f"{DB}.batch").where(f"customer_id % {max(1, round(1 / args.changed))} = 0").count()
-    )
+    changed_keys = changed_rows(spark)
     timings: dict[str, list[float]] = {"product": [], "hand-written": []}
     last: dict[str, dict] = {}
     for attempt in range(args.repeats + 1):  # attempt 0 warms the JIT and is not counted
         order = ["product", "hand-written"] if attempt % 2 == 0 else ["hand-written", "product"]
         for name in order:
             identifier = fresh_copy(spark, name.replace("-", "_"))
+            before = current_snapshot(spark, identifier)["summary"]
             run = product(spark, identifier) if name == "product" else hand_written(spark, identifier)
+            run["before"], run["after"] = before, current_snapshot(spark, identifier)["summary"]
             last[name] = run
             if attempt:
                 timings[name].append(run["seconds"])
             print(f"  attempt {attempt} {name:<13} {run['seconds']:.1f} s")
     result = last["product"]["result"]
     versions = result.operation_metrics["scd2_versions_inserted"]
-    summary = last["product"]["summary"]
     print(
-        f"(a) product: changed keys {changed_keys:,}; versions closed {result.rows_updated:,}, inserted "
-        f"{versions:,}, unchanged {result.operation_metrics['rows_unchanged']:,}"
+        f"(a) rows changed in the batch {changed_keys:,}; product counts: versions closed "
+        f"{result.rows_updated:,}, inserted {versions:,}, unchanged {result.operation_metrics['rows_unchanged']:,}"
     )
-    print(
-        f"    records added {int(summary.get('added-records', 0)):,}, position deletes "
-        f"{int(summary.get('added-position-deletes', 0)):,}; rows rewritten {rewritten(summary, versions):,} / rows "
-        f"changed {changed_keys:,} = {rewritten(summary, versions) / max(1, changed_keys):.2f}x (goal <= 1.2)"
-    )
-    hand = last["hand-written"]["summary"]
-    print(
-        f"    hand-written MERGE: records added {int(hand.get('added-records', 0)):,}, position deletes "
-        f"{int(hand.get('added-position-deletes', 0)):,}"
-    )
+    for name in ("product", "hand-written"):
+        before, after = last[name]["before"], last[name]["after"]
+        moved = rewritten(before, after)
+        print(
+            f"    {name}: records added {int(after.get('added-records', 0)):,}, position deletes "
+            f"{int(after.get('added-position-deletes', 0)):,}, live rows added {_live(after) - _live(before):,}; "
+            f"rows rewritten {moved:,} / rows changed {changed_keys:,} = {moved / max(1, changed_keys):.2f}x"
+            " (goal <= 1.2)"
+        )
     product_median = statistics.median(timings["product"])
     hand_median = statistics.median(timings["hand-written"])
     print(
