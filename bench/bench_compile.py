@@ -15,7 +15,9 @@ process, this checkout's code); the original: ``contractforge-aws deploy-project
 time, CPU time (user+sys of that process: steady when other jobs load the machine) and peak RSS
 come from os.wait4. Goals (issue 14): flat 1,000 ≤ 0.10× the original, chain 1,000 ≤ 0.05×,
 5,000 flat per-contract ≤ 1.1× that at 1,000 and ≤ 200 MB, ``--version`` ≤ 0.15 s, ``compile
---check`` of s3-file-medallion ≤ 0.5× the original's dry run. ``--terraform`` also runs ``terraform
+--check`` of s3-file-medallion ≤ 0.5× the original's dry run. After each flat compile the bench also
+writes the same files again with bare os calls: that CPU (mostly kernel time, which moves with the
+disk's load) is a floor no compile that writes the tree can go under, while the original writes nothing. ``--terraform`` also runs ``terraform
 init`` + ``validate`` (real provider, offline mirror) on the biggest root (slow: minutes).
 """
 
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(line(f"{shape} {size:,} contracts compile", ours, theirs, goal))
                 print(f"{'':<34} {budget(ours.stderr)}")
                 if shape == "flat":
+                    print(f"{'':<34} {write_floor(work / f'out-{shape}-{size}', work / f'floor-{size}')}")
+                if shape == "flat":
                     per_contract[size] = ours.cpu / size
         if args.big:
             project = write_medallion_project(work / f"flat-{args.big}", args.big, "flat")
@@ -188,6 +192,28 @@ def main(argv: list[str] | None = None) -> int:
             if args.terraform:
                 validate(big_out)
     return 0
+
+
+def write_floor(tree: Path, copy: Path) -> str:
+    """CPU of writing the files of ``tree`` again with bare os calls (one makedirs per directory, open,
+    write, close): what any compile that writes this tree pays on this disk, whatever its language
+    (file creation is kernel time, and it varies with the disk's load)."""
+    files = [(p.relative_to(tree), p.read_bytes()) for p in sorted(tree.rglob("*")) if p.is_file()]
+    before, made = os.times(), set()
+    for relative, content in files:
+        target = copy / relative
+        if target.parent not in made:
+            os.makedirs(target.parent, exist_ok=True)
+            made.add(target.parent)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        os.write(descriptor, content)
+        os.close(descriptor)
+    after = os.times()
+    user, system = after.user - before.user, after.system - before.system
+    return (
+        f"writing its {len(files):,} files with bare os calls: {user + system:.2f} s cpu "
+        f"(user {user:.2f}, sys {system:.2f}), the floor of writing this tree on this disk now"
+    )
 
 
 def validate(root: Path) -> None:
