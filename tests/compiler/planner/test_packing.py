@@ -105,3 +105,19 @@ def test_bad_packing_is_refused_before_a_streaming_render_hands_over_any_file(pl
             sink=lambda path, content: handed.append(path),
         )
     assert handed == []
+
+
+def test_steps_are_ordered_by_round_then_list_order_and_cycles_are_named():
+    from types import SimpleNamespace
+
+    from contractforge.planner.packing import _ordered
+
+    def step(name, *deps):
+        return SimpleNamespace(name=name, depends_on=deps)
+
+    steps = [step("c", "b"), step("a"), step("b", "a", "outside"), step("d"), step("e", "a", "c")]
+    assert [s.name for s in _ordered(steps)] == ["a", "d", "b", "c", "e"]
+    chain = [step(f"s{i}", *([f"s{i - 1}"] if i else [])) for i in range(3000)][::-1]
+    assert [s.name for s in _ordered(chain)] == [f"s{i}" for i in range(3000)]
+    with pytest.raises(ContractForgeError, match=r"cycle among \['x', 'y', 'z'\]"):
+        _ordered([step("x", "y"), step("y", "x"), step("z", "y"), step("w")])
