@@ -5,8 +5,10 @@ start are included: ``contractforge audit --local`` versus ``audit --local --spa
 ``contractforge report --local``. Wall and CPU (user + sys of the process and the children it waits
 for; Spark's JVM is not waited for, so not counted) per run. First once each light command with nothing
 kept in the home (no ``<home>/plans/`` nor ``<home>/charts/``: the first read after an edit of the
-project or the compiler, or after new runs changed every chart), then alternating order, ``--repeats``
-times each (the plan and the unchanged charts kept).
+project or the compiler, or after new runs changed every chart), then ``report --local`` once right after
+``run --local --steps gold_daily_revenue`` (fresh process, not timed; adds one run to the home): the plan
+kept by the run, the charts the new run changed drawn again; then alternating order, ``--repeats`` times
+each (the plan and the unchanged charts kept).
 
 Usage: python bench/bench_evidence_read.py [--home DIR] [--repeats 2]
 Without --home, the orders-medallion example is run locally first (wave 1, wave 2 with a quarantine,
@@ -106,6 +108,9 @@ def main() -> None:
         for kept in ("plans", "charts"):
             shutil.rmtree(home / kept, ignore_errors=True)
         first[name.replace("(light reader)", "nothing kept")] = [timed(commands[name])]
+    shutil.rmtree(home / "plans", ignore_errors=True)  # the plan the report finds is the one the run kept
+    timed(["run", *common, "--steps", "gold_daily_revenue", "--s3-root", str(home / "s3")])
+    first["report --local first after a run"] = [timed(commands["report --local (light reader)"])]
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(args.repeats):
         for name, command in commands.items():

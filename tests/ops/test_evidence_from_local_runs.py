@@ -5,13 +5,16 @@ One module-scoped set of orders-medallion runs (tests/ops/orders_evidence.py) fe
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from contractforge.local.runner import run_project_locally
 from contractforge.ops import dashboard_sql, sql_catalog
 from contractforge.ops.audit import run_audit
 from contractforge.ops.evidence_reader import EvidenceReadError, LocalEvidence
@@ -198,10 +201,27 @@ try:
     main(sys.argv[2:])
 except SystemExit:
     pass
-heavy = set(json.loads(sys.argv[1]))
-print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & heavy)), file=sys.stderr)
+print(json.dumps(sorted(set(json.loads(sys.argv[1])) & set(sys.modules))), file=sys.stderr)
 """
-HEAVY = ["pyiceberg", "sqlalchemy", "pyarrow", "sqlglot", "pydantic", "altair", "boto3", "pyspark"]
+HEAVY = [
+    "pyiceberg",
+    "sqlalchemy",
+    "pyarrow",
+    "sqlglot",
+    "pydantic",
+    "altair",
+    "boto3",
+    "pyspark",
+    "contractforge.api",
+]
+
+
+def _heavy_modules_loaded(command: list[str]) -> list[str]:
+    """The heavy modules a fresh interpreter has loaded after running the CLI ``command``."""
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT_PROBE, json.dumps(HEAVY), *command], capture_output=True, text=True
+    )
+    return json.loads(done.stderr.strip().splitlines()[-1])
 
 
 def test_local_audit_and_report_load_no_heavy_library_once_the_plan_is_kept(evidence, tmp_path):
@@ -210,11 +230,22 @@ def test_local_audit_and_report_load_no_heavy_library_once_the_plan_is_kept(evid
         ["audit", str(EXAMPLE_DIR), "--local", "--home", home, "--json"],
         ["report", str(EXAMPLE_DIR), "--local", "--home", home, "--out", str(tmp_path / "r.html")],
     ]
-    loaded = []
-    for command in [commands[0], *commands]:  # the first audit plans and keeps the plan
-        done = subprocess.run(
-            [sys.executable, "-c", LIGHT_PROBE, json.dumps(HEAVY), *command], capture_output=True, text=True
-        )
-        loaded.append(json.loads(done.stderr.strip().splitlines()[-1]))
+    loaded = [_heavy_modules_loaded(c) for c in [commands[0], *commands]]  # the first audit keeps the plan
 
     assert loaded[1:] == [[], []]
+
+
+def test_the_first_audit_after_a_local_run_uses_the_plan_the_run_kept(evidence, spark, tmp_path):
+    home = evidence.catalog_db.parent
+    shutil.rmtree(home / "plans", ignore_errors=True)
+    (outcome,) = run_project_locally(
+        EXAMPLE_DIR,
+        steps=["gold_daily_revenue"],
+        s3_root=tmp_path / "s3",
+        home=home,
+        spark=spark,
+        out=io.StringIO(),
+    )
+    assert outcome.status == "SUCCESS" and list((home / "plans").glob("*.pickle"))
+
+    assert _heavy_modules_loaded(["audit", str(EXAMPLE_DIR), "--local", "--home", str(home), "--json"]) == []

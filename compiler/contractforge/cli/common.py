@@ -43,7 +43,7 @@ def project_from(args: argparse.Namespace) -> ProjectPlan:
     path = getattr(args, "path", None) or getattr(args, "project", None)
     env = getattr(args, "env", None) or "aws"
     if getattr(args, "local", False) and getattr(args, "home", None):
-        from contractforge.ops.plan_cache import cached_plan
+        from contractforge.local.plan_cache import cached_plan
 
         return cached_plan(path, env, args.home)
     from contractforge.api import plan_project

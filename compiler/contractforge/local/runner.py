@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contractforge.errors import ContractForgeError
+from contractforge.local.plan_cache import cached_plan
 from contractforge.planner.packing import PackLayout, pack_layout
 from contractforge.project_plan import ProjectPlan, StepPlan
 
@@ -89,22 +90,29 @@ def run_project_locally(
     env: str = "aws",
     steps: list[str] | None = None,
     s3_root: str | Path = ".contractforge/s3",
-    home: str | Path = ".contractforge",
+    home: str | Path | None = None,
     accept_expected_failures: bool = True,
     spark=None,
     out: TextIO | None = None,
     run_key: str | None = None,
 ) -> list[StepOutcome]:
-    """Run the project's steps locally and return one outcome per selected step (in run order)."""
-    from contractforge.api import plan_project
+    """Run the project's steps locally and return one outcome per selected step (in run order).
 
+    The plan is kept in the home (``local.plan_cache``), so the evidence commands that follow do not plan
+    again; given a ``spark`` session and no ``home``, nothing is kept (the session's home is its own)."""
     out = out if out is not None else sys.stderr
-    plan = plan_project(project_path, env=env)
+    home_dir = Path(home if home is not None else ".contractforge")
+    if home is None and spark is not None:
+        from contractforge.api import plan_project
+
+        plan = plan_project(project_path, env=env)
+    else:
+        plan = cached_plan(project_path, env, home_dir, create_home=True)
     selected = order_steps(select_steps(plan, steps))
     if spark is None:
         from contractforge.local.spark import get_local_spark
 
-        spark = get_local_spark(Path(home) / "warehouse", Path(home) / "iceberg_catalog.sqlite")
+        spark = get_local_spark(home_dir / "warehouse", home_dir / "iceberg_catalog.sqlite")
     run_group_id = f"local:{plan.name}:{uuid.uuid4().hex[:12]}"
     layout = pack_layout(plan)
     if layout.packed:  # as the pack jobs would: steps of a pack side by side (run_packs_locally)

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from contractforge.ops.home_files import write_whole
+from contractforge.local.home_files import write_whole
 from contractforge.ops.report_data import ReportData, number, parse_time
 
 STATUS_COLORS = {

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from contractforge.api import plan_project
 from contractforge.errors import ContractForgeError
-from contractforge.ops.plan_cache import DIRECTORY, cached_plan
+from contractforge.local.plan_cache import DIRECTORY, cached_plan
 
 from tests.conftest import REPO_ROOT
 
 PROBE = """
 import json, sys
-from contractforge.ops.plan_cache import cached_plan
+from contractforge.local.plan_cache import cached_plan
 plan = cached_plan(sys.argv[1], "aws", sys.argv[2])
 print(json.dumps([plan.evidence_database, "contractforge.api" in sys.modules, "pydantic" in sys.modules]))
 """

@@ -1,4 +1,5 @@
-"""The plan of a project, kept in the local home between commands (``audit`` / ``report`` / ``sql --local``).
+"""The plan of a project, kept in the local home between commands (``run`` / ``audit`` / ``report`` /
+``sql --local``).
 
 Planning imports the whole compiler (pydantic models, loader, validation with sqlglot) and validates
 every contract: about two seconds before a local evidence command reads anything. A plan depends only
@@ -19,14 +20,15 @@ import pickle
 from pathlib import Path
 
 from contractforge.compile_record import inputs_record, inputs_unchanged
-from contractforge.ops.home_files import write_whole
+from contractforge.local.home_files import write_whole
 from contractforge.project_plan import ProjectPlan
 
 DIRECTORY = "plans"
 
 
-def cached_plan(path: str | Path, env: str, home: str | Path) -> ProjectPlan:
-    """``plan_project(path, env)``, from ``home``'s kept plan when its inputs are unchanged."""
+def cached_plan(path: str | Path, env: str, home: str | Path, create_home: bool = False) -> ProjectPlan:
+    """``plan_project(path, env)``, from ``home``'s kept plan when its inputs are unchanged. A home that
+    does not exist is created to keep the plan only with ``create_home`` (``run --local`` makes it anyway)."""
     options = {"path": str(path), "cwd": os.getcwd(), "env": env}
     stem = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:24]
     record_file = Path(home) / DIRECTORY / f"{stem}.json"
@@ -39,7 +41,9 @@ def cached_plan(path: str | Path, env: str, home: str | Path) -> ProjectPlan:
 
     with recording_reads() as inputs:
         plan = plan_project(path, env)
-    if Path(home).is_dir():  # a home that does not exist yet is not created for this
+    if create_home:
+        Path(home).mkdir(parents=True, exist_ok=True)
+    if Path(home).is_dir():  # the evidence commands do not create a home to keep a plan in
         _keep(record_file, plan_file, inputs_record(options, inputs), plan)
     return plan
 
