@@ -83,3 +83,15 @@ def test_a_home_that_does_not_exist_is_not_created(project: Path, tmp_path: Path
 
     assert cached_plan(project, "aws", home).name
     assert not home.exists()
+
+
+def test_run_local_creates_the_home_to_keep_its_plan_only_for_a_valid_project(project: Path, tmp_path: Path):
+    home = tmp_path / "new-home"
+
+    assert cached_plan(project, "aws", home, create_home=True) == plan_project(project, "aws")
+    assert _probe(project, home)[1] is False  # the next command finds the plan the run kept
+
+    (project / "project.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContractForgeError):
+        cached_plan(project, "aws", tmp_path / "other-home", create_home=True)
+    assert not (tmp_path / "other-home").exists()
