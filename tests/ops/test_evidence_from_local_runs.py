@@ -246,6 +246,6 @@ def test_the_first_audit_after_a_local_run_uses_the_plan_the_run_kept(evidence, 
         spark=spark,
         out=io.StringIO(),
     )
-    assert outcome.status == "SUCCESS" and list((home / "plans").glob("*.pickle"))
+    assert not outcome.unexpected and list((home / "plans").glob("*.pickle"))  # SKIPPED: nothing new
 
     assert _heavy_modules_loaded(["audit", str(EXAMPLE_DIR), "--local", "--home", str(home), "--json"]) == []
