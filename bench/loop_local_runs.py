@@ -79,7 +79,9 @@ def flocked(path: str | None):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=100)
-    parser.add_argument("--lock", help="flock this file around each iteration (e.g. /tmp/contractforge-bench.lock)")
+    parser.add_argument(
+        "--lock", help="flock this file around each iteration (e.g. /tmp/contractforge-bench.lock)"
+    )
     parser.add_argument("--home", help="local home (default: a new temporary directory)")
     args = parser.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix="cf-loop-"))
