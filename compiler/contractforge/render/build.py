@@ -230,7 +230,7 @@ def _add_project_artifacts(build: _Build, plan: ProjectPlan, units: tuple[StepPl
     """State machine definition (one unit per Glue job: a step, or a pack) and evidence DDL (one
     evidence database per project)."""
     orchestration = step_functions.render_state_machines(
-        plan.name, plan.state_machine_name, step_functions.units_from_steps(units)
+        plan.name, plan.state_machine_name, step_functions.units_from_steps(units), keep_definitions=False
     )
     build.warnings += [
         f"step {after!r} waits for {before!r} although it does not depend on it "

@@ -155,3 +155,10 @@ def test_existing_step_functions_and_scheduler_roles_reach_the_tree_and_the_sche
     assert modules["orchestration"]["role_arn"] == states
     assert modules["schedule"]["role_arn"] == scheduler
     assert not any("IAM roles" in w for w in build.warnings)
+
+
+def test_the_build_keeps_only_the_texts_and_they_are_the_same():
+    kept = render_state_machines("demo", "demo-machine", tuple(_flat(1200)))
+    texts = render_state_machines("demo", "demo-machine", tuple(_flat(1200)), keep_definitions=False)
+    assert [m.text for m in texts.machines] == [m.text for m in kept.machines]
+    assert all(m.definition is None for m in texts.machines) and kept.root.definition is not None

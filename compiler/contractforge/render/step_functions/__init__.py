@@ -82,7 +82,7 @@ PREFIX_SLACK_BYTES = 64  # the ARN prefix Terraform substitutes is longer than t
 @dataclass(frozen=True)
 class StateMachine:
     name: str
-    definition: dict[str, Any]
+    definition: dict[str, Any] | None  # None when rendered for the build tree (``text`` is what it writes)
     text: str  # as written; a templatefile() template when ``children`` is not empty
     glue_jobs: tuple[str, ...]  # Glue jobs it starts directly
     children: tuple[str, ...]  # child machines it starts directly
@@ -125,8 +125,10 @@ def render_state_machine(
 
 
 def render_state_machines(
-    project: str, machine_name: str, units: tuple[OrchestrationUnit, ...]
+    project: str, machine_name: str, units: tuple[OrchestrationUnit, ...], keep_definitions: bool = True
 ) -> Orchestration:
+    """``keep_definitions=False``: only the texts are kept (a large project's definitions as dicts are
+    several times the size of their text)."""
     by_name = {unit.name: unit for unit in units}
     layout = lay_out(list(by_name), {unit.name: unit.depends_on for unit in units})
     trees = (
@@ -156,7 +158,7 @@ def render_state_machines(
         machines.append(
             StateMachine(
                 names[index],
-                definition,
+                definition if keep_definitions else None,
                 text,
                 tuple(by_name[u].job_name for u in glue_jobs),
                 tuple(names[c] for c in children),
