@@ -19,10 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
+from contractforge_runtime.evidence import iceberg_append
 from contractforge_runtime.evidence import schema as evidence_schema
 
-# Up to this many rows an append is literals (no Python workers); more use createDataFrame (fixed cost).
-LITERAL_ROWS_LIMIT = 200
+# Up to this many rows an append goes through Iceberg's Java API (a few py4j calls per row, no Spark
+# job); more are a DataFrame written by Spark.
+JAVA_ROWS_LIMIT = 200
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -147,32 +149,24 @@ class EvidenceStore:
                 raise ValueError(f"{table}: unknown evidence column(s) {unknown}")
             row = _with_defaults(definition, row)
             values.append(tuple(_convert(table, c.name, c.type, row.get(c.name)) for c in definition.columns))
-        if len(values) > LITERAL_ROWS_LIMIT:  # e.g. a files ledger of thousands of files
-            df = self.spark.createDataFrame(values, evidence_schema.spark_schema(table))
+        if len(values) > JAVA_ROWS_LIMIT:  # e.g. a files ledger of thousands of files
+            self._write(
+                table, self.spark.createDataFrame(values, evidence_schema.spark_schema(table)), properties
+            )
         else:
-            df = self._literal_frame(definition, values)
-        self._write(table, df, properties)
+            self._append_rows(table, definition.column_names, values, properties)
         return len(values)
 
-    def _literal_frame(self, definition, values: list[tuple]):
-        """The rows as a JVM-only DataFrame of typed literals.
-
-        spark.createDataFrame(list) would parallelize pickled rows and start Python workers to
-        decode them: ~0.4 s per evidence append, several appends per run. A plan of literals grows
-        with the rows, hence LITERAL_ROWS_LIMIT.
-        """
-        from pyspark.sql import functions as F
-
-        def row_columns(row: tuple) -> list:
-            return [
-                F.lit(value).cast(_spark_sql_type(column.type)).alias(column.name)
-                for column, value in zip(definition.columns, row, strict=True)
-            ]
-
-        one = self.spark.range(1)
-        if len(values) == 1:
-            return one.select(*row_columns(values[0]))
-        return one.select(F.inline(F.array(*[F.struct(*row_columns(row)) for row in values])))
+    def _append_rows(self, table: str, columns: tuple[str, ...], values: list[tuple], properties) -> None:
+        """A few rows, committed through Iceberg's Java API (evidence/iceberg_append.py: no Spark job)."""
+        if table not in self._table_schemas:
+            try:  # the deployment set the table up: one commit, no catalog look-ups first
+                iceberg_append.append_rows(self.spark, self.identifier(table), columns, values, properties)
+                return
+            except iceberg_append.NotReady:  # missing table or columns (found before writing anything)
+                pass
+        self._ensure_table(table)
+        iceberg_append.append_rows(self.spark, self.identifier(table), columns, values, properties)
 
     def append_each(self, batches: list[tuple]) -> None:
         """Append rows to several *different* tables, the commits running side by side.

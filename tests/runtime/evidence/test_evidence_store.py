@@ -116,7 +116,7 @@ def test_append_df_casts_and_fills_the_remaining_columns(spark):
         store.append_df("ctrl_ingestion_quarantine", df.withColumnRenamed("rule_name", "rule"))
 
 
-@pytest.mark.parametrize("count", [1, 3, 250])  # one literal row, several, past LITERAL_ROWS_LIMIT
+@pytest.mark.parametrize("count", [1, 3, 250])  # one literal row, several, past JAVA_ROWS_LIMIT
 def test_append_paths_store_the_same_values(spark, count):
     store = EvidenceStore(spark, _database())
     at = datetime(2026, 6, 2, 10, 30, 0, tzinfo=UTC)
