@@ -14,6 +14,14 @@ from datetime import UTC, datetime
 RUN_ID_PROPERTY = "contractforge.run_id"
 FILES_PROPERTY = "contractforge.files"  # processed-files ledger entries of the commit (recovery)
 WATERMARK_PROPERTY = "contractforge.watermark"  # {"column", "current"} the commit reached (recovery)
+# A ctrl_ingestion_runs commit that records a run's outcome (SUCCESS / SKIPPED) carries
+# ``contractforge.recorded.<target>: <run id>``: reconciliation sees that the target's newest commit
+# has its runs row from the runs table's metadata, without reading its rows.
+RECORDED_FAMILY = "contractforge.recorded."
+
+
+def recorded_properties(target_table: str, run_id: str) -> dict[str, str]:
+    return {RECORDED_FAMILY + target_table: run_id}
 
 
 def ledger_rows(target_table: str, run_id: str, entries_json: str, now: datetime) -> list[dict]:

@@ -15,9 +15,11 @@ target, holding its lock (so that writer is provably gone), calls ``reconcile``:
 - for a dead lock holder this run took over (or whose lock expired) that committed nothing and
   recorded nothing: a FAILED runs row, ``metrics_source`` = ``abandoned_run``.
 
-Only the newest ``MAX_SNAPSHOTS`` snapshots are looked at (metadata through the Java API): one
-small filtered read of the runs table per run, none when the target has no tagged snapshot; the
-state is read only when something is to be healed. ``orphans`` is also what ``contractforge audit`` reports.
+Only the newest ``MAX_SNAPSHOTS`` snapshots are looked at (metadata through the Java API). The runs
+table is read (one small filtered read) only when its own metadata does not show the newest commit's
+run recorded (the ``contractforge.recorded.<target>`` tag of its runs-row commit) or a dead holder
+was taken over; the state is read only when something is to be healed. ``orphans`` is also what
+``contractforge audit`` reports.
 """
 
 from __future__ import annotations
@@ -30,14 +32,18 @@ from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence import state as state_rows
 from contractforge_runtime.evidence.commit_tags import (
     FILES_PROPERTY,
+    RECORDED_FAMILY,
     RUN_ID_PROPERTY,
     WATERMARK_PROPERTY,
     ledger_rows,
+    recorded_properties,
 )
 
 RECONCILED = "reconciled_from_snapshot"
 ABANDONED = "abandoned_run"
 MAX_SNAPSHOTS = 10
+RECORDED_LOOKBACK = 200  # runs-table commits looked at for the newest target commit's runs row
+CLOCK_SKEW_MS = 600_000  # runs-table commits older than the target commit by more are not looked at
 RECORDED_STATUSES = ("SUCCESS", "SKIPPED")
 
 
@@ -68,16 +74,16 @@ def tagged_commits(
     for _ in range(limit):
         if snapshot is None:
             break
-        summary = {str(k): str(v) for k, v in dict(snapshot.summary()).items()}
+        summary = snapshot.summary()  # a Java map: only the entries needed cross to Python
         snapshot_id = str(snapshot.snapshotId())
         run_id = summary.get(RUN_ID_PROPERTY)
         if run_id:
             commit = commits.setdefault(run_id, Commit(run_id))
             if not commit.snapshot_ids:
                 commit.committed_at = datetime.fromtimestamp(snapshot.timestampMillis() / 1000, tz=UTC)
-                commit.summary = summary
+                commit.summary = {str(k): str(v) for k, v in dict(summary).items()}
             commit.snapshot_ids.append(snapshot_id)
-            commit.added_records += int(summary.get("added-records", 0))
+            commit.added_records += int(summary.get("added-records") or 0)
         if snapshot_id == stop_at:
             break
         parent = snapshot.parentId()
@@ -116,6 +122,8 @@ def reconcile(run) -> list[Commit]:
     identifier = run.result.target_table
     commits = tagged_commits(run.spark, identifier)  # the newest MAX_SNAPSHOTS; no state read
     dead = _taken_over(run)
+    if not dead and (not commits or _newest_recorded(run, identifier, commits[0])):
+        return []  # the newest commit's run reconciled everything before it (under the same lock)
     recorded = run_statuses(run.evidence, identifier, [c.run_id for c in commits] + list(dead))
     found = [c for c in commits if not recorded.get(c.run_id, set()) & set(RECORDED_STATUSES)]
     reconciled = {c.run_id for c in commits}
@@ -125,7 +133,8 @@ def reconcile(run) -> list[Commit]:
     now = datetime.now(UTC)
     runs = [_run_row(run, commit, now) for commit in found]
     runs += [_abandoned_row(run, run_id, why, now) for run_id, why in sorted(abandoned.items())]
-    batches = [(evidence_tables.RUNS, runs)]
+    tag = recorded_properties(identifier, found[0].run_id) if found else None
+    batches = [(evidence_tables.RUNS, runs, tag)]
     ledger = [row for commit in found for row in _ledger_rows(identifier, commit, now)]
     if ledger:
         batches.append(("ctrl_ingestion_files", ledger))
@@ -137,6 +146,33 @@ def reconcile(run) -> list[Commit]:
         run.previous_state = state_rows.latest_state(run.evidence, identifier)
     run.measured["reconciled_run_ids"] = [c.run_id for c in found] + sorted(abandoned)
     return found
+
+
+def _newest_recorded(run, identifier: str, newest: Commit) -> bool:
+    """Whether a ctrl_ingestion_runs commit made since the target's newest commit records that run
+    (its RECORDED_FAMILY tag), read from the runs table's metadata: no Spark job. Every run reconciles
+    under the target's lock before it commits, so when the newest commit's run is recorded, so are the
+    ones before it. False (the rows are then read) when no commit since then says so within
+    RECORDED_LOOKBACK, or one of them deleted rows."""
+    try:
+        table = run.spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
+            run.spark._jsparkSession, run.evidence.identifier(evidence_tables.RUNS)
+        )
+    except Exception:  # noqa: BLE001 - no runs table yet: the read sets it up
+        return False
+    key, since = RECORDED_FAMILY + identifier, newest.committed_at.timestamp() * 1000 - CLOCK_SKEW_MS
+    snapshot = table.currentSnapshot()
+    for _ in range(RECORDED_LOOKBACK):
+        if snapshot is None or snapshot.timestampMillis() < since:
+            return False
+        operation = snapshot.operation()
+        if operation not in ("append", "replace"):  # rows deleted: only the rows can tell
+            return False
+        if operation == "append" and snapshot.summary().get(key) == newest.run_id:
+            return True
+        parent = snapshot.parentId()
+        snapshot = None if parent is None else table.snapshot(parent)
+    return False
 
 
 def _taken_over(run) -> dict[str, str]:

@@ -14,7 +14,7 @@ import sys
 
 import contractforge_runtime.run.upstream as upstream
 from contractforge_runtime.environment.root_cause import describe
-from contractforge_runtime.evidence import lineage, run_rows, state
+from contractforge_runtime.evidence import commit_tags, lineage, run_rows, state
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.store import EvidenceStore
 from contractforge_runtime.governance import metrics, run_governance
@@ -47,19 +47,21 @@ def finish(run, status: str) -> None:
         *run_governance.access_batch(run, measured),
         *run_governance.deployment_batch(run, measured),
     ]
-    run.evidence.append_each(
-        [
-            *_state_batch(run, measured),
-            *governance,
-            (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
-            (evidence_tables.METADATA, [run_rows.metadata_row(run.view, run.ctx, measured, run.redact)]),
-            *locks.history_batch(run.lock),
-        ]
-    )
-    fault_point("evidence")
-    run.evidence.append(
-        evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
-    )
+    with run.timed("evidence"):  # after duration_seconds: the runs row cannot hold its own time
+        run.evidence.append_each(
+            [
+                *_state_batch(run, measured),
+                *governance,
+                (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
+                (evidence_tables.METADATA, [run_rows.metadata_row(run.view, run.ctx, measured, run.redact)]),
+                *locks.history_batch(run.lock),
+            ]
+        )
+        fault_point("evidence")
+        row = run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)
+        run.evidence.append(
+            evidence_tables.RUNS, [row], commit_tags.recorded_properties(row["target_table"], row["run_id"])
+        )
     metrics.publish(run.plan, run.ctx, measured)
 
 
