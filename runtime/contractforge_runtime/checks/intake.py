@@ -35,6 +35,7 @@ class Split:
     df: object  # the rows that go on
     quarantine: object | None = None  # quarantine columns (rule_name … reason), or None
     rows: int = 0  # rows quarantined
+    total: int | None = None  # rows of the batch before the split, when counted with it
 
 
 def split_malformed(df, policy: str | None) -> Split:
@@ -76,10 +77,11 @@ def split_cast_failures(df, record_keys: list[str]) -> Split:
         return Split(df)
     failed = F.col(CAST_FAILED).isNotNull()
     bad = df.where(failed)
-    rows = bad.count()
+    # one pass counts the batch and its failed casts (the batch's row count comes with it)
+    total, rows = df.agg(F.count(F.lit(1)), F.count(CAST_FAILED)).first()
     good = df.where(~failed).drop(CAST_FAILED)
     if not rows:
-        return Split(good)
+        return Split(good, total=total)
     data = [c for c in good.columns if not c.startswith("__cf_")]
     raw = F.col(CAST_FAILED)
     payload = F.struct(*[F.coalesce(raw[c], _col(c).cast("string")).alias(c) for c in sorted(data)])
@@ -95,7 +97,7 @@ def split_cast_failures(df, record_keys: list[str]) -> Split:
         reference.alias("record_ref"),
         F.concat(F.lit("cast failed: "), F.array_join(F.map_keys(raw), ",")).alias("reason"),
     )
-    return Split(good, quarantine, rows)
+    return Split(good, quarantine, rows, total)
 
 
 def _source_file(df) -> list[str]:

@@ -154,6 +154,8 @@ def _prepare(run: RunState, source: SourceResult, cache: bool = True):
         if backlog.cached is not None:
             run.cached.append(backlog.cached)
             counts["backlog_rows_superseded"] = backlog.superseded
+        elif split.total is not None:  # the batch was counted with its failed casts: no count of its own
+            run.measured["batch_rows"] = split.total - split.rows
         df = backlog.df
         run.measured["intake"] = {k: v for k, v in counts.items() if v}
         if run.measured["intake"]:  # in source_metrics_json beside rows_read / rows_quarantined
@@ -198,7 +200,7 @@ def _key_guards(run: RunState, df, count: bool = True):
         if key_check is not None and key_check.classification is not None:
             run.cached.append(key_check.classification.per_key)
     with run.timed("prepare"):
-        if key_check is not None or count:
+        if key_check is not None or (count and "batch_rows" not in run.measured):
             run.measured["batch_rows"] = key_check.rows if key_check is not None else df.count()
     if "batch_rows" in run.measured:
         # rows read: the batch plus the rows split off before it (malformed, failed casts, superseded)
