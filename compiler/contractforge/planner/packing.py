@@ -158,15 +158,15 @@ def _groups(steps: list[StepPlan], groups: dict[str, Any]) -> list[tuple[str, li
     return members
 
 
-def _ordered(steps: list[StepPlan]) -> list[StepPlan]:
-    """Steps by round (a step's round is one more than its latest dependency's), in list order within a
-    round. Computed in one pass over the edges (Kahn), not round by round: chains are thousands deep."""
-    names = {s.name for s in steps}
-    waiting = {s.name: len(set(s.depends_on) & names) for s in steps}
+def _rounds(depends_on: dict[str, list[str]]) -> tuple[dict[str, int], list[str]]:
+    """Kahn's algorithm over ``name -> names it depends on`` (names outside the map are ignored): each
+    name's round (one more than its latest dependency's) and, sorted, the names that can never start
+    (on a cycle or after one). One pass over the edges: chains are thousands deep."""
+    waiting = {name: len(set(deps) & depends_on.keys()) for name, deps in depends_on.items()}
     dependants: dict[str, list[str]] = {}
-    for step in steps:
-        for dep in set(step.depends_on) & names:
-            dependants.setdefault(dep, []).append(step.name)
+    for name, deps in depends_on.items():
+        for dep in set(deps) & depends_on.keys():
+            dependants.setdefault(dep, []).append(name)
     round_of = {name: 0 for name, count in waiting.items() if count == 0}
     ready = list(round_of)
     while ready:
@@ -176,7 +176,12 @@ def _ordered(steps: list[StepPlan]) -> list[StepPlan]:
             waiting[dependant] -= 1
             if waiting[dependant] == 0:
                 ready.append(dependant)
-    stuck = sorted(name for name, count in waiting.items() if count)  # on a cycle or after one
+    return round_of, sorted(name for name, count in waiting.items() if count)
+
+
+def _ordered(steps: list[StepPlan]) -> list[StepPlan]:
+    """Steps by round, in list order within a round."""
+    round_of, stuck = _rounds({s.name: list(s.depends_on) for s in steps})
     if stuck:
         raise ContractForgeError.single(f"depends_on has a cycle among {stuck}")
     return sorted(steps, key=lambda s: round_of[s.name])  # stable: list order within a round
@@ -196,21 +201,8 @@ def _packs(
 
 
 def _refuse_cycles(packs: list[Pack]) -> None:
-    """Kahn's algorithm (linear: a chain of thousands of packs is common). What cannot be started is on
-    a cycle or after one, and is named."""
-    names = {p.name for p in packs}
-    waiting = {p.name: len(set(p.depends_on) & names) for p in packs}
-    dependants: dict[str, list[str]] = {}
-    for pack in packs:
-        for dep in set(pack.depends_on) & names:
-            dependants.setdefault(dep, []).append(pack.name)
-    ready = [name for name, count in waiting.items() if count == 0]
-    while ready:
-        for dependant in dependants.get(ready.pop(), ()):
-            waiting[dependant] -= 1
-            if waiting[dependant] == 0:
-                ready.append(dependant)
-    remaining = sorted(name for name, count in waiting.items() if count > 0)
+    """What cannot be started is on a cycle or after one, and is named."""
+    _, remaining = _rounds({p.name: list(p.depends_on) for p in packs})
     if remaining:
         raise ContractForgeError.single(
             f"these packs would wait for each other: {remaining} (a step of one depends on a "
