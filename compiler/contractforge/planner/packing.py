@@ -22,6 +22,8 @@ from contractforge import naming
 from contractforge.errors import ContractForgeError
 from contractforge.planner.glue_settings import AUTO_SCALING_ARGUMENT
 from contractforge.project_plan import GlueJobSettings, ProjectPlan, StepPlan
+from contractforge.validation.locate import Problems
+from contractforge.validation.packing_rules import check_packing, group_members, rounds
 
 LAYOUTS = ("none", "wave", "project", "groups")
 DEFAULT_LAYOUT = "none"
@@ -97,10 +99,6 @@ def packing_settings(plan: ProjectPlan) -> dict[str, Any]:
     if not isinstance(max_parallel, int) or isinstance(max_parallel, bool) or not 1 <= max_parallel <= 32:
         raise ContractForgeError.single("must be an integer from 1 to 32", field=f"{FIELD}.max_parallel")
     groups = raw.get("groups") or {}
-    if layout == "groups" and not groups:
-        raise ContractForgeError.single(
-            "layout groups needs groups: {name: [steps]}", field=f"{FIELD}.groups"
-        )
     unknown = sorted(set(raw) - {"layout", "groups", "max_parallel"})
     if unknown:
         raise ContractForgeError.single(f"unknown key(s) {unknown}", field=FIELD)
@@ -110,6 +108,10 @@ def packing_settings(plan: ProjectPlan) -> dict[str, Any]:
 def pack_layout(plan: ProjectPlan, steps: list[StepPlan] | None = None) -> PackLayout:
     settings = packing_settings(plan)
     steps = list(plan.steps if steps is None else steps)
+    found = Problems()
+    check_packing(found, settings, {s.name: s.depends_on for s in steps})
+    if found:
+        raise ContractForgeError(found.items)
     layout = settings["layout"]
     if layout == "none":
         members = [(s.name, [s]) for s in steps]
@@ -136,52 +138,16 @@ def _waves(steps: list[StepPlan]) -> list[list[StepPlan]]:
 
 
 def _groups(steps: list[StepPlan], groups: dict[str, Any]) -> list[tuple[str, list[StepPlan]]]:
+    """The named groups (checked by ``check_packing``), then every other step alone."""
     by_name = {s.name: s for s in steps}
-    taken: dict[str, str] = {}
-    members = []
-    for group, names in sorted(groups.items()):
-        names = [names] if isinstance(names, str) else list(names or [])
-        where = f"{FIELD}.groups.{group}"
-        unknown = [n for n in names if n not in by_name]
-        if unknown:
-            raise ContractForgeError.single(
-                f"unknown step(s) {unknown}; steps are {sorted(by_name)}", field=where
-            )
-        twice = [n for n in names if n in taken]
-        if twice:
-            raise ContractForgeError.single(
-                f"step(s) {twice} already packed in {taken[twice[0]]!r}", field=where
-            )
-        taken.update({n: group for n in names})
-        members.append((group, [by_name[n] for n in names]))
-    members += [(s.name, [s]) for s in steps if s.name not in taken]
-    return members
-
-
-def _rounds(depends_on: dict[str, list[str]]) -> tuple[dict[str, int], list[str]]:
-    """Kahn's algorithm over ``name -> names it depends on`` (names outside the map are ignored): each
-    name's round (one more than its latest dependency's) and, sorted, the names that can never start
-    (on a cycle or after one). One pass over the edges: chains are thousands deep."""
-    waiting = {name: len(set(deps) & depends_on.keys()) for name, deps in depends_on.items()}
-    dependants: dict[str, list[str]] = {}
-    for name, deps in depends_on.items():
-        for dep in set(deps) & depends_on.keys():
-            dependants.setdefault(dep, []).append(name)
-    round_of = {name: 0 for name, count in waiting.items() if count == 0}
-    ready = list(round_of)
-    while ready:
-        name = ready.pop()
-        for dependant in dependants.get(name, ()):
-            round_of[dependant] = max(round_of.get(dependant, 0), round_of[name] + 1)
-            waiting[dependant] -= 1
-            if waiting[dependant] == 0:
-                ready.append(dependant)
-    return round_of, sorted(name for name, count in waiting.items() if count)
+    members = [(group, [by_name[n] for n in group_members(names)]) for group, names in sorted(groups.items())]
+    taken = {s.name for _, group in members for s in group}
+    return members + [(s.name, [s]) for s in steps if s.name not in taken]
 
 
 def _ordered(steps: list[StepPlan]) -> list[StepPlan]:
     """Steps by round, in list order within a round."""
-    round_of, stuck = _rounds({s.name: list(s.depends_on) for s in steps})
+    round_of, stuck = rounds({s.name: list(s.depends_on) for s in steps})
     if stuck:
         raise ContractForgeError.single(f"depends_on has a cycle among {stuck}")
     return sorted(steps, key=lambda s: round_of[s.name])  # stable: list order within a round
@@ -196,19 +162,7 @@ def _packs(
         deps = sorted({owner[d] for s in steps for d in s.depends_on if d in owner and owner[d] != name})
         glue = pack_glue_settings(plan, name, steps) if packed else steps[0].glue
         packs.append(Pack(name, tuple(s.name for s in _ordered(steps)), tuple(deps), glue, max_parallel))
-    _refuse_cycles(packs)
     return tuple(packs)
-
-
-def _refuse_cycles(packs: list[Pack]) -> None:
-    """What cannot be started is on a cycle or after one, and is named."""
-    _, remaining = _rounds({p.name: list(p.depends_on) for p in packs})
-    if remaining:
-        raise ContractForgeError.single(
-            f"these packs would wait for each other: {remaining} (a step of one depends on a "
-            "step of another both ways); regroup the steps",
-            field=f"{FIELD}.groups",
-        )
 
 
 def pack_glue_settings(plan: ProjectPlan, pack: str, steps: list[StepPlan]) -> GlueJobSettings:

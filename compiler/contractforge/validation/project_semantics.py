@@ -11,6 +11,7 @@ from contractforge.errors import Problem
 from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.project import LoadedProject, LoadedStep
 from contractforge.validation.locate import Problems
+from contractforge.validation.packing_rules import check_packing
 from contractforge.validation.placeholders import check_placeholders
 from contractforge.validation.project_checks import check_schedule
 from contractforge.validation.project_rules import check_environment_aws, check_project
@@ -69,6 +70,9 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
     check_aws_parameters(found, env_aws, ("parameters", "aws"))
     check_environment_aws(found, env_aws)
     check_placeholders(found, env_aws, ("parameters", "aws"))
+    planned = {step.name for step in loaded.loaded_steps}
+    check_packing(found, env_aws.get("packing"),
+                  {s.name: s.depends_on for s in loaded.project.execution_order if s.name in planned})  # fmt: skip
     artifacts = environment.artifacts_uri if environment else None
     if not artifacts:
         found.add(("artifacts", "uri"), "the environment needs artifacts.uri (s3://bucket/prefix/)",

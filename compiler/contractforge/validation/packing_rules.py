@@ -1,0 +1,80 @@
+"""Packing groups checked against the project's steps (``parameters.aws.packing``).
+
+Every step a group names exists, no step sits in two groups, and the packs never wait on each
+other in a cycle (a step of one pack depending on a step of another, both ways). ``validate`` and
+``plan`` run these checks with the environment file's locations; planner/packing.py runs them again
+on any plan it is handed, so a pack layout is never built from a bad grouping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from contractforge.validation.locate import Problems
+
+PACKING = ("parameters", "aws", "packing")
+
+
+def rounds(depends_on: Mapping[str, Sequence[str]]) -> tuple[dict[str, int], list[str]]:
+    """Kahn's algorithm over ``name -> names it depends on`` (names outside the map are ignored): each
+    name's round (one more than its latest dependency's) and, sorted, the names that can never start
+    (on a cycle or after one). One pass over the edges: chains are thousands deep."""
+    waiting = {name: len(set(deps) & depends_on.keys()) for name, deps in depends_on.items()}
+    dependants: dict[str, list[str]] = {}
+    for name, deps in depends_on.items():
+        for dep in set(deps) & depends_on.keys():
+            dependants.setdefault(dep, []).append(name)
+    round_of = {name: 0 for name, count in waiting.items() if count == 0}
+    ready = list(round_of)
+    while ready:
+        name = ready.pop()
+        for dependant in dependants.get(name, ()):
+            round_of[dependant] = max(round_of.get(dependant, 0), round_of[name] + 1)
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                ready.append(dependant)
+    return round_of, sorted(name for name, count in waiting.items() if count)
+
+
+def group_members(names: Any) -> list[str]:
+    """A group's steps as written: one name or a list."""
+    return [names] if isinstance(names, str) else list(names or [])
+
+
+def check_packing(
+    problems: Problems, packing: Mapping[str, Any] | None, depends_on: Mapping[str, Sequence[str]]
+) -> None:
+    """``packing``: the environment's packing settings (layout shorthand expanded); ``depends_on``:
+    each step of the environment → the steps it depends on."""
+    packing = packing or {}
+    groups = packing.get("groups") or {}
+    if packing.get("layout") == "groups" and not groups:
+        problems.add((*PACKING, "layout"), "layout groups needs groups: {name: [steps]}")
+        return
+    if packing.get("layout") not in (None, "groups"):
+        return  # groups only matter to the groups layout (project_settings notes them as unused)
+    owner: dict[str, str] = {}
+    for group, names in sorted(groups.items()):
+        members = group_members(names)
+        unknown = [n for n in members if n not in depends_on]
+        if unknown:
+            problems.add((*PACKING, "groups", group), f"unknown step(s) {unknown}; steps are {sorted(depends_on)}")
+        twice = [n for n in members if n in owner]
+        if twice:
+            problems.add((*PACKING, "groups", group), f"step(s) {twice} already packed in {owner[twice[0]]!r}")
+        owner.update({n: group for n in members if n in depends_on and n not in owner})
+    if problems:
+        return
+    pack_depends_on: dict[str, set[str]] = {}
+    for step, deps in depends_on.items():
+        pack = owner.get(step, step)
+        others = {owner.get(d, d) for d in deps if d in depends_on} - {pack}
+        pack_depends_on.setdefault(pack, set()).update(others)
+    _, stuck = rounds({pack: sorted(deps) for pack, deps in pack_depends_on.items()})
+    if stuck:
+        problems.add(
+            (*PACKING, "groups"),
+            f"these packs would wait for each other: {stuck} (a step of one depends on a step of "
+            "another both ways); regroup the steps",
+        )
