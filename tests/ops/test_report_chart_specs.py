@@ -96,17 +96,25 @@ def test_a_shorthand_channel_is_what_altair_writes():
 
 def test_kept_charts_are_drawn_once_and_pruned_to_the_last_report(data, tmp_path):
     specs = _specs(data)
-    kept = report_charts.KeptCharts(tmp_path / "charts")
-    first = kept.render(specs["timeline"])
+    asked: list[list[dict]] = []
+
+    def draw(batch: list[dict]) -> list[str]:
+        asked.append(batch)
+        return report_charts.draw_here(batch)
+
+    kept = report_charts.KeptCharts(tmp_path / "charts", draw)
+    (first,) = kept.draw([specs["timeline"]])
     (stored,) = (tmp_path / "charts").glob("*.svg")
     assert first == report_charts.render_svg(specs["timeline"]) == stored.read_text(encoding="utf-8")
     stored.write_text(first.replace("Recent executions", "Kept executions"), encoding="utf-8")
 
-    again = report_charts.KeptCharts(tmp_path / "charts")
-    assert "Kept executions" in again.render(specs["timeline"])  # read back, not drawn again
-    again.render(specs["freshness"])
-    later = report_charts.KeptCharts(tmp_path / "charts")
-    later.render(specs["freshness"])
+    again = report_charts.KeptCharts(tmp_path / "charts", draw)
+    timeline, freshness, cost = again.draw([specs["timeline"], specs["freshness"], specs["cost-per-day"]])
+    assert "Kept executions" in timeline  # read back, not drawn again
+    assert asked[-1] == [specs["freshness"], specs["cost-per-day"]]  # the missing ones, in one call, in order
+    assert "Freshness" in freshness and "DPU-seconds" in cost
+    later = report_charts.KeptCharts(tmp_path / "charts", draw)
+    later.draw([specs["freshness"]])
     later.prune()
 
-    assert len(list((tmp_path / "charts").glob("*.svg"))) == 1
+    assert len(asked) == 2 and len(list((tmp_path / "charts").glob("*.svg"))) == 1

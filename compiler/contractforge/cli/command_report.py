@@ -3,17 +3,24 @@
 Reads the evidence (light local reader with --local, else Athena, printing each query as it runs)
 and writes one self-contained HTML file: charts as inline SVG, no script, nothing fetched. With
 --local the plan and the drawn charts are kept in the home while their inputs are unchanged.
+
+The charts are drawn by vl-convert worker processes started first, so their engines start on another
+core while the project is planned and the evidence read: two when every chart will be drawn (no
+chart kept in the home, or Athena), one when the home keeps charts (only those whose data moved are
+drawn again).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
 from contractforge.cli import common
 from contractforge.ops import report_charts
 from contractforge.ops.audit import parse_since
+from contractforge.ops.chart_renderer import ChartRenderer
 from contractforge.ops.evidence_reader import catalog_file
 from contractforge.ops.report_data import collect
 from contractforge.ops.report_html import render_report
@@ -39,7 +46,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
-    report_charts.start_renderer()  # the chart engine starts while the project is planned and read
+    charts = Path(args.home) / "charts" if args.local else None
+    workers = 1 if charts is not None and any(charts.glob("*.svg")) else min(2, os.cpu_count() or 1)
+    with ChartRenderer(workers) as renderer:
+        if charts is None:
+            document = _report(args, renderer.draw)
+        else:  # charts of unchanged evidence are not drawn again
+            kept = report_charts.KeptCharts(charts, renderer.draw)
+            document = _report(args, kept.draw)
+            kept.prune()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(document, encoding="utf-8")
+    common.stderr_line(f"wrote {out} ({len(document) // 1024} KiB) in {time.perf_counter() - began:.1f} s")
+    return 0
+
+
+def _report(args: argparse.Namespace, draw: report_charts.Draw) -> str:
     plan = common.project_from(args)
     backend = common.reader_from(args, plan)
     source = (
@@ -56,14 +79,4 @@ def run(args: argparse.Namespace) -> int:
         progress=common.stderr_line,
     )
     common.stderr_line("rendering charts …")
-    if args.local:  # charts of unchanged evidence are not drawn again
-        kept = report_charts.KeptCharts(Path(args.home) / "charts")
-        document = render_report(data, dpu_hour_usd=args.dpu_hour_usd, render=kept.render)
-        kept.prune()
-    else:
-        document = render_report(data, dpu_hour_usd=args.dpu_hour_usd)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(document, encoding="utf-8")
-    common.stderr_line(f"wrote {out} ({len(document) // 1024} KiB) in {time.perf_counter() - began:.1f} s")
-    return 0
+    return render_report(data, dpu_hour_usd=args.dpu_hour_usd, draw=draw)

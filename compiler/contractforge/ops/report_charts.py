@@ -2,18 +2,17 @@
 
 The specs are plain Vega-Lite dicts (the JSON Altair would emit, checked against the Vega-Lite schema
 by the tests): building them needs no import, and vl-convert renders them without a validation pass.
-vl-convert starts its JavaScript engine on first use (about a second of CPU), so ``start_renderer``
-lets the report start it in a thread while the evidence is read. Every chart function returns a spec
-(``render_svg`` draws it) or None when there is nothing to draw, so the report never shows an empty
-chart.
+Every chart function returns a spec or None when there is nothing to draw, so the report never shows
+an empty chart. ``draw_here`` draws specs in this process; the report command draws them in
+chart_renderer's worker processes, whose engines start while the evidence is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +30,7 @@ MEASURE_COLORS = {"rows read": "#1565c0", "rows written": "#2e7d32", "rows quara
 WIDTH = 760
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # a Vega-Lite version vl-convert bundles
 _TYPES = {"N": "nominal", "O": "ordinal", "Q": "quantitative", "T": "temporal"}
-
-
-def start_renderer() -> threading.Thread:
-    """Start vl-convert's engine in the background (a first conversion); later renders reuse it.
-
-    vl_convert is imported here, by the caller: imported by the thread instead, that first conversion
-    holds Python's import lock for its second and every import of the caller waits."""
-    import vl_convert
-
-    thread = threading.Thread(target=vl_convert.vegalite_to_svg, args=({"mark": "point"},), daemon=True)
-    thread.start()
-    return thread
+Draw = Callable[[list[dict[str, Any]]], list[str]]  # specs → their SVGs, in order
 
 
 def render_svg(spec: dict[str, Any]) -> str:
@@ -51,37 +39,56 @@ def render_svg(spec: dict[str, Any]) -> str:
     return vl_convert.vegalite_to_svg(spec)
 
 
-class KeptCharts:
-    """Charts rendered before, kept in ``directory`` (the local home) by the sha256 of their spec and
-    vl-convert's version: a report over unchanged evidence renders only the charts whose data changed
-    (the freshness ages move every minute). ``prune`` drops the ones the last report did not show."""
+def draw_here(specs: list[dict[str, Any]]) -> list[str]:
+    """Draw in this process (vl-convert's engine starts on the first spec)."""
+    return [render_svg(spec) for spec in specs]
 
-    def __init__(self, directory: Path):
+
+class KeptCharts:
+    """Charts drawn before, kept in ``directory`` (the local home) by the sha256 of their spec and
+    vl-convert's version: a report over unchanged evidence draws (with ``draw``) only the charts whose
+    data changed (the freshness ages move every minute). ``prune`` drops the ones the last report did
+    not show."""
+
+    def __init__(self, directory: Path, draw: Draw = draw_here):
         self.directory = directory
+        self._draw = draw
         self.shown: set[str] = set()
 
-    def render(self, spec: dict[str, Any]) -> str:
+    def draw(self, specs: list[dict[str, Any]]) -> list[str]:
+        """The SVG of each spec: read back when kept, the others drawn together (one ``draw`` call)."""
         import vl_convert
 
-        text = json.dumps(spec, sort_keys=True, default=str) + vl_convert.__version__
-        path = self.directory / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.svg"
-        self.shown.add(path.name)
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
-            pass
-        svg = render_svg(spec)
-        try:
-            self.directory.mkdir(exist_ok=True)
-            write_whole(path, svg.encode("utf-8"))
-        except OSError:  # a home that cannot be written to only loses the shortcut
-            pass
-        return svg
+        paths = [self.directory / f"{_digest(spec, vl_convert.__version__)}.svg" for spec in specs]
+        self.shown.update(path.name for path in paths)
+        svgs = {index: _read(path) for index, path in enumerate(paths)}
+        missing = [index for index, svg in svgs.items() if svg is None]
+        drawn = self._draw([specs[index] for index in missing]) if missing else []
+        for index, svg in zip(missing, drawn, strict=True):
+            svgs[index] = svg
+            try:
+                self.directory.mkdir(exist_ok=True)
+                write_whole(paths[index], svg.encode("utf-8"))
+            except OSError:  # a home that cannot be written to only loses the shortcut
+                pass
+        return [svgs[index] for index in range(len(specs))]
 
     def prune(self) -> None:
         for path in self.directory.glob("*.svg"):
             if path.name not in self.shown:
                 path.unlink(missing_ok=True)
+
+
+def _digest(spec: dict[str, Any], version: str) -> str:
+    text = json.dumps(spec, sort_keys=True, default=str) + version
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def chart(values: list[dict[str, Any]] | None, **spec: Any) -> dict[str, Any]:

@@ -9,13 +9,13 @@ changes, open locks, annotations and access applied.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from contractforge.ops import report_charts
 from contractforge.ops.report_data import ReportData, StepInfo
 
-Render = Callable[[dict[str, Any]], str]
 FAILURES_SHOWN = 5
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#212121;background:#fafafa}
@@ -34,17 +34,26 @@ max-height:320px;overflow:auto}details summary{cursor:pointer;font-size:12px}
 """
 
 
-def render_report(data: ReportData, *, dpu_hour_usd: float, render: Render = report_charts.render_svg) -> str:
-    """The whole document as one string; ``render`` draws a chart spec as SVG."""
-    parts = [_header(data), "<main>", _cards(data), "<h2>Project</h2>"]
+@dataclass(frozen=True, eq=False)
+class _Chart:
+    """A figure of the document: its spec (None: nothing to draw) is drawn with all the others at once."""
+
+    name: str
+    spec: dict[str, Any] | None
+    caption: str
+
+
+def render_report(
+    data: ReportData, *, dpu_hour_usd: float, draw: report_charts.Draw = report_charts.draw_here
+) -> str:
+    """The whole document as one string; ``draw`` turns the chart specs into SVG, all in one call."""
+    parts: list[str | _Chart] = [_header(data), "<main>", _cards(data), "<h2>Project</h2>"]
     parts.append(
-        _figure("timeline", render, report_charts.timeline(data), "Gantt of packs (run groups) and step runs")
+        _Chart("timeline", report_charts.timeline(data), "Gantt of packs (run groups) and step runs")
     )
+    parts.append(_Chart("status-history", report_charts.status_history(data), "runs per day and status"))
     parts.append(
-        _figure("status-history", render, report_charts.status_history(data), "runs per day and status")
-    )
-    parts.append(
-        _figure("freshness", render, report_charts.freshness(data), "late = older than freshness_sla_minutes")
+        _Chart("freshness", report_charts.freshness(data), "late = older than freshness_sla_minutes")
     )
     cost_spec, estimated = report_charts.cost_per_day(data, dpu_hour_usd)
     note = (
@@ -52,7 +61,7 @@ def render_report(data: ReportData, *, dpu_hour_usd: float, render: Render = rep
         if estimated
         else "recorded Glue DPU-seconds (record-cost)"
     )
-    parts.append(_figure("cost-per-day", render, cost_spec, note))
+    parts.append(_Chart("cost-per-day", cost_spec, note))
     parts.append("<h3>Current state per target</h3>")
     parts.append(
         _table(
@@ -62,12 +71,14 @@ def render_report(data: ReportData, *, dpu_hour_usd: float, render: Render = rep
         )
     )  # fmt: skip
     for step in data.steps:
-        parts.append(_step_section(data, step, render))
+        parts.extend(_step_section(data, step))
     parts.append("</main>")
+    charts = [part for part in parts if isinstance(part, _Chart) and part.spec is not None]
+    drawn = dict(zip(charts, draw([chart.spec for chart in charts]), strict=True))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>ContractForge report: {_e(data.project)}</title><style>{CSS}</style></head><body>"
-        + "\n".join(parts)
+        + "\n".join(_figure(part, drawn.get(part)) if isinstance(part, _Chart) else part for part in parts)
         + "</body></html>\n"
     )
 
@@ -96,24 +107,21 @@ def _cards(data: ReportData) -> str:
     )
 
 
-def _step_section(data: ReportData, step: StepInfo, render: Render) -> str:
+def _step_section(data: ReportData, step: StepInfo) -> list[str | _Chart]:
     target = step.target_table
     sla = (
         f"freshness SLA {step.freshness_sla_minutes} min"
         if step.freshness_sla_minutes
         else "no freshness SLA"
     )
-    parts = [f'<section class="step" id="step-{_e(step.name)}"><h2>Step {_e(step.name)}</h2>',
-             f'<p class="muted">{_e(target)} · layer {_e(step.layer)} · {sla}</p>']  # fmt: skip
+    parts: list[str | _Chart] = [f'<section class="step" id="step-{_e(step.name)}"><h2>Step {_e(step.name)}</h2>',
+                                 f'<p class="muted">{_e(target)} · layer {_e(step.layer)} · {sla}</p>']  # fmt: skip
     if not data.rows("report_runs", target):
         parts.append('<p class="muted">No runs in this window.</p>')
+    parts.append(_Chart(f"rows-{step.name}", report_charts.rows_over_time(data, target), "rows per run"))
     parts.append(
-        _figure(f"rows-{step.name}", render, report_charts.rows_over_time(data, target), "rows per run")
-    )
-    parts.append(
-        _figure(
+        _Chart(
             f"quarantine-{step.name}",
-            render,
             report_charts.quarantine_ratio(data, target),
             "quarantined / read per run",
         )
@@ -133,7 +141,8 @@ def _step_section(data: ReportData, step: StepInfo, render: Render) -> str:
     parts.append(_table(data.rows("access", target),
                         ["access_ts_utc", "action", "access_type", "principal", "privilege", "column_name", "status",
                          "error_message"]))  # fmt: skip
-    return "\n".join(parts) + "</section>"
+    parts.append("</section>")
+    return parts
 
 
 def _failures(rows: list[dict[str, Any]]) -> str:
@@ -154,13 +163,11 @@ def _failures(rows: list[dict[str, Any]]) -> str:
     return "\n".join(items)
 
 
-def _figure(name: str, render: Render, spec: dict[str, Any] | None, caption: str) -> str:
-    if spec is None:
-        return f'<p class="muted no-chart" data-chart="{_e(name)}">No data to chart: {_e(caption)}.</p>'
-    svg = render(spec)
-    return (
-        f'<figure class="chart" data-chart="{_e(name)}">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
-    )
+def _figure(chart: _Chart, svg: str | None) -> str:
+    name, caption = _e(chart.name), _e(chart.caption)
+    if svg is None:
+        return f'<p class="muted no-chart" data-chart="{name}">No data to chart: {caption}.</p>'
+    return f'<figure class="chart" data-chart="{name}">{svg}<figcaption>{caption}</figcaption></figure>'
 
 
 def _table(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
