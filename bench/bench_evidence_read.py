@@ -3,16 +3,18 @@
 Each command runs in a fresh process, as a user runs it, so Python imports and (for Spark) the JVM
 start are included: ``contractforge audit --local`` versus ``audit --local --spark``, and
 ``contractforge report --local``. Wall and CPU (user + sys of the process and the children it waits
-for; Spark's JVM is not waited for, so not counted) per run. First once each light command with nothing
-kept in the home (no ``<home>/plans/`` nor ``<home>/charts/``: the first read after an edit of the
-project or the compiler, or after new runs changed every chart), then ``report --local`` once right after
-``run --local --steps gold_daily_revenue`` (fresh process, not timed; adds one run to the home): the plan
-kept by the run, the charts the new run changed drawn again; then alternating order, ``--repeats`` times
-each (the plan and the unchanged charts kept).
+for: the report's chart workers are counted; Spark's JVM is not waited for, so not counted) per run.
+First once each light command with nothing kept in the home (no ``<home>/plans/`` nor
+``<home>/charts/``: the first read after an edit of the project or the compiler, or after new runs
+changed every chart), then ``audit --local`` and ``report --local`` once right after
+``run --local --steps gold_daily_revenue`` (fresh process, not timed; adds one run to the home): the
+plan kept by the run, the charts the new run changed drawn again; then alternating order,
+``--repeats`` times each (the plan and the unchanged charts kept). Every line ends with the ratio of
+the Spark path's median wall (``audit --local --spark``) to that line's median wall.
 
 Usage: python bench/bench_evidence_read.py [--home DIR] [--repeats 2]
 Without --home, the orders-medallion example is run locally first (wave 1, wave 2 with a quarantine,
-wave 3 failing) into a temporary home. Prints the figures and the ratio; asserts nothing.
+wave 3 failing) into a temporary home. Prints the figures and the ratios; asserts nothing.
 """
 
 from __future__ import annotations
@@ -79,11 +81,11 @@ def timed(args: list[str]) -> tuple[float, float]:
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def line(name: str, runs: list[tuple[float, float]]) -> str:
+def line(name: str, runs: list[tuple[float, float]], spark_wall: float) -> str:
     walls, cpus = [w for w, _ in runs], [c for _, c in runs]
     return (
         f"{name:44s} wall median {statistics.median(walls):6.2f} s  CPU median {statistics.median(cpus):6.2f} s"
-        f"  runs {', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)}"
+        f"  Spark/this {spark_wall / statistics.median(walls):5.1f}x  runs {', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)}"
     )
 
 
@@ -98,6 +100,9 @@ def main() -> None:
         print(f"running orders-medallion locally into {home} ...", flush=True)
         make_home(home)
     common = [str(EXAMPLE), "--local", "--home", str(home)]
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    if sys.flags.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("PYTHONDONTWRITEBYTECODE is set: every command compiles the modules it imports from source")
     commands = {
         "audit --local (light reader)": ["audit", *common, "--json"],
         "report --local (light reader)": ["report", *common, "--out", str(work / "report.html")],
@@ -110,15 +115,16 @@ def main() -> None:
         first[name.replace("(light reader)", "nothing kept")] = [timed(commands[name])]
     shutil.rmtree(home / "plans", ignore_errors=True)  # the plan the report finds is the one the run kept
     timed(["run", *common, "--steps", "gold_daily_revenue", "--s3-root", str(home / "s3")])
+    first["audit --local first after a run"] = [timed(commands["audit --local (light reader)"])]
     first["report --local first after a run"] = [timed(commands["report --local (light reader)"])]
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(args.repeats):
         for name, command in commands.items():
             times[name].append(timed(command))
-    for name, runs in {**first, **times}.items():
-        print(line(name, runs))
-    light = statistics.median(w for w, _ in times["audit --local (light reader)"])
     heavy = statistics.median(w for w, _ in times["audit --local --spark"])
+    for name, runs in {**first, **times}.items():
+        print(line(name, runs, heavy))
+    light = statistics.median(w for w, _ in times["audit --local (light reader)"])
     print(f"audit, Spark path / light reader (wall): {heavy / light:.1f}x")
     print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 

@@ -3,9 +3,12 @@
 ``run --local`` keeps its ``glue_catalog`` in an Iceberg JDBC catalog on SQLite
 (``<home>/iceberg_catalog.sqlite``). Only the evidence tables a statement names are loaded: their
 current schema and live data files come from the metadata JSON and manifests (iceberg_metadata,
-standard library only), and DuckDB reads those Parquet files by Iceberg field id as views
-``"<database>"."<table>"`` — so the Trino text of the named queries, translated for DuckDB, runs
-unchanged. Read-only: retention and compaction still go through Spark.
+standard library only), and DuckDB reads those Parquet files by Iceberg field id into in-memory
+tables ``"<database>"."<table>"`` — so the Trino text of the named queries, translated for DuckDB,
+runs unchanged. Each table is read once per command (a view would read its Parquet files again for
+every query: an audit's queries took twice the CPU), with one DuckDB thread (a local home's evidence
+is small: a second thread costs more than it gives). Read-only: retention and compaction still go
+through Spark.
 
 Correctness over speed: a table whose current snapshot has delete files is read with pyiceberg
 instead (it applies position deletes and deletion vectors; it refuses equality deletes, which Spark
@@ -72,7 +75,7 @@ class LocalEvidence:
             )
         import duckdb
 
-        self._con = duckdb.connect()
+        self._con = duckdb.connect(config={"threads": 1})
         self._con.execute("SET TimeZone = 'UTC'")
         self._con.execute(f'CREATE SCHEMA "{database}"')
         self._loaded: set[str] = set()
@@ -119,7 +122,7 @@ class LocalEvidence:
         for view in wanted - tables:
             tables.update(evidence_views.base_tables(view))
         for name in sorted(tables - self._loaded):
-            self._con.execute(f'CREATE VIEW "{self.database}"."{name}" AS {self._select(name)}')
+            self._con.execute(f'CREATE TABLE "{self.database}"."{name}" AS {self._select(name)}')
             self._loaded.add(name)
         for view in sorted(wanted - set(EVIDENCE_TABLES) - self._loaded):
             self._con.execute(evidence_views.create_view_sql(view, self.dialect, self.database))
