@@ -20,10 +20,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from contractforge.writer import managed_files_on_disk
 
 RECORD_FILE = ".contractforge-compile.json"
 FORMAT = 1
+_RECORD_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE  # one line per file
 PACKAGE_ROOT = Path(__file__).resolve().parent  # contractforge/
 
 
@@ -72,8 +75,8 @@ def inputs_unchanged(record: dict[str, Any], options: dict[str, Any]) -> bool:
 
 def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], outputs: dict[str, str]) -> None:
     """``outputs``: every managed file written → its sha256."""
-    record = {**inputs_record(options, inputs), "outputs": dict(sorted(outputs.items()))}
-    (out_dir / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    record = {**inputs_record(options, inputs), "outputs": outputs}
+    (out_dir / RECORD_FILE).write_bytes(orjson.dumps(record, option=_RECORD_OPTIONS))
 
 
 def up_to_date(out_dir: Path, options: dict[str, Any]) -> int | None:

@@ -9,6 +9,7 @@ directory (``.terraform/``, state, ``*.tfvars``, a backend file) is left alone a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,13 +61,17 @@ class TreeWriter:
         self._root = str(self.out_dir)
         self._directories: set[str] = set()
 
-    def add(self, path: str, content: bytes) -> None:
+    def add(self, path: str, content: bytes | Iterator[bytes]) -> None:
+        """``content``: the file's bytes, or its pieces in order (a big document: a new file is written
+        piece by piece; an existing one is compared whole)."""
         self.produced.add(path)
         if path not in self.on_disk:
             self.missing.add(path)
             if not self.check:  # a new file: there is no old version to replace atomically
                 _write_new(self._root, path, content, self._directories)
             return
+        if not isinstance(content, bytes):
+            content = b"".join(content)
         target = self.out_dir / path
         if target.read_bytes() != content:  # unchanged files are not rewritten (mtimes stay)
             self.stale.add(path)
@@ -85,7 +90,7 @@ class TreeWriter:
         return TreeDiff(tuple(sorted(self.missing)), tuple(sorted(self.stale)), tuple(extra))
 
 
-def _write_new(root: str, path: str, content: bytes, directories: set[str]) -> None:
+def _write_new(root: str, path: str, content: bytes | Iterator[bytes], directories: set[str]) -> None:
     """Plain os calls: tens of thousands of files per compile, pathlib's overhead shows."""
     directory, _, _ = path.rpartition("/")
     if directory not in directories:
@@ -93,11 +98,33 @@ def _write_new(root: str, path: str, content: bytes, directories: set[str]) -> N
         directories.add(directory)
     descriptor = os.open(os.path.join(root, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(descriptor, view) :]
+        if isinstance(content, bytes):
+            _write_all(descriptor, content)
+        else:
+            _write_pieces(descriptor, content)
     finally:
         os.close(descriptor)
+
+
+_PIECES_BUFFER = 1 << 18  # pieces are gathered up to this size before each write
+
+
+def _write_pieces(descriptor: int, pieces: Iterator[bytes]) -> None:
+    buffer: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= _PIECES_BUFFER:
+            _write_all(descriptor, b"".join(buffer))
+            buffer, size = [], 0
+    _write_all(descriptor, b"".join(buffer))
+
+
+def _write_all(descriptor: int, content: bytes) -> None:
+    view = memoryview(content)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def check_tree(files: dict[str, bytes], out_dir: Path) -> TreeDiff:

@@ -7,7 +7,7 @@ files (both loaded by the caller); the writer decides what to do with the tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +24,15 @@ from contractforge.planner.packing import pack_layout
 from contractforge.planner.project import lake_formation_enabled
 from contractforge.project_plan import ProjectPlan, StepPlan
 from contractforge.render.build_warnings import budget_warnings, quota_warnings
-from contractforge.render.canonical import canonical_json_bytes, compact_json, sha256_hex, text_bytes
+from contractforge.render.canonical import (
+    canonical_json_bytes,
+    canonical_json_chunks,
+    compact_json,
+    sha256_hex,
+    text_bytes,
+)
 from contractforge.render.endpoints import endpoints_override
-from contractforge.render.manifest import FileFacts, describe_file, render_manifest
+from contractforge.render.manifest import FileFacts, FileFactsBuilder, describe_file, render_manifest
 from contractforge.render.module_source import MODULES_DIR, VENDORED, module_source, used_modules
 from contractforge.render.root_inputs import (
     ARTIFACT_BUCKET_TOKEN,
@@ -65,7 +71,8 @@ class CompileOptions:
     contract_files: Iterable[tuple[str, str, bytes]] = ()
 
 
-FileSink = Callable[[str, bytes], None]
+# a file's bytes, or (the biggest documents) its pieces in order: the sink reads them as they are encoded
+FileSink = Callable[[str, bytes | Iterator[bytes]], None]
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ def render_build(
             partition=_partition(plan.region),
         )
     )
-    build.add(MAIN_FILE, canonical_json_bytes(main))
+    build.add_chunks(MAIN_FILE, canonical_json_chunks(main))
     if options.module_source == VENDORED:
         _add_vendored_modules(build, main, module_files)
     del main  # the biggest document: not held while the manifest is rendered
@@ -167,6 +174,18 @@ class _Build:
             self.sink(path, content)
         if s3_key is not None:
             self.uploads[s3_key] = (path, CONTENT_TYPES[path[path.rindex(".") :]])
+
+    def add_chunks(self, path: str, chunks: Iterable[bytes]) -> None:
+        """A big document handed over in pieces (never held whole when there is a sink)."""
+        if self.sink is None:
+            self.add(path, b"".join(chunks))
+            return
+        facts = FileFactsBuilder()
+        pieces = facts.through(chunks)
+        self.sink(path, pieces)
+        for _ in pieces:  # a sink that did not read every piece (e.g. --check of a missing file)
+            pass
+        self.described[path] = facts.facts()
 
 
 def _add_runtime(build: _Build, runtime_files: dict[str, bytes]) -> None:
@@ -300,7 +319,7 @@ def _add_manifest(build: _Build, plan: ProjectPlan) -> None:
     manifest = render_manifest(
         plan, listed, upload_paths, build.manifest_steps, build.policy_sizes, build.warnings
     )
-    build.add(MANIFEST_PATH, canonical_json_bytes(manifest))
+    build.add_chunks(MANIFEST_PATH, canonical_json_chunks(manifest))
 
 
 def _review_artifacts(step: StepPlan, policy: dict[str, Any]) -> dict[str, bytes]:

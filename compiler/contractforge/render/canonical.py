@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -43,6 +45,72 @@ def canonical_json_bytes(value: Any) -> bytes:
     if has_float and not _floats_match(encoded):
         return _stdlib(value).encode("utf-8")
     return encoded
+
+
+def canonical_json_chunks(value: Any) -> Iterator[bytes]:
+    """:func:`canonical_json_bytes` of ``value`` in pieces whose concatenation is exactly those bytes:
+    a document of thousands of entries (``main.tf.json``, the manifest) goes to the file a piece at a
+    time instead of being held as one text beside the values it was made from. Containers near the
+    top or with many entries are written here, entry by entry; the rest is encoded whole."""
+    yield from _chunks(value, 0)
+    yield b"\n"
+
+
+_SPLIT_DEPTH = 3  # containers above this depth that hold containers are written entry by entry …
+_SPLIT_ENTRIES = 32  # … and, at any depth, those with at least this many entries
+
+
+def _split(value: Any, kind: type, level: int) -> bool:
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            return False  # let the encoders decide (and refuse) as for the whole document
+        entries = value.values()
+    elif kind is list:
+        entries = value
+    else:
+        return False
+    if len(value) >= _SPLIT_ENTRIES:
+        return True
+    return level < _SPLIT_DEPTH and any(type(entry) is dict or type(entry) is list for entry in entries)
+
+
+def _chunks(value: Any, level: int) -> Iterator[bytes]:
+    kind = type(value)
+    if kind in _SCALARS:
+        yield _scalar(value)
+        return
+    if not _split(value, kind, level):
+        encoded = canonical_json_bytes(value)[:-1]  # a piece of the document: no trailing newline
+        yield encoded.replace(b"\n", b"\n" + b"  " * level) if level and b"\n" in encoded else encoded
+        return
+    inner = b"\n" + b"  " * (level + 1)
+    if kind is dict:
+        yield b"{"
+        for index, key in enumerate(sorted(value)):
+            yield (b"," if index else b"") + inner + orjson.dumps(key) + b": "
+            yield from _chunks(value[key], level + 1)
+        yield b"\n" + b"  " * level + b"}"
+    else:
+        yield b"["
+        for index, item in enumerate(value):
+            yield (b"," if index else b"") + inner
+            yield from _chunks(item, level + 1)
+        yield b"\n" + b"  " * level + b"]"
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _scalar(value: Any) -> bytes:
+    """A scalar as it reads inside a canonical document. A finite float is Python's ``repr`` (what
+    either encoder writes there); NaN and ±Infinity are ``null``, as orjson writes them (such a value
+    beside a float with an exponent is the one case where this differs from the whole document)."""
+    if type(value) is float:
+        return repr(value).encode() if math.isfinite(value) else b"null"
+    try:
+        return orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits
+        return json.dumps(value).encode("utf-8")
 
 
 def canonical_json(value: Any) -> str:

@@ -7,6 +7,8 @@ limit are flagged (``WARN``, non-blocking) and echoed as compile warnings.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from contractforge import __version__
@@ -28,6 +30,24 @@ class FileFacts(NamedTuple):
 
 def describe_file(content: bytes) -> FileFacts:
     return FileFacts(len(content), content.count(b"\n"), sha256_hex(content))
+
+
+class FileFactsBuilder:
+    """:func:`describe_file` of a file handed over in pieces: ``through`` yields them unchanged."""
+
+    def __init__(self) -> None:
+        self._bytes = self._lines = 0
+        self._sha = hashlib.sha256()
+
+    def through(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self._bytes += len(chunk)
+            self._lines += chunk.count(b"\n")
+            self._sha.update(chunk)
+            yield chunk
+
+    def facts(self) -> FileFacts:
+        return FileFacts(self._bytes, self._lines, self._sha.hexdigest())
 
 
 def render_manifest(

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from contractforge.render.canonical import canonical_json, canonical_json_bytes
+from contractforge.render.canonical import canonical_json, canonical_json_bytes, canonical_json_chunks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,3 +61,31 @@ JSON_VALUES = st.recursive(
 @given(JSON_VALUES)
 def test_any_json_value_is_encoded_like_the_standard_library(value) -> None:
     assert canonical_json_bytes(value) == _stdlib(value)
+
+
+WIDE_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=40) | st.dictionaries(st.text(max_size=8), children, max_size=40)
+    ),
+    max_leaves=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WIDE_VALUES)
+def test_the_pieces_of_a_document_are_exactly_its_bytes(value) -> None:
+    assert b"".join(canonical_json_chunks(value)) == canonical_json_bytes(value)
+
+
+def test_a_big_document_comes_in_pieces_that_join_to_its_bytes() -> None:
+    document = {
+        "locals": {"jobs": {f"step_{i:04d}": {"n": i, "ratio": i / 7, "tags": ["a", i]} for i in range(500)}},
+        "big": 10**30,
+        "tuple": (1, (2, {"x": 1e-05})),
+        "empty": [{}, []],
+    }
+    pieces = list(canonical_json_chunks(document))
+    assert len(pieces) > 500
+    assert max(len(p) for p in pieces) < 200
+    assert b"".join(pieces) == _stdlib(document)

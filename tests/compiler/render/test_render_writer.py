@@ -7,9 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from contractforge.api import contract_bundle_files, plan_project, render_plan
 from contractforge.cli.main import main
+from contractforge.compile_record import RECORD_FILE
+from contractforge.render import CompileOptions
 from contractforge.render.runtime_package import collect_package_files, zip_bytes
-from contractforge.writer import check_tree, write_tree
+from contractforge.writer import TreeWriter, check_tree, write_tree
 
 from tests.conftest import REPO_ROOT
 
@@ -73,6 +76,29 @@ def test_write_tree_does_not_rewrite_unchanged_files(tmp_path: Path) -> None:
     diff = write_tree(files, tmp_path)
     assert diff.fresh and (tmp_path / "main.tf.json").stat().st_mtime_ns == before
     assert check_tree({"main.tf.json": b"{}\n"}, tmp_path).extra == ("artifacts/a.json",)
+
+
+def test_the_written_tree_is_the_rendered_tree(compiled: Path) -> None:
+    """compile hands the biggest documents to the writer in pieces: the tree on disk is still exactly the
+    in-memory build (and the manifest's facts of those files are the same)."""
+    plan = plan_project(EXAMPLE)
+    files, _ = render_plan(plan, CompileOptions(contract_files=contract_bundle_files(plan)))
+    written = {path: content for path, content in _tree_bytes(compiled).items() if path != RECORD_FILE}
+    assert written == files
+
+
+def test_a_file_handed_over_in_pieces(tmp_path: Path) -> None:
+    writer = TreeWriter(tmp_path)
+    writer.add("main.tf.json", iter([b"{", b"\n", b"}\n"]))
+    assert writer.finish().missing == ("main.tf.json",)
+    assert (tmp_path / "main.tf.json").read_bytes() == b"{\n}\n"
+    before = (tmp_path / "main.tf.json").stat().st_mtime_ns
+    writer = TreeWriter(tmp_path)
+    writer.add("main.tf.json", iter([b"{\n", b"}\n"]))
+    assert writer.finish().fresh and (tmp_path / "main.tf.json").stat().st_mtime_ns == before
+    writer = TreeWriter(tmp_path, check=True)
+    writer.add("main.tf.json", iter([b"[", b"]\n"]))
+    assert writer.finish().stale == ("main.tf.json",)
 
 
 def test_invalid_module_source_is_exit_2(tmp_path: Path, capsys) -> None:
