@@ -156,6 +156,7 @@ def _compile(
     )
     writer = TreeWriter(out_dir, check=check)  # files go to disk as they are rendered
     tree = render_build(plan, options, load_module_files(), load_runtime_files(), sink=writer.add)
+    del plan, options  # rendered: the run plans are not held while the record is made
     diff = writer.finish()
     outputs = {path: facts.sha256 for path, facts in tree.described.items()}
     if not check:  # a partial tree is never answered from the record

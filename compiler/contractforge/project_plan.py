@@ -7,6 +7,7 @@ only thing the runtime ever sees (see docs/run-plan.md).
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,11 @@ class GlueJobSettings:
     spark_conf: tuple[tuple[str, str], ...] = ()  # sorted glue_job.spark_conf pairs (chained into --conf)
 
 
-@dataclass(frozen=True)
+_UNSET: Any = object()
+_LAST_RUN_PLAN: list[Any] = [None, None]  # [packed bytes, its run plan]
+
+
+@dataclass(frozen=True, init=False)
 class StepPlan:
     name: str  # execution_order[].name
     layer: str
@@ -64,16 +69,73 @@ class StepPlan:
     target_identifier: str  # glue_catalog.<db>.<table>
     target_database: str
     glue: GlueJobSettings
-    run_plan: dict[str, Any] | None  # None when the step is not runnable (status not RUNNABLE)
+    # ``run_plan`` (None when the step is not runnable), pickled: a run plan as dicts weighs three times
+    # its pickle, and a compile holds every step's until the root is written (5,000 steps: ~35 MB)
+    packed_run_plan: bytes | None = field(repr=False)
     decisions: tuple[dict[str, Any], ...] = ()  # defaults-resolver decision ledger
     mode: str = (
         ""  # canonical write mode (scd0_append …, scd2_historical, custom:<x>), also when not runnable
     )
-    normalized_contract: dict[str, Any] | None = None  # the resolved contract mapping (sections merged)
+    # the resolved contract mapping (sections merged), pickled like the run plan (``normalized_contract``)
+    packed_normalized_contract: bytes | None = field(default=None, repr=False)
+
+    def __init__(  # noqa: PLR0913 - the fields, plus the two mappings they pack
+        self,
+        name: str,
+        layer: str,
+        depends_on: tuple[str, ...],
+        expected_result: str,
+        status: str,
+        diagnostics: tuple[Diagnostic, ...],
+        contract_path: str,
+        target_identifier: str,
+        target_database: str,
+        glue: GlueJobSettings,
+        run_plan: dict[str, Any] | None = _UNSET,
+        decisions: tuple[dict[str, Any], ...] = (),
+        mode: str = "",
+        normalized_contract: dict[str, Any] | None = _UNSET,
+        *,
+        packed_run_plan: bytes | None = None,
+        packed_normalized_contract: bytes | None = None,
+    ) -> None:
+        """``run_plan`` / ``normalized_contract`` as mappings (``dataclasses.replace`` passes the packed
+        fields; a mapping given beside them wins)."""
+        values = dict(locals())
+        del values["self"], values["run_plan"], values["normalized_contract"]
+        if run_plan is not _UNSET:
+            values["packed_run_plan"] = _pack(run_plan)
+        if normalized_contract is not _UNSET:
+            values["packed_normalized_contract"] = _pack(normalized_contract)
+        for name_, value in values.items():
+            object.__setattr__(self, name_, value)
+
+    @property
+    def run_plan(self) -> dict[str, Any] | None:
+        """The run plan. Renderers read one step's several times in a row: the last one unpacked is
+        kept (the same dict each time, as when it was held)."""
+        packed = self.packed_run_plan
+        if packed is None:
+            return None
+        if _LAST_RUN_PLAN[0] is not packed:
+            _LAST_RUN_PLAN[:] = [packed, pickle.loads(packed)]  # noqa: S301 - our own bytes
+        return _LAST_RUN_PLAN[1]
+
+    @property
+    def normalized_contract(self) -> dict[str, Any] | None:
+        return _unpack(self.packed_normalized_contract)
 
     @property
     def runnable(self) -> bool:
-        return self.status in RUNNABLE_STATUSES and self.run_plan is not None
+        return self.status in RUNNABLE_STATUSES and self.packed_run_plan is not None
+
+
+def _pack(value: dict[str, Any] | None) -> bytes | None:
+    return None if value is None else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(packed: bytes | None) -> dict[str, Any] | None:
+    return None if packed is None else pickle.loads(packed)  # noqa: S301 - our own bytes, never read from disk
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ their own; ``contractforge maintenance compact --local`` (Iceberg procedures) ca
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from contractforge_runtime.evidence.schema import EVIDENCE_TABLES, physical_name
@@ -51,7 +51,7 @@ def maintenance_settings(environment: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def maintained_tables(
-    run_plans: list[dict[str, Any]], evidence_database: str, table_prefix: str | None = None
+    run_plans: Iterable[dict[str, Any]], evidence_database: str, table_prefix: str | None = None
 ) -> list[tuple[str, str]]:
     """(database, table) of every target, then of every evidence table (named with ``table_prefix``);
     sorted, no duplicates."""
@@ -67,7 +67,7 @@ def maintained_tables(
 def maintenance_module(
     source: str,
     plan: ProjectPlan,
-    run_plans: list[dict[str, Any]],
+    run_plans: Iterable[dict[str, Any]],
     root: Any,
     value: Callable[[str], str],
 ) -> dict[str, Any] | None:

@@ -217,7 +217,7 @@ def _modules(inputs: RootInputs) -> dict[str, Any]:
     if inputs.steps:
         steps = [s.step for s in inputs.steps]
         modules["dashboard"] = dashboard_module(plan, steps, source("dashboard"), value(inputs.region))
-    run_plans = [run_plan for s in inputs.steps for run_plan in s.run_plans()]
+    run_plans = (run_plan for s in inputs.steps for run_plan in s.run_plans())  # one at a time
     maintenance = maintenance_module(source("table_maintenance"), plan, run_plans, inputs, value)
     if maintenance is not None and inputs.steps:
         modules["table_maintenance"] = maintenance
