@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from contractforge_runtime.environment import iceberg_java
+from contractforge_runtime.environment.iceberg_java import java_class, java_static
 from contractforge_runtime.environment.root_cause import retry_when_busy
 
 _JSON_TYPES = {"long", "double", "string", "boolean"}
@@ -39,18 +41,17 @@ def append_rows(
     """Commit ``rows`` (values in ``columns`` order, already converted to Python types) to the Iceberg
     table ``identifier`` as one append. Columns of the table not in ``columns`` are written NULL.
     Raises NotReady, before writing anything, when the table or one of the columns is missing."""
-    jvm = spark.sparkContext._jvm
     try:
-        table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, identifier)
+        table = iceberg_java.load_table(spark, identifier)
     except Exception as error:  # noqa: BLE001 - missing table (or namespace): the caller sets it up
         raise NotReady(f"{identifier}: {type(error).__name__}") from error
     schema = table.schema()
-    types = _column_types(jvm, schema)
+    types = _column_types(spark, schema)
     missing = [name for name in columns if name not in types]
     if missing:
         raise NotReady(f"{identifier} lacks column(s) {missing}")
-    records = _records(jvm, schema, types, columns, rows)
-    data_files = _write_files(jvm, table, schema, records)
+    records = _records(spark, schema, types, columns, rows)
+    data_files = _write_files(spark, table, schema, records)
 
     def commit() -> None:  # a busy catalog refused it: nothing was committed, append again
         append = table.newAppend()
@@ -63,16 +64,16 @@ def append_rows(
     retry_when_busy(commit)
 
 
-def _column_types(jvm, schema) -> dict[str, str]:
+def _column_types(spark, schema) -> dict[str, str]:
     """Top-level column name → Iceberg type name (``long``, ``timestamptz``, ``decimal(9, 2)`` …)."""
-    described = json.loads(jvm.org.apache.iceberg.SchemaParser.toJson(schema))
+    described = json.loads(java_static(spark, "org.apache.iceberg.SchemaParser.toJson")(schema))
     return {
         field["name"]: field["type"] if isinstance(field["type"], str) else field["type"]["type"]
         for field in described["fields"]
     }
 
 
-def _records(jvm, schema, types: dict[str, str], columns: Sequence[str], rows: Sequence[tuple]) -> list:
+def _records(spark, schema, types: dict[str, str], columns: Sequence[str], rows: Sequence[tuple]) -> list:
     plain, temporal, direct = [], [], []
     for row in rows:
         values, later, now = {}, [], []
@@ -93,49 +94,71 @@ def _records(jvm, schema, types: dict[str, str], columns: Sequence[str], rows: S
         plain.append(values)
         temporal.append(later)
         direct.append(now)
-    mapper = jvm.com.fasterxml.jackson.databind.ObjectMapper()
-    mapper.enable(jvm.com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS)
-    mapper.configure(jvm.com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS, True)
-    maps = mapper.readValue(json.dumps(plain), jvm.java.lang.Class.forName("java.util.List"))
-    empty = jvm.org.apache.iceberg.data.GenericRecord.create(schema)
+    list_class = iceberg_java.per_jvm(
+        spark,
+        "class-object:java.util.List",
+        lambda: java_static(spark, "java.lang.Class.forName")("java.util.List"),
+    )
+    maps = _mapper(spark).readValue(json.dumps(plain), list_class)
+    empty = java_static(spark, "org.apache.iceberg.data.GenericRecord.create")(schema)
     records = []
     for index, (later, now) in enumerate(zip(temporal, direct, strict=True)):
         values = maps.get(index)
         for name, kind, value in later:
-            values.put(name, _java_time(jvm, kind, value))
+            values.put(name, _java_time(spark, kind, value))
         for name, value in now:
             values.put(name, value)
         records.append(empty.copy(values))
     return records
 
 
-def _java_time(jvm, kind: str, value: Any):
+def _mapper(spark):
+    """Jackson reading ints as Long (Iceberg's long columns) and NaN / Infinity as doubles."""
+
+    def build():
+        mapper = java_class(spark, "com.fasterxml.jackson.databind.ObjectMapper")()
+        mapper.enable(
+            java_class(spark, "com.fasterxml.jackson.databind.DeserializationFeature").USE_LONG_FOR_INTS
+        )
+        features = java_class(spark, "com.fasterxml.jackson.core.JsonParser.Feature")
+        return mapper.configure(features.ALLOW_NON_NUMERIC_NUMBERS, True)
+
+    return iceberg_java.per_jvm(spark, "evidence-json-mapper", build)
+
+
+def _java_time(spark, kind: str, value: Any):
     if kind == "date":
         day = value.date() if isinstance(value, datetime) else value
         if not isinstance(day, date):
             raise ValueError(f"expected a date, got {value!r}")
-        return jvm.java.time.LocalDate.parse(day.isoformat())
+        return java_static(spark, "java.time.LocalDate.parse")(day.isoformat())
     if not isinstance(value, datetime):
         raise ValueError(f"expected a datetime, got {value!r}")
     instant = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if kind == "timestamptz":
-        return jvm.java.time.OffsetDateTime.parse(instant.isoformat())
-    return jvm.java.time.LocalDateTime.parse(instant.replace(tzinfo=None).isoformat())
+        return java_static(spark, "java.time.OffsetDateTime.parse")(instant.isoformat())
+    return java_static(spark, "java.time.LocalDateTime.parse")(instant.replace(tzinfo=None).isoformat())
 
 
-def _write_files(jvm, table, schema, records: list) -> list:
+def _write_files(spark, table, schema, records: list) -> list:
     """One data file per partition the records fall into (evidence rows: usually one)."""
-    iceberg = jvm.org.apache.iceberg
+    iceberg = "org.apache.iceberg."
     spec, properties = table.spec(), table.properties()
-    file_format = iceberg.FileFormat.fromString(properties.getOrDefault("write.format.default", "parquet"))
-    writers = iceberg.data.GenericAppenderFactory(schema, spec).setAll(properties)
-    files = iceberg.io.OutputFileFactory.builderFor(table, 0, 0).format(file_format).build()
+    file_format = java_static(spark, iceberg + "FileFormat.fromString")(
+        properties.getOrDefault("write.format.default", "parquet")
+    )
+    writers = java_class(spark, iceberg + "data.GenericAppenderFactory")(schema, spec).setAll(properties)
+    files = (
+        java_static(spark, iceberg + "io.OutputFileFactory.builderFor")(table, 0, 0)
+        .format(file_format)
+        .build()
+    )
     groups: dict[str, tuple[Any, list]] = {}
     if spec.isUnpartitioned():
         groups[""] = (None, records)
     else:
-        key = iceberg.PartitionKey(spec, schema)
-        internal = iceberg.data.InternalRecordWrapper(schema.asStruct())
+        key = java_class(spark, iceberg + "PartitionKey")(spec, schema)
+        internal = java_class(spark, iceberg + "data.InternalRecordWrapper")(schema.asStruct())
         for record in records:
             key.partition(internal.wrap(record))
             groups.setdefault(key.toPath(), (key.copy(), []))[1].append(record)

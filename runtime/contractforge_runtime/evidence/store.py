@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from contractforge_runtime.environment import iceberg_java
 from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 from contractforge_runtime.evidence import iceberg_append
 from contractforge_runtime.evidence import schema as evidence_schema
@@ -233,23 +234,16 @@ class EvidenceStore:
         the history was expired, a newer commit is an append without a ``family`` key (another
         runtime's) or deleted rows, or within ``max_commits`` none carries it."""
         try:
-            loaded = self.spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
-                self.spark._jsparkSession, self.identifier(table)
-            )
+            loaded = iceberg_java.load_table(self.spark, self.identifier(table))
         except Exception:  # noqa: BLE001 - missing table: the caller's read sets it up
             return None
-        snapshot = loaded.currentSnapshot()
-        for _ in range(max_commits):
-            if snapshot is None:
-                return None
-            summary, operation = snapshot.summary(), snapshot.operation()
-            if operation == "append" and summary.containsKey(key):
-                return str(summary.get(key))
-            tagged = operation == "append" and any(str(k).startswith(family) for k in summary.keySet())
+        for snapshot in iceberg_java.history(self.spark, loaded, max_commits):
+            summary, operation = snapshot["summary"], snapshot["operation"]
+            if operation == "append" and key in summary:
+                return summary[key]
+            tagged = operation == "append" and any(k.startswith(family) for k in summary)
             if not tagged and operation != "replace":  # compaction ("replace") changes no row
                 return None  # another writer's append, or rows deleted: only the rows can tell
-            parent = snapshot.parentId()
-            snapshot = loaded.snapshot(parent) if parent is not None else None
         return None
 
     def _write(self, table: str, df, properties: dict[str, str] | None = None) -> None:

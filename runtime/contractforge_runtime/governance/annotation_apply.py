@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from contractforge_runtime.environment import iceberg_java
 from contractforge_runtime.governance import annotation_plan as ap
 from contractforge_runtime.write.iceberg_tables import quote_identifier
 
@@ -23,12 +24,6 @@ class AnnotationOutcome:
     status: str | None  # None when the plan declares no annotations
     rows: list[dict[str, Any]] = field(default_factory=list)
     result: dict[str, Any] = field(default_factory=dict)
-
-
-def _load_table(spark, identifier: str):
-    return spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
-        spark._jsparkSession, identifier
-    )
 
 
 def read_state(table) -> ap.TableState:
@@ -85,7 +80,7 @@ def apply_annotations(
     if not items and not annotations:
         return AnnotationOutcome(None)
     try:
-        table = _load_table(spark, identifier)
+        table = iceberg_java.load_table(spark, identifier)
         state = read_state(table)
         plan = ap.diff(items, state)
         result: dict[str, Any] = {"declared": len(items), "changed": len(plan.changes)}

@@ -28,6 +28,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from contractforge_runtime.environment import iceberg_java
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence import state as state_rows
 from contractforge_runtime.evidence.commit_tags import (
@@ -62,32 +63,25 @@ def tagged_commits(
     spark, identifier: str, stop_at: str | None = None, limit: int = MAX_SNAPSHOTS
 ) -> list[Commit]:
     """Run-tagged snapshots from the head back to ``stop_at`` (included) or ``limit`` snapshots, one
-    Commit per run id, newest first. Read through Iceberg's Java API (no Spark job)."""
+    Commit per run id, newest first. Read through Iceberg's Java API (no Spark job; one JSON text per
+    snapshot, environment/iceberg_java.py)."""
     try:
-        table = spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
-            spark._jsparkSession, identifier
-        )
+        table = iceberg_java.load_table(spark, identifier)
     except Exception:  # noqa: BLE001 - no target yet: nothing was committed
         return []
     commits: dict[str, Commit] = {}
-    snapshot = table.currentSnapshot()
-    for _ in range(limit):
-        if snapshot is None:
-            break
-        summary = snapshot.summary()  # a Java map: only the entries needed cross to Python
-        snapshot_id = str(snapshot.snapshotId())
+    for snapshot in iceberg_java.history(spark, table, limit):
+        summary, snapshot_id = snapshot["summary"], snapshot["snapshot_id"]
         run_id = summary.get(RUN_ID_PROPERTY)
         if run_id:
             commit = commits.setdefault(run_id, Commit(run_id))
             if not commit.snapshot_ids:
-                commit.committed_at = datetime.fromtimestamp(snapshot.timestampMillis() / 1000, tz=UTC)
-                commit.summary = {str(k): str(v) for k, v in dict(summary).items()}
+                commit.committed_at = datetime.fromtimestamp(snapshot["timestamp_ms"] / 1000, tz=UTC)
+                commit.summary = summary
             commit.snapshot_ids.append(snapshot_id)
             commit.added_records += int(summary.get("added-records") or 0)
         if snapshot_id == stop_at:
             break
-        parent = snapshot.parentId()
-        snapshot = None if parent is None else table.snapshot(parent)
     return list(commits.values())
 
 
@@ -155,23 +149,18 @@ def _newest_recorded(run, identifier: str, newest: Commit) -> bool:
     ones before it. False (the rows are then read) when no commit since then says so within
     RECORDED_LOOKBACK, or one of them deleted rows."""
     try:
-        table = run.spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
-            run.spark._jsparkSession, run.evidence.identifier(evidence_tables.RUNS)
-        )
+        table = iceberg_java.load_table(run.spark, run.evidence.identifier(evidence_tables.RUNS))
     except Exception:  # noqa: BLE001 - no runs table yet: the read sets it up
         return False
     key, since = RECORDED_FAMILY + identifier, newest.committed_at.timestamp() * 1000 - CLOCK_SKEW_MS
-    snapshot = table.currentSnapshot()
-    for _ in range(RECORDED_LOOKBACK):
-        if snapshot is None or snapshot.timestampMillis() < since:
+    for snapshot in iceberg_java.history(run.spark, table, RECORDED_LOOKBACK):
+        if snapshot["timestamp_ms"] < since:
             return False
-        operation = snapshot.operation()
+        operation = snapshot["operation"]
         if operation not in ("append", "replace"):  # rows deleted: only the rows can tell
             return False
-        if operation == "append" and snapshot.summary().get(key) == newest.run_id:
+        if operation == "append" and snapshot["summary"].get(key) == newest.run_id:
             return True
-        parent = snapshot.parentId()
-        snapshot = None if parent is None else table.snapshot(parent)
     return False
 
 

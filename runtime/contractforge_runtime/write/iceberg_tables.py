@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from contractforge_runtime.environment import iceberg_java
 from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 
 DEFAULT_TABLE_PROPERTIES = {
@@ -44,19 +45,14 @@ def current_snapshot(spark, identifier: str) -> dict | None:
     query it falls back to runs a Spark job (a few hundred ms, seconds when cold).
     """
     try:
-        table = spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
-            spark._jsparkSession, identifier
+        snapshot = iceberg_java.snapshot_info(
+            spark, iceberg_java.load_table(spark, identifier).currentSnapshot()
         )
-        snapshot = table.currentSnapshot()
-        if snapshot is None:
-            return None
-        return {
-            "snapshot_id": str(snapshot.snapshotId()),
-            "operation": snapshot.operation(),
-            "summary": {str(k): str(v) for k, v in dict(snapshot.summary()).items()},
-        }
     except Exception:  # noqa: BLE001 - e.g. a session without py4j access: use SQL
         return _current_snapshot_sql(spark, identifier)
+    if snapshot is None:
+        return None
+    return {key: snapshot[key] for key in ("snapshot_id", "operation", "summary")}
 
 
 def merge_on_read(spark, identifier: str) -> bool:
@@ -66,9 +62,7 @@ def merge_on_read(spark, identifier: str) -> bool:
     (no Spark job); a table that cannot be loaded counts as copy-on-write (the exact path).
     """
     try:
-        table = spark.sparkContext._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(
-            spark._jsparkSession, identifier
-        )
+        table = iceberg_java.load_table(spark, identifier)
         return str(table.properties().get("write.merge.mode")) == "merge-on-read"
     except Exception:  # noqa: BLE001 - missing table / no py4j: take the path that is always right
         return False
