@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contractforge.compile_record import compile_options, write_record
 from contractforge.loader import LoadedBundle, LoadedProject, LoadedStep, load_contract, load_project
@@ -22,9 +23,11 @@ from contractforge.loader.yaml_source import recording_reads
 from contractforge.planner import plan_loaded_project
 from contractforge.planner.exclusion import exclude_unrunnable as exclude_unrunnable_steps
 from contractforge.project_plan import ProjectPlan
-from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
 from contractforge.validation import ValidationReport, validate_path
 from contractforge.writer import TreeDiff, TreeWriter
+
+if TYPE_CHECKING:  # the renderers load with compile, not with plan_project (local evidence commands)
+    from contractforge.render import CompileOptions
 
 __all__ = [
     "CompileResult",
@@ -66,6 +69,8 @@ class CompileResult:
 
 def render_plan(plan: ProjectPlan, options: CompileOptions) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """The build tree of a plan (relative posix path → bytes) and the renderers' warnings."""
+    from contractforge.render import load_module_files, load_runtime_files, render_build
+
     tree = render_build(plan, options, load_module_files(), load_runtime_files())
     return tree.files, tree.warnings
 
@@ -151,6 +156,8 @@ def _compile(
             if d.severity == "blocker"
         )
         return CompileResult(out_dir, {}, (), None, blocked or ("(project)",), blockers)
+    from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
+
     options = CompileOptions(
         module_source=module_source, endpoint_url=endpoint_url, contract_files=contract_bundle_files(plan)
     )

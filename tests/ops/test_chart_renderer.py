@@ -1,4 +1,4 @@
-"""vl-convert worker processes (chart_renderer): the report's charts drawn outside the caller's GIL."""
+"""The vl-convert worker process (chart_renderer): the report's charts drawn outside the caller's GIL."""
 
 from __future__ import annotations
 
@@ -18,19 +18,19 @@ def _bars(title: str, values: int) -> dict:
     )
 
 
-def test_two_workers_draw_what_vl_convert_draws_here_in_the_order_of_the_specs():
-    specs = [_bars(f"chart {i}", i + 2) for i in range(5)]
+def test_the_worker_draws_what_vl_convert_draws_here_in_the_order_of_the_specs():
+    specs = [_bars(f"chart {i}", i + 2) for i in range(4)]
 
-    with ChartRenderer(2) as renderer:
+    with ChartRenderer() as renderer:
         svgs = renderer.draw(specs)
         assert renderer.draw([]) == []
 
     assert svgs == report_charts.draw_here(specs)
-    assert [f"chart {i}" in svg for i, svg in enumerate(svgs)] == [True] * 5
+    assert [f"chart {i}" in svg for i, svg in enumerate(svgs)] == [True] * 4
 
 
 def test_a_spec_vl_convert_refuses_is_an_error_and_the_worker_keeps_drawing():
-    with ChartRenderer(1) as renderer:
+    with ChartRenderer() as renderer:
         with pytest.raises(ChartRenderError, match="could not draw"):
             renderer.draw([{"mark": "bar", "encoding": {"x": {"field": "a", "type": "no-such-type"}}}])
         (svg,) = renderer.draw([_bars("after the error", 2)])
@@ -38,10 +38,15 @@ def test_a_spec_vl_convert_refuses_is_an_error_and_the_worker_keeps_drawing():
     assert "after the error" in svg
 
 
-def test_workers_are_processes_of_their_own_and_close_ends_them_while_they_start():
-    renderer = ChartRenderer(2)  # vl-convert holds the GIL while it draws: never in this process
-    workers = list(renderer._workers)
-    renderer.close()  # engines still starting are ended, not waited for
+def test_a_worker_that_ended_is_an_error_not_a_hang():
+    with ChartRenderer() as renderer:
+        renderer.worker.kill()
+        with pytest.raises(ChartRenderError, match="the chart renderer ended"):
+            renderer.draw([_bars("never drawn", 2)])
 
-    assert len({worker.pid for worker in workers} - {os.getpid()}) == 2
-    assert all(worker.returncode is not None for worker in workers)
+
+def test_the_worker_is_a_process_of_its_own_and_close_ends_it_while_it_starts():
+    renderer = ChartRenderer()  # vl-convert holds the GIL while it draws: never in this process
+    renderer.close()  # an engine still starting is ended, not waited for
+
+    assert renderer.worker.pid != os.getpid() and renderer.worker.returncode is not None

@@ -4,16 +4,13 @@ Reads the evidence (light local reader with --local, else Athena, printing each 
 and writes one self-contained HTML file: charts as inline SVG, no script, nothing fetched. With
 --local the plan and the drawn charts are kept in the home while their inputs are unchanged.
 
-The charts are drawn by vl-convert worker processes started first, so their engines start on another
-core while the project is planned and the evidence read: two when every chart will be drawn (no
-chart kept in the home, or Athena), one when the home keeps charts (only those whose data moved are
-drawn again).
+The charts are drawn by a vl-convert worker process started first, so its engine starts on another
+core while the project is planned and the evidence read (chart_renderer).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -46,13 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
-    charts = Path(args.home) / "charts" if args.local else None
-    workers = 1 if charts is not None and any(charts.glob("*.svg")) else min(2, os.cpu_count() or 1)
-    with ChartRenderer(workers) as renderer:
-        if charts is None:
+    with ChartRenderer() as renderer:
+        if not args.local:
             document = _report(args, renderer.draw)
         else:  # charts of unchanged evidence are not drawn again
-            kept = report_charts.KeptCharts(charts, renderer.draw)
+            kept = report_charts.KeptCharts(Path(args.home) / "charts", renderer.draw)
             document = _report(args, kept.draw)
             kept.prune()
     out = Path(args.out)
