@@ -20,13 +20,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from contractforge.render.canonical import canonical_json_chunks
 from contractforge.writer import managed_files_on_disk
 
 RECORD_FILE = ".contractforge-compile.json"
 FORMAT = 1
-_RECORD_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE  # one line per file
 PACKAGE_ROOT = Path(__file__).resolve().parent  # contractforge/
 
 
@@ -76,7 +74,8 @@ def inputs_unchanged(record: dict[str, Any], options: dict[str, Any]) -> bool:
 def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], outputs: dict[str, str]) -> None:
     """``outputs``: every managed file written → its sha256."""
     record = {**inputs_record(options, inputs), "outputs": outputs}
-    (out_dir / RECORD_FILE).write_bytes(orjson.dumps(record, option=_RECORD_OPTIONS))
+    with open(out_dir / RECORD_FILE, "wb") as handle:  # in pieces: 50,000 outputs are ~9 MB of text
+        handle.writelines(canonical_json_chunks(record))
 
 
 def up_to_date(out_dir: Path, options: dict[str, Any]) -> int | None:

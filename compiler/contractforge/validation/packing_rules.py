@@ -59,10 +59,14 @@ def check_packing(
         members = group_members(names)
         unknown = [n for n in members if n not in depends_on]
         if unknown:
-            problems.add((*PACKING, "groups", group), f"unknown step(s) {unknown}; steps are {sorted(depends_on)}")
+            problems.add(
+                (*PACKING, "groups", group), f"unknown step(s) {unknown}; steps are {sorted(depends_on)}"
+            )
         twice = [n for n in members if n in owner]
         if twice:
-            problems.add((*PACKING, "groups", group), f"step(s) {twice} already packed in {owner[twice[0]]!r}")
+            problems.add(
+                (*PACKING, "groups", group), f"step(s) {twice} already packed in {owner[twice[0]]!r}"
+            )
         owner.update({n: group for n in members if n in depends_on and n not in owner})
     if problems:
         return
