@@ -9,8 +9,12 @@ the catalog, lock store and evidence of this session. After each kill:
   SUCCESS ``reconciled_from_snapshot`` when its target commit landed without evidence;
 - the target's state names the recovery run (nothing advanced on behalf of the killed one).
 
-Eight cases run by default (every stage for hash diff, after the commit for append, during the evidence for upsert); the
-full matrix (every stage × every mode) runs with CONTRACTFORGE_FAULT_MATRIX=1 (marker fault_matrix).
+Six cases run by default, one per crash class of docs/evidence-and-reliability.md ("What happens
+when"): for hash diff, a kill before the write (schema_policy, the last of read / quality /
+schema_policy, which leave the same state behind), during the write, after the commit and during the
+evidence; after the commit for append and during the evidence for upsert. The full matrix (every
+stage × every mode, read and quality included) runs with CONTRACTFORGE_FAULT_MATRIX=1 (marker
+fault_matrix).
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from tests.spark_reset import drop_databases
 
 pytestmark = pytest.mark.slow
 
-DEFAULT = {("f_hash", point) for point in POINTS} | {("f_append", "after_commit"), ("f_upsert", "evidence")}
+DEFAULT = {("f_hash", point) for point in ("schema_policy", "write", "after_commit", "evidence")} | {
+    ("f_append", "after_commit"), ("f_upsert", "evidence"),
+}  # fmt: skip
 MATRIX = os.environ.get("CONTRACTFORGE_FAULT_MATRIX") == "1"
 COMMITTED = ("after_commit", "evidence")  # the commit landed before the kill
 NOT_COMMITTED = ("read", "quality", "schema_policy")
