@@ -57,21 +57,8 @@ def canonical_json_chunks(value: Any) -> Iterator[bytes]:
 
 
 _SPLIT_DEPTH = 3  # containers above this depth that hold containers are written entry by entry …
-_SPLIT_ENTRIES = 32  # … and, at any depth, those with at least this many entries
-
-
-def _split(value: Any, kind: type, level: int) -> bool:
-    if kind is dict:
-        if not all(type(key) is str for key in value):
-            return False  # let the encoders decide (and refuse) as for the whole document
-        entries = value.values()
-    elif kind is list:
-        entries = value
-    else:
-        return False
-    if len(value) >= _SPLIT_ENTRIES:
-        return True
-    return level < _SPLIT_DEPTH and any(type(entry) is dict or type(entry) is list for entry in entries)
+_SPLIT_ENTRIES = 32  # … and those with at least this many entries, in batches of this many
+_BATCH = 128
 
 
 def _chunks(value: Any, level: int) -> Iterator[bytes]:
@@ -79,10 +66,22 @@ def _chunks(value: Any, level: int) -> Iterator[bytes]:
     if kind in _SCALARS:
         yield _scalar(value)
         return
-    if not _split(value, kind, level):
-        encoded = canonical_json_bytes(value)[:-1]  # a piece of the document: no trailing newline
-        yield encoded.replace(b"\n", b"\n" + b"  " * level) if level and b"\n" in encoded else encoded
-        return
+    splittable = kind is list or (kind is dict and all(type(key) is str for key in value))
+    if splittable and len(value) >= _SPLIT_ENTRIES:
+        yield from _batches(value, kind, level)
+    elif splittable and value and level < _SPLIT_DEPTH and _holds_containers(value, kind):
+        yield from _entries(value, kind, level)
+    else:
+        yield _indented(canonical_json_bytes(value)[:-1], level)  # no trailing newline inside
+
+
+def _holds_containers(value: Any, kind: type) -> bool:
+    return any(
+        type(entry) is dict or type(entry) is list for entry in (value.values() if kind is dict else value)
+    )
+
+
+def _entries(value: Any, kind: type, level: int) -> Iterator[bytes]:
     inner = b"\n" + b"  " * (level + 1)
     if kind is dict:
         yield b"{"
@@ -96,6 +95,25 @@ def _chunks(value: Any, level: int) -> Iterator[bytes]:
             yield (b"," if index else b"") + inner
             yield from _chunks(item, level + 1)
         yield b"\n" + b"  " * level + b"]"
+
+
+def _batches(value: Any, kind: type, level: int) -> Iterator[bytes]:
+    """A big container, ``_BATCH`` entries per encoding: each batch is encoded as a container of its
+    own, whose entries (between the opening bracket and the closing newline + bracket) are the
+    document's."""
+    keys = sorted(value) if kind is dict else None
+    for start in range(0, len(value), _BATCH):
+        if keys is not None:
+            batch: Any = {key: value[key] for key in keys[start : start + _BATCH]}
+        else:
+            batch = value[start : start + _BATCH]
+        body = canonical_json_bytes(batch)[1:-3]  # "\n  entry,\n  entry" of "{…\n}\n" / "[…\n]\n"
+        yield (b"," if start else b"{" if keys is not None else b"[") + _indented(body, level)
+    yield b"\n" + b"  " * level + (b"}" if keys is not None else b"]")
+
+
+def _indented(encoded: bytes, level: int) -> bytes:
+    return encoded.replace(b"\n", b"\n" + b"  " * level) if level and b"\n" in encoded else encoded
 
 
 _SCALARS = (str, int, float, bool, type(None))

@@ -86,6 +86,6 @@ def test_a_big_document_comes_in_pieces_that_join_to_its_bytes() -> None:
         "empty": [{}, []],
     }
     pieces = list(canonical_json_chunks(document))
-    assert len(pieces) > 500
-    assert max(len(p) for p in pieces) < 200
-    assert b"".join(pieces) == _stdlib(document)
+    whole = _stdlib(document)
+    assert len(pieces) > 4 and max(len(p) for p in pieces) < len(whole) / 3  # 128 entries a piece
+    assert b"".join(pieces) == whole
