@@ -22,3 +22,12 @@ def test_a_named_point_kills_the_process_with_sigkill():
     env = {"CONTRACTFORGE_FAULT_AT": "read", "PYTHONPATH": ":".join(sys.path)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == -9 and "alive" not in done.stdout
+
+
+def test_a_pause_ends_when_its_release_file_exists(monkeypatch, tmp_path):
+    release = tmp_path / "release"
+    release.touch()
+    monkeypatch.setenv(faults.PAUSE_ENV, "write")
+    monkeypatch.setenv(faults.PAUSE_UNTIL_ENV, str(release))
+    monkeypatch.setenv(faults.PAUSE_SECONDS_ENV, "60")
+    faults.fault_point("write")  # returns at once: the file is there

@@ -3,10 +3,13 @@ no target yet; slow tier): exactly one writes, the other is refused naming the h
 SQLITE_BUSY or Java error — and the evidence records both (SUCCESS and FAILED, a REFUSED lock row).
 
 Whichever process takes the lock pauses in its write stage (``CONTRACTFORGE_PAUSE_AT``,
-reliability/faults.py), so the two runs overlap however the machine schedules their start-up.
+reliability/faults.py) until the other one has exited (``CONTRACTFORGE_PAUSE_UNTIL``: the test then
+creates the release file), so the two runs overlap however the machine schedules their start-up.
 """
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -24,8 +27,14 @@ def test_one_writer_one_clean_refusal(spark, tmp_path):
     project = cp.write(tmp_path / "project")
     rows = {1: "a", 2: "b", 3: "c"}
     cp.stage(tmp_path, tmp_path / "s3", STEP, "first", rows)
-    pause = {"CONTRACTFORGE_PAUSE_AT": "write", "CONTRACTFORGE_PAUSE_SECONDS": "20"}
+    release = tmp_path / "release"
+    pause = {"CONTRACTFORGE_PAUSE_AT": "write", "CONTRACTFORGE_PAUSE_UNTIL": str(release),
+             "CONTRACTFORGE_PAUSE_SECONDS": "600"}  # fmt: skip
     runners = [cp.child(cp.warehouse_of(spark), project, tmp_path / "s3", STEP, **pause) for _ in range(2)]
+    deadline = time.monotonic() + 900
+    while all(runner.poll() is None for runner in runners) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the refused run ends first
+    release.touch()  # the lock holder, paused in its write stage, goes on
     results = [cp.outcome(runner) for runner in runners]
     for code, outcome, text in results:
         assert code == 0 and outcome is not None, text[-3000:]
