@@ -196,6 +196,36 @@ def test_lf_tags_and_a_tag_expression_grant(applied: AppliedRoot) -> None:
     ]
 
 
+def test_the_dashboard_holds_every_widget(applied: AppliedRoot) -> None:
+    assert applied.outputs["dashboard_name"] == "cf-minimal-dashboard"
+    body = json.loads(
+        applied.client("cloudwatch").get_dashboard(DashboardName="cf-minimal-dashboard")["DashboardBody"]
+    )
+    titles = [w["properties"].get("title") for w in body["widgets"] if w["type"] == "metric"]
+    assert titles == [
+        "Run succeeded (1) or not (0), per target",
+        "Rows written per target",
+        "Rows quarantined per target",
+        "Run duration (s) per target",
+        "Glue job elapsed time (ms)",
+        "Glue failed tasks",
+        "Step Functions executions",
+    ]
+    succeeded = body["widgets"][1]["properties"]["metrics"]
+    assert succeeded[0] == [
+        "ContractForge", "TargetSucceeded", "Project", "cf-minimal",
+        "Target", "contractforge_minimal_bronze.b_orders", {"label": "bronze_orders"},
+    ]  # fmt: skip
+    states = body["widgets"][-1]["properties"]["metrics"]
+    assert [
+        "AWS/States",
+        "ExecutionsFailed",
+        "StateMachineArn",
+        applied.outputs["state_machine_arn"],
+        {"label": "ExecutionsFailed"},
+    ] in states
+
+
 def test_lock_table_and_alerts_exist(applied: AppliedRoot) -> None:
     table = applied.client("dynamodb").describe_table(TableName="cf-minimal-locks")["Table"]
     assert table["KeySchema"] == [{"AttributeName": "target", "KeyType": "HASH"}]

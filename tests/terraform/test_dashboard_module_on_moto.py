@@ -1,18 +1,18 @@
-"""terraform/modules/dashboard: validated by the real provider, applied to moto, read back via boto3."""
+"""terraform/modules/dashboard: its input validation, with the real provider. The module applied to
+moto and read back through boto3 (every widget, a second plan without changes) is part of the
+minimal root's apply (test_apply_minimal_root_to_moto.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.terraform.applied_root import apply_to_moto
-from tests.terraform.moto_server import REGION, patch_moto_for_terraform
+from tests.terraform.moto_server import REGION
 from tests.terraform.tf_cli import Terraform
 from tests.terraform.workspace import copy_modules
 
-pytestmark = [pytest.mark.terraform, pytest.mark.aws]
+pytestmark = pytest.mark.terraform
 
 SFN_ARN = f"arn:aws:states:{REGION}:123456789012:stateMachine:cf-demo"
 ROOT = """
@@ -45,46 +45,6 @@ def _root(tmp: Path, body: str) -> Path:
     root.mkdir()
     (root / "main.tf").write_text(body, encoding="utf-8")
     return root
-
-
-def test_dashboard_applies_to_moto_with_every_widget(
-    terraform: Terraform, moto_server, tmp_path: Path
-) -> None:
-    patch_moto_for_terraform()
-    moto_server.reset()
-    root = _root(tmp_path, ROOT % {"region": REGION, "sfn": SFN_ARN})
-
-    applied = apply_to_moto(terraform, root, moto_server)
-
-    assert applied.outputs["dashboard_name"] == "contractforge-cf_demo"
-    body = json.loads(
-        applied.client("cloudwatch").get_dashboard(DashboardName="contractforge-cf_demo")["DashboardBody"]
-    )
-    titles = [w["properties"].get("title") for w in body["widgets"] if w["type"] == "metric"]
-    assert titles == [
-        "Run succeeded (1) or not (0), per target",
-        "Rows written per target",
-        "Rows quarantined per target",
-        "Run duration (s) per target",
-        "Glue job elapsed time (ms)",
-        "Glue failed tasks",
-        "Step Functions executions",
-    ]
-    succeeded = body["widgets"][1]["properties"]["metrics"]
-    assert succeeded[0] == [
-        "ContractForge", "TargetSucceeded", "Project", "cf_demo", "Target", "demo_bronze.b_orders", {"label": "bronze"}
-    ]  # fmt: skip
-    states = body["widgets"][-1]["properties"]["metrics"]
-    assert [
-        "AWS/States",
-        "ExecutionsFailed",
-        "StateMachineArn",
-        SFN_ARN,
-        {"label": "ExecutionsFailed"},
-    ] in states
-    code, output = applied.plan_exit_code()
-    assert code == 0, output  # a second plan shows no changes
-    moto_server.reset()
 
 
 def test_invalid_inputs_are_refused_at_plan_time(terraform: Terraform, tmp_path: Path) -> None:
