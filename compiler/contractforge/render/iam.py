@@ -121,6 +121,7 @@ def render_job_policy(
         tables.locations, step
     )
     writes = locations.write_prefixes(run_plan)
+    scopes = secret_scopes(run_plan)  # one scan of the run plan's text
     artifact_objects = [objects.plan_uri, objects.script_uri, objects.runtime_zip_uri]
     artifact_objects += [
         u for u in (*step.glue.extra_py_files, *step.glue.extra_jars) if u.startswith("s3://")
@@ -137,7 +138,7 @@ def render_job_policy(
             "GlueCatalogUpstreamTables", TABLE_READ_ACTIONS, _catalog_read_resources(plan, step, arns)
         ),
         _statement(
-            "ReadDeclaredSecrets", ["secretsmanager:GetSecretValue"], _secret_resources(run_plan, arns)
+            "ReadDeclaredSecrets", ["secretsmanager:GetSecretValue"], [arns.secret(scope) for scope in scopes]
         ),
         _statement("LockTable", LOCK_TABLE_ACTIONS, _lock_table_resources(run_plan, arns)),
         _statement("LockHolderJobRuns", ["glue:GetJobRun"], _lock_holder_jobs(tables, step, arns)),
@@ -163,7 +164,7 @@ def render_job_policy(
                 {"StringEquals": {"cloudwatch:namespace": run_plan["metrics"]["namespace"]}},
             )
         )
-    if secret_scopes(run_plan):
+    if scopes:
         statements.append(
             _statement(
                 "DecryptSecretsThroughSecretsManager",
@@ -333,10 +334,6 @@ def _lock_holder_jobs(tables: ProjectTables, step: StepPlan, arns: _Arns) -> lis
         return []
     target = ((step.run_plan or {}).get("target") or {}).get("identifier")
     return [arns.glue(f"job/{s.glue.name}") for s in tables.writers.get(target) or [step]]
-
-
-def _secret_resources(run_plan: dict[str, Any], arns: _Arns) -> list[str]:
-    return [arns.secret(scope) for scope in secret_scopes(run_plan)]
 
 
 def _list_bucket_statements(
