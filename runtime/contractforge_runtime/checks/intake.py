@@ -19,10 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contractforge_runtime.environment.hidden_columns import CAST_FAILED, MALFORMED, SOURCE_FILE
+from contractforge_runtime.environment.root_cause import chain
 
 MALFORMED_RULE, CAST_FAILED_RULE = "malformed_record", "cast_failed"
 QUARANTINE_KEY = ("target_table", "rule_name", "record_ref", "record_payload")
 FAIL, QUARANTINE = "fail", "quarantine"
+GUARD_TRIPPED = "contractforge: a row to quarantine reached a guarded read"
 _SHOWN = 200  # characters of a raw record shown in an error message
 
 
@@ -98,6 +100,25 @@ def split_cast_failures(df, record_keys: list[str]) -> Split:
         F.concat(F.lit("cast failed: "), F.array_join(F.map_keys(raw), ",")).alias("reason"),
     )
     return Split(good, quarantine, rows, total)
+
+
+def guarded(df, column: str, what: str):
+    """``df`` without ``column``, read on the bet that no row has it set: the job that reads a row
+    with ``column`` set fails (``GUARD_TRIPPED``) before anything is committed, and the caller then
+    splits the rows off the counted way (``split_malformed`` / ``split_cast_failures``). A batch
+    without such rows is neither cached nor counted for them: its first job is the write (or the
+    key guard's aggregation)."""
+    from pyspark.sql import functions as F
+
+    if column not in df.columns:
+        return df
+    tripped = F.raise_error(F.lit(f"{GUARD_TRIPPED} ({what})"))
+    return df.where(F.when(F.col(column).isNotNull(), tripped).otherwise(F.lit(True))).drop(column)
+
+
+def guard_tripped(error: BaseException) -> bool:
+    """Whether ``error`` is a guarded read meeting a row to quarantine (nothing was written)."""
+    return GUARD_TRIPPED in str(error) or any(GUARD_TRIPPED in message for _, message in chain(error))
 
 
 def _source_file(df) -> list[str]:

@@ -13,6 +13,9 @@ failure evidence can itself fail; it is then printed and the *original* error is
 
 from __future__ import annotations
 
+import sys
+
+from contractforge_runtime.checks import intake
 from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
@@ -72,18 +75,23 @@ def _execute(run: RunState) -> None:
             finish_skipped(run, "no_new_input", quality_status=SKIPPED)
             return
         single_pass = _single_pass(run, source)
-        df = _prepare(run, source, cache=not single_pass)
-        key_check = _key_guards(run, df, count=not single_pass)
-        df, quality_quarantined = _quality(run, df)
-        # Quality kept every row: the row count and the key classification still describe the batch.
-        kept_all = quality_quarantined == 0
-        classification = key_check.classification if key_check is not None and kept_all else None
-        ready, hash_columns = _schema_policy(run, df, classification)
-        if run.view.run.dry_run:
-            finish_skipped(run, "dry_run", quality_status=run.result.quality_status)
+        guard = _guarded(run, source)
+        try:
+            written = _process(run, source, single_pass, guard)
+        except Exception as error:
+            if not guard or not intake.guard_tripped(error):
+                raise
+            # Rows to quarantine (malformed records, failed casts): nothing was written; the batch
+            # is cached, counted and split the exact way.
+            print(
+                f"contractforge: {run.result.target_table}: the batch has rows to quarantine (malformed "
+                "records or failed casts); nothing was written, it is read again and split (the "
+                "engine's task error above is that guard)",
+                file=sys.stderr,
+            )
+            written = _process(run, source, single_pass=False, guard=False)
+        if written is None:  # dry run
             return
-        known_rows = run.measured.get("batch_rows") if kept_all else None
-        written = _write(run, ready, hash_columns, known_rows, classification, _commit_properties(source))
         fault_point("after_commit")
         _commit_hooks(run, source)
         if run.result.rows_read is None:  # single pass: every row read was written (no rule drops any)
@@ -93,6 +101,22 @@ def _execute(run: RunState) -> None:
             return
         run.result.status = SUCCESS
         finish(run, SUCCESS)
+
+
+def _process(run: RunState, source: SourceResult, single_pass: bool, guard: bool):
+    """prepare → key guards → quality → schema policy → write; None for a dry run (finished here)."""
+    df = _prepare(run, source, cache=not single_pass, guard=guard)
+    key_check = _key_guards(run, df, count=not single_pass)
+    df, quality_quarantined = _quality(run, df)
+    # Quality kept every row: the row count and the key classification still describe the batch.
+    kept_all = quality_quarantined == 0
+    classification = key_check.classification if key_check is not None and kept_all else None
+    ready, hash_columns = _schema_policy(run, df, classification)
+    if run.view.run.dry_run:
+        finish_skipped(run, "dry_run", quality_status=run.result.quality_status)
+        return None
+    known_rows = run.measured.get("batch_rows") if kept_all else None
+    return _write(run, ready, hash_columns, known_rows, classification, _commit_properties(source))
 
 
 def _read(run: RunState) -> SourceResult:
@@ -112,32 +136,47 @@ def _read(run: RunState) -> SourceResult:
 def _single_pass(run: RunState, source: SourceResult) -> bool:
     """Append or overwrite without quality rules (and not a dry run): the write is the batch's only
     reader, so the batch is neither cached nor counted; the row count comes from the commit.
-    Not when rows may be split off before the write (malformed records, failed casts): they are
-    counted and quarantined from the cached batch."""
-    from contractforge_runtime.environment.hidden_columns import MALFORMED
-
+    Rows that may have to be split off before the write (malformed records, failed casts) are
+    guarded (``_guarded``): the write fails on the first one, and the run takes the counted path."""
     return (
         run.view.write.mode in (writes.APPEND, writes.OVERWRITE)
         and not (run.plan.get("quality") or {}).get("rules")
         and not run.view.run.dry_run
-        and MALFORMED not in source.df.columns
-        and not run.view.preparation.cast
     )
 
 
-def _prepare(run: RunState, source: SourceResult, cache: bool = True):
+def _guarded(run: RunState, source: SourceResult) -> bool:
+    """Whether the batch is read on the bet that no row is to be split off (checks/intake.py
+    ``guarded``): a source that flags malformed records or a preparation with declared casts, no
+    quality rules, and a mode whose first job over the batch is the write (append, overwrite) or the
+    key guard's aggregation (upsert, hash diff). The bet lost costs that one job, then the run
+    takes the counted path."""
+    from contractforge_runtime.environment.hidden_columns import MALFORMED
+
+    return (
+        run.view.write.mode in (writes.APPEND, writes.OVERWRITE, writes.UPSERT, writes.HASH_DIFF)
+        and not (run.plan.get("quality") or {}).get("rules")
+        and not run.view.run.dry_run
+        and (MALFORMED in source.df.columns or bool(run.view.preparation.cast))
+    )
+
+
+def _prepare(run: RunState, source: SourceResult, cache: bool = True, guard: bool = False):
     """Preparation, with the rows that cannot enter split off where they enter: malformed records
     before it, failed casts after it (both quarantined, checks/intake.py), then a backlog's older
-    versions of a key (write/backlog.py)."""
+    versions of a key (write/backlog.py). ``guard``: neither is counted; a row of either fails the
+    job that reads it (``intake.guarded``), and the caller prepares again without the guard."""
     from contractforge_runtime.checks import intake
-    from contractforge_runtime.environment.hidden_columns import MALFORMED
+    from contractforge_runtime.environment.hidden_columns import CAST_FAILED, MALFORMED
     from contractforge_runtime.prepare.pipeline import prepare
     from contractforge_runtime.sources.text_files import malformed_policy
     from contractforge_runtime.write.backlog import latest_per_key
 
     with run.timed("prepare"):
         raw, counts = source.df, {}
-        if MALFORMED in raw.columns:
+        if guard:
+            raw = intake.guarded(raw, MALFORMED, "malformed record")
+        elif MALFORMED in raw.columns:
             raw = _persisted(run, raw)
             split = intake.split_malformed(raw, malformed_policy(run.plan["source"]))
             raw, counts["malformed_records"] = split.df, split.rows
@@ -147,9 +186,12 @@ def _prepare(run: RunState, source: SourceResult, cache: bool = True):
             # Cached once: count, key guards, quality and the write see the same rows (sources may
             # change between reads); deserialized storage is the cheapest to build (about a read's cost).
             df = _persisted(run, df)
-        split = intake.split_cast_failures(df, list(run.view.write.merge_keys))
-        counts["cast_failed"] = split.rows
-        _quarantine(run, split)
+        if guard:
+            split = intake.Split(intake.guarded(df, CAST_FAILED, "failed cast"))
+        else:
+            split = intake.split_cast_failures(df, list(run.view.write.merge_keys))
+            counts["cast_failed"] = split.rows
+            _quarantine(run, split)
         backlog = latest_per_key(split.df, run.write, source.order_by)
         if backlog.cached is not None:
             run.cached.append(backlog.cached)
@@ -245,7 +287,11 @@ def _schema_policy(run: RunState, df, classification):
         except schema_policy.SchemaPolicyError as refused:
             _append_schema_changes(run, refused.diff)
             raise
-        run.measured["schema_changes"] = schema_policy.evidence_rows(diff)
+        # added to: a guarded attempt that lost its bet (``_execute``) may have applied changes already
+        run.measured["schema_changes"] = [
+            *run.measured.get("schema_changes", []),
+            *schema_policy.evidence_rows(diff),
+        ]
         run.measured["output_schema"] = ready.schema
         _append_schema_changes(run, diff)
     return ready, hash_columns
@@ -257,6 +303,8 @@ def _write(
     with run.timed("write"):
         run.measured["write_started_at"] = run_rows.utc_now()
         created = writes.ensure_target(run.spark, run.result.target_table, ready.schema, run.target)
+        # kept: a guarded attempt that lost its bet may have created the table (``_execute``)
+        created = run.measured["target_created"] = created or run.measured.get("target_created", False)
         fault_point("write")
         # Every commit of the write carries the run id (and recovery hints) in its snapshot summary:
         # a commit whose evidence never got written is found and reconciled (reliability/reconcile.py).

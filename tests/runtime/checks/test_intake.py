@@ -28,12 +28,12 @@ JSON = (
 )
 
 
-def _plan(db: str, fmt: str, **source) -> dict:
+def _plan(db: str, fmt: str, write: dict | None = None, **source) -> dict:
     source = {"type": "incremental_files", "family": "incremental_files", "format": fmt,
               "path": "s3://cf-test-bucket/landing/orders/", "options": {"header": "true"} if fmt == "csv" else {},
               "read": {}, "bookmarks": True, **source}  # fmt: skip
     preparation = {"cast": {"order_id": "BIGINT", **({"ordered_at": "TIMESTAMP"} if fmt == "csv" else {})}}
-    write = {"mode": "scd1_upsert", "merge_keys": ["order_id"]}
+    write = write or {"mode": "scd1_upsert", "merge_keys": ["order_id"]}
     return make_plan("orders", db, "b_orders", source=source, write=write, preparation=preparation)
 
 
@@ -85,6 +85,37 @@ def test_csv_rows_with_wrong_field_counts_and_failed_casts_are_quarantined_once(
         0,
     )
     assert len(_quarantine(spark, db)) == 3  # keyed by record and rule: nothing added
+
+
+@pytest.mark.parametrize(
+    "write",
+    [{"mode": "scd0_append"}, {"mode": "scd1_hash_diff", "merge_keys": ["order_id"], "hash_keys": ["currency"]}],
+    ids=["append", "hash_diff"],
+)
+def test_a_guarded_read_meeting_rows_to_quarantine_commits_nothing_then_splits_them(spark, tmp_path, write):
+    """Append and hash diff read a batch on the bet that nothing is to be quarantined (no cache, no
+    count); a malformed record or a failed cast fails that job before any commit, and the run splits
+    the rows the counted way: the same rows quarantined and written, one target commit."""
+    db = f"cf_test_intake_guard_{write['mode']}"
+    drop_databases(spark, db, f"{db}_ops")
+    _land(tmp_path, "orders_0001.csv", CSV)
+    result = _run(spark, _plan(db, "csv", write), tmp_path)
+    assert (result.status, result.rows_read, result.rows_quarantined, result.rows_written) == (
+        "SUCCESS", 5, 3, 2,
+    )  # fmt: skip
+    assert result.operation_metrics["table_created"] is True  # created by the attempt that lost its bet
+    assert sorted(r.order_id for r in spark.table(f"glue_catalog.{db}.b_orders").collect()) == [1, 5]
+    assert spark.sql(f"SELECT count(*) FROM glue_catalog.{db}.b_orders.snapshots").first()[0] == 1
+    assert sorted(r.rule_name for r in _quarantine(spark, db)) == ["cast_failed", *["malformed_record"] * 2]
+    [run] = spark.table(f"glue_catalog.{db}_ops.ctrl_ingestion_runs").collect()
+    assert json.loads(run.source_metrics_json)["intake"] == {"malformed_records": 2, "cast_failed": 1}
+
+    _land(tmp_path, "orders_0002.csv", "order_id,currency,ordered_at\n7,EUR,2024-01-07 10:00:00\n")
+    result = _run(spark, _plan(db, "csv", write), tmp_path)  # a clean batch: the bet holds
+    assert (result.status, result.rows_read, result.rows_quarantined, result.rows_written) == (
+        "SUCCESS", 1, 0, 1,
+    )  # fmt: skip
+    assert len(_quarantine(spark, db)) == 3
 
 
 def test_unparseable_json_lines_are_quarantined_with_the_raw_line(spark, tmp_path):
