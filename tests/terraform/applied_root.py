@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,19 +66,22 @@ def apply_to_moto(
     terraform.init(root)
     terraform.run(root, "apply", "-auto-approve", "-input=false", *_target_args(targets))
     outputs = {k: v["value"] for k, v in json.loads(terraform.run(root, "output", "-json").stdout).items()}
-    state = json.loads(terraform.run(root, "show", "-json").stdout)
+    # `state list` reads the state only; `show -json` would start the provider for its schema (~5 s).
+    listed = terraform.run(root, "state", "list").stdout.split()
     return AppliedRoot(
         root,
         fake,
         terraform,
         outputs,
-        tuple(sorted(_managed_addresses(state["values"]["root_module"]))),
+        tuple(sorted(address for address in listed if _is_managed(address))),
         tuple(targets),
     )
 
 
-def _managed_addresses(module: dict[str, Any]) -> list[str]:
-    addresses = [r["address"] for r in module.get("resources", []) if r.get("mode") == "managed"]
-    for child in module.get("child_modules", []):
-        addresses.extend(_managed_addresses(child))
-    return addresses
+def _is_managed(address: str) -> bool:
+    """A resource address of ``terraform state list`` that is not a data source
+    (``module.<name>[key]`` segments are skipped; ``data.`` then marks a data source)."""
+    segments = re.findall(r'(?:[^.\["]+|\[(?:"[^"]*"|[^\]]*)\])+', address)
+    while len(segments) > 2 and segments[0] == "module":
+        segments = segments[2:]
+    return segments[0] != "data"
