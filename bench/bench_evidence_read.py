@@ -3,10 +3,10 @@
 Each command runs in a fresh process, as a user runs it, so Python imports and (for Spark) the JVM
 start are included: ``contractforge audit --local`` versus ``audit --local --spark``, and
 ``contractforge report --local``. Wall and CPU (user + sys of the process and the children it waits
-for: the report's chart workers are counted; Spark's JVM is not waited for, so not counted) per run.
-First once each light command with nothing kept in the home (no ``<home>/plans/`` nor
+for: the report's chart worker is counted; Spark's JVM is not waited for, so not counted) per run.
+First each light command with nothing kept in the home (no ``<home>/plans/`` nor
 ``<home>/charts/``: the first read after an edit of the project or the compiler, or after new runs
-changed every chart), then ``audit --local`` and ``report --local`` once right after
+changed every chart), ``--repeats`` times, then ``audit --local`` and ``report --local`` once right after
 ``run --local --steps gold_daily_revenue`` (fresh process, not timed; adds one run to the home): the
 plan kept by the run, the charts the new run changed drawn again; then alternating order,
 ``--repeats`` times each (the plan and the unchanged charts kept). Every line ends with the ratio of
@@ -109,10 +109,11 @@ def main() -> None:
         "audit --local --spark": ["audit", *common, "--json", "--spark"],
     }
     first: dict[str, list[tuple[float, float]]] = {}
-    for name in ("audit --local (light reader)", "report --local (light reader)"):
-        for kept in ("plans", "charts"):
-            shutil.rmtree(home / kept, ignore_errors=True)
-        first[name.replace("(light reader)", "nothing kept")] = [timed(commands[name])]
+    for _ in range(args.repeats):
+        for name in ("audit --local (light reader)", "report --local (light reader)"):
+            for kept in ("plans", "charts"):
+                shutil.rmtree(home / kept, ignore_errors=True)
+            first.setdefault(name.replace("(light reader)", "nothing kept"), []).append(timed(commands[name]))
     shutil.rmtree(home / "plans", ignore_errors=True)  # the plan the report finds is the one the run kept
     timed(["run", *common, "--steps", "gold_daily_revenue", "--s3-root", str(home / "s3")])
     first["audit --local first after a run"] = [timed(commands["audit --local (light reader)"])]
