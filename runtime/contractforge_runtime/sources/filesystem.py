@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from contractforge_runtime.environment.iceberg_java import java_class
+
 
 @dataclass(frozen=True)
 class FileEntry:
@@ -14,8 +16,7 @@ class FileEntry:
 
 
 def _hadoop_path(spark, path: str):
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    hpath = java_class(spark, "org.apache.hadoop.fs.Path")(path)
     return hpath, hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
 
 

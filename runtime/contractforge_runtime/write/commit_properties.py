@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from contractforge_runtime.environment.iceberg_java import java_class, java_static, per_jvm
+
 T = TypeVar("T")
 
 
@@ -41,13 +43,16 @@ def with_commit_properties(spark, properties: dict[str, str], action: Callable[[
 
     gateway = spark.sparkContext._gateway
     ensure_callback_server_started(gateway)
-    jvm = spark.sparkContext._jvm
-    java_properties = jvm.java.util.HashMap()
+    java_properties = java_class(spark, "java.util.HashMap")()
     for key, value in properties.items():
         java_properties.put(key, str(value))
     wrapped = _Action(action)
-    exception_class = jvm.java.lang.Class.forName("java.lang.RuntimeException")
-    jvm.org.apache.iceberg.spark.CommitMetadata.withCommitProperties(
+    exception_class = per_jvm(
+        spark,
+        "class-object:java.lang.RuntimeException",
+        lambda: java_static(spark, "java.lang.Class.forName")("java.lang.RuntimeException"),
+    )
+    java_static(spark, "org.apache.iceberg.spark.CommitMetadata.withCommitProperties")(
         java_properties, wrapped, exception_class
     )
     if wrapped.error is not None:
