@@ -1,4 +1,5 @@
-"""Acceptance (shared reference projects): aws-failure-paths and hash-diff-production run locally."""
+"""Acceptance (shared reference project): hash-diff-production runs locally. aws-failure-paths (its
+expected failures and their evidence) runs through the CLI in test_cli_run_local.py."""
 
 from __future__ import annotations
 
@@ -17,43 +18,6 @@ from tests.compiler.local.reference_helpers import (
 )
 
 pytestmark = pytest.mark.slow
-
-FAILURE_OPS = "contractforge_cf_aws_failure_paths_ops"
-ABORT_TARGET = "glue_catalog.contractforge_cf_aws_failure_paths.b_quality_abort_orders"
-MISSING_TARGET = "glue_catalog.contractforge_cf_aws_failure_paths.b_missing_source_orders"
-
-
-def test_failure_paths_are_expected_failures_with_evidence(spark, reference_projects, tmp_path):
-    project = reference_projects / "aws-failure-paths"
-    reset_project(spark, project)
-    s3_root = tmp_path / "s3"
-    stage(project / "data" / "orders", f"{BUCKET}/data/aws-failure-paths/orders/", s3_root)
-
-    outcomes = run(spark, project, s3_root)
-    assert {n: o.status for n, o in outcomes.items()} == {
-        "quality_abort_orders": "EXPECTED_FAILURE",
-        "missing_s3_source": "EXPECTED_FAILURE",
-    }
-    assert (
-        "Data quality expression failed: impossible_amount_threshold"
-        in outcomes["quality_abort_orders"].error_message
-    )
-    assert "source path does not exist" in outcomes["missing_s3_source"].error_message
-
-    errors = spark.table(f"glue_catalog.{FAILURE_OPS}.ctrl_ingestion_errors").collect()
-    assert sorted(e.target_table for e in errors) == sorted([ABORT_TARGET, MISSING_TARGET])
-    assert all(e.stack_trace and "Traceback" in e.stack_trace for e in errors)
-    for target, rows_read in ((ABORT_TARGET, 3), (MISSING_TARGET, None)):
-        [failed] = runs(spark, FAILURE_OPS, target)
-        assert (failed.status, failed.write_committed, failed.rows_read) == ("FAILED", False, rows_read)
-    quality = (
-        spark.table(f"glue_catalog.{FAILURE_OPS}.ctrl_ingestion_quality")
-        .where(f"rule_name = 'impossible_amount_threshold' AND target_table = '{ABORT_TARGET}'")
-        .collect()
-    )
-    assert [(q.status, q.severity) for q in quality] == [("FAILED", "abort")]
-    assert not spark.catalog.tableExists(ABORT_TARGET) and not spark.catalog.tableExists(MISSING_TARGET)
-
 
 HASH_TARGET = "glue_catalog.contractforge_cf_hashdiff_prod_silver.s_customers_hashdiff"
 HASH_OPS = "contractforge_cf_hashdiff_prod_ops"
