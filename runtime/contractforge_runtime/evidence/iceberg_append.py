@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,6 +42,39 @@ def append_rows(
     """Commit ``rows`` (values in ``columns`` order, already converted to Python types) to the Iceberg
     table ``identifier`` as one append. Columns of the table not in ``columns`` are written NULL.
     Raises NotReady, before writing anything, when the table or one of the columns is missing."""
+    stage_rows(spark, identifier, columns, rows).commit(properties)
+
+
+@dataclass
+class Staged:
+    """Data files written for one append and not committed yet (``stage_rows``)."""
+
+    table: Any
+    data_files: list
+
+    def commit(self, properties: dict[str, str] | None = None) -> None:
+        def commit() -> None:  # a busy catalog refused it: nothing was committed, append again
+            append = self.table.newAppend()
+            for data_file in self.data_files:
+                append.appendFile(data_file)
+            for key, value in (properties or {}).items():
+                append.set(key, value)
+            append.commit()
+
+        retry_when_busy(commit)
+
+    def discard(self) -> None:
+        """Delete the written files (best effort: an uncommitted file is never read, only stored)."""
+        io = self.table.io()
+        for data_file in self.data_files:
+            try:
+                io.deleteFile(data_file.location())
+            except Exception:  # noqa: BLE001 - orphan-file removal finds what is left
+                pass
+
+
+def stage_rows(spark, identifier: str, columns: Sequence[str], rows: Sequence[tuple]) -> Staged:
+    """``append_rows`` up to the commit: the data files are written, ``Staged.commit`` commits them."""
     try:
         table = iceberg_java.load_table(spark, identifier)
     except Exception as error:  # noqa: BLE001 - missing table (or namespace): the caller sets it up
@@ -51,17 +85,7 @@ def append_rows(
     if missing:
         raise NotReady(f"{identifier} lacks column(s) {missing}")
     records = _records(spark, schema, types, columns, rows)
-    data_files = _write_files(spark, table, schema, records)
-
-    def commit() -> None:  # a busy catalog refused it: nothing was committed, append again
-        append = table.newAppend()
-        for data_file in data_files:
-            append.appendFile(data_file)
-        for key, value in (properties or {}).items():
-            append.set(key, value)
-        append.commit()
-
-    retry_when_busy(commit)
+    return Staged(table, _write_files(spark, table, schema, records))
 
 
 def _column_types(spark, schema) -> dict[str, str]:

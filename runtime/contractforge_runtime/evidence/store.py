@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -141,6 +142,16 @@ class EvidenceStore:
         ``properties`` are stored in the commit's snapshot summary (see ``snapshot_property``)."""
         if not rows:
             return 0
+        values = self._values(table, rows)
+        if len(values) > JAVA_ROWS_LIMIT:  # e.g. a files ledger of thousands of files
+            self._write(
+                table, self.spark.createDataFrame(values, evidence_schema.spark_schema(table)), properties
+            )
+        else:
+            self._append_rows(table, evidence_schema.evidence_table(table).column_names, values, properties)
+        return len(values)
+
+    def _values(self, table: str, rows: list[dict]) -> list[tuple]:
         definition = evidence_schema.evidence_table(table)
         known = set(definition.column_names)
         values = []
@@ -150,13 +161,7 @@ class EvidenceStore:
                 raise ValueError(f"{table}: unknown evidence column(s) {unknown}")
             row = _with_defaults(definition, row)
             values.append(tuple(_convert(table, c.name, c.type, row.get(c.name)) for c in definition.columns))
-        if len(values) > JAVA_ROWS_LIMIT:  # e.g. a files ledger of thousands of files
-            self._write(
-                table, self.spark.createDataFrame(values, evidence_schema.spark_schema(table)), properties
-            )
-        else:
-            self._append_rows(table, definition.column_names, values, properties)
-        return len(values)
+        return values
 
     def _append_rows(self, table: str, columns: tuple[str, ...], values: list[tuple], properties) -> None:
         """A few rows, committed through Iceberg's Java API (evidence/iceberg_append.py: no Spark job)."""
@@ -169,30 +174,58 @@ class EvidenceStore:
         self._ensure_table(table)
         iceberg_append.append_rows(self.spark, self.identifier(table), columns, values, properties)
 
-    def append_each(self, batches: list[tuple]) -> None:
+    def _staged(self, table: str, rows: list[dict]) -> iceberg_append.Staged | None:
+        """The rows' data file written, uncommitted; None when they go the ordinary way (too many
+        rows for the Java API, or the table is not set up for them yet)."""
+        values = self._values(table, rows)
+        if not values or len(values) > JAVA_ROWS_LIMIT:
+            return None
+        columns = evidence_schema.evidence_table(table).column_names
+        try:
+            return iceberg_append.stage_rows(self.spark, self.identifier(table), columns, values)
+        except iceberg_append.NotReady:
+            return None
+
+    def append_each(
+        self,
+        batches: list[tuple],
+        last: tuple | None = None,
+        before_last: Callable[[], None] | None = None,
+    ) -> None:
         """Append rows to several *different* tables, the commits running side by side.
 
         Each table is its own Iceberg commit, so nothing orders them; in parallel they cost about one
         commit instead of one per table. Every batch is attempted; the first failure is re-raised.
         A batch is ``(table, rows)`` or ``(table, rows, snapshot properties)``.
+
+        ``last`` (a batch of another table) commits only once every batch has, after ``before_last()``;
+        its data file is written alongside theirs, so only its commit is left for the second round.
+        When a batch fails, ``last`` is not committed (its file is deleted).
         """
-        tables = [batch[0] for batch in batches]
+        tables = [batch[0] for batch in batches] + ([last[0]] if last is not None else [])
         if len(set(tables)) != len(tables):
             raise ValueError(f"append_each needs distinct tables, got {tables}")
-        if len(batches) <= 1:
-            for batch in batches:
-                self.append(*batch)
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        from pyspark import inheritable_thread_target
-
-        append = inheritable_thread_target(lambda batch: self.append(*batch))
-        with ThreadPoolExecutor(max_workers=len(batches), thread_name_prefix="cf-evidence") as pool:
-            futures = [pool.submit(append, batch) for batch in batches]
-        errors = [future.exception() for future in futures if future.exception() is not None]
-        if errors:
-            raise errors[0]
+        jobs = [lambda batch=batch: self.append(*batch) for batch in batches]
+        if last is not None:
+            jobs.append(lambda: self._staged(last[0], last[1]))
+        results = _side_by_side(jobs)
+        staged = results[-1][0] if last is not None else None
+        errors = [error for _, error in results if error is not None]
+        try:
+            if errors:
+                raise errors[0]
+            if last is None:
+                return
+            if before_last is not None:
+                before_last()
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        if staged is not None:
+            staged.commit(last[2] if len(last) > 2 else None)
+        else:
+            self.append(*last)
 
     def append_df(self, table: str, df) -> None:
         """Append a DataFrame whose columns are a subset of the table's (cast to the evidence types)."""
@@ -277,6 +310,29 @@ def _writer(df, identifier: str, properties: dict[str, str] | None):
     for key, value in (properties or {}).items():
         writer = writer.option(f"snapshot-property.{key}", value)  # kept in the snapshot summary
     return writer
+
+
+def _side_by_side(jobs: list[Callable[[], Any]]) -> list[tuple[Any, BaseException | None]]:
+    """(result, error) of each job, run in threads when there are several (Spark's local properties,
+    e.g. a pack's scheduler pool, go with them)."""
+    if len(jobs) <= 1:
+        outcomes = []
+        for job in jobs:
+            try:
+                outcomes.append((job(), None))
+            except Exception as error:  # noqa: BLE001 - handed back to the caller
+                outcomes.append((None, error))
+        return outcomes
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyspark import inheritable_thread_target
+
+    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="cf-evidence") as pool:
+        futures = [pool.submit(inheritable_thread_target(job)) for job in jobs]
+    return [
+        (None, future.exception()) if future.exception() is not None else (future.result(), None)
+        for future in futures
+    ]
 
 
 def _with_defaults(definition, row: dict) -> dict:

@@ -3,7 +3,8 @@
 Called by the batch run (run.batch) and the stream run (run.stream) with their RunState: both record the
 same governance (annotations applied, access check and LF-tags, operations snapshot, deployment versions)
 and publish the same metrics. On success or skip: state, lineage and metadata rows
-commit side by side, then the runs row (so a SUCCESS row never exists without them). On failure: a
+commit side by side (the runs row's data file is written alongside), then the runs row commits (so a
+SUCCESS row never exists without them). On failure: a
 FAILED run row and an errors row with the real exception; an evidence problem is printed and never
 replaces the original error.
 """
@@ -48,6 +49,7 @@ def finish(run, status: str) -> None:
         *run_governance.deployment_batch(run, measured),
     ]
     with run.timed("evidence"):  # after duration_seconds: the runs row cannot hold its own time
+        row = run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)
         run.evidence.append_each(
             [
                 *_state_batch(run, measured),
@@ -55,12 +57,14 @@ def finish(run, status: str) -> None:
                 (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
                 (evidence_tables.METADATA, [run_rows.metadata_row(run.view, run.ctx, measured, run.redact)]),
                 *locks.history_batch(run.lock),
-            ]
-        )
-        fault_point("evidence")
-        row = run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)
-        run.evidence.append(
-            evidence_tables.RUNS, [row], commit_tags.recorded_properties(row["target_table"], row["run_id"])
+            ],
+            # written alongside them, committed once they are
+            last=(
+                evidence_tables.RUNS,
+                [row],
+                commit_tags.recorded_properties(row["target_table"], row["run_id"]),
+            ),
+            before_last=lambda: fault_point("evidence"),
         )
     metrics.publish(run.plan, run.ctx, measured)
 
@@ -124,10 +128,11 @@ def record_failure(run, error: BaseException) -> None:
                 *run_governance.access_batch(run, measured),
                 (evidence_tables.LINEAGE, [lineage.lineage_row(run.view, run.ctx, measured, run.redact)]),
                 *locks.history_batch(run.lock, error),
-            ]
-        )
-        run.evidence.append(
-            evidence_tables.RUNS, [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)]
+            ],
+            last=(
+                evidence_tables.RUNS,
+                [run_rows.run_row(run.view, run.ctx, run.spark, measured, run.redact)],
+            ),
         )
         metrics.publish(run.plan, run.ctx, measured)
     except Exception as evidence_error:  # noqa: BLE001 - reported, the original error wins

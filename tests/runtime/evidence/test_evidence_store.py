@@ -149,3 +149,36 @@ def test_append_each_commits_every_table_and_reports_a_failure(spark):
     assert sorted(r.run_id for r in spark.table(store.identifier(schema.ERRORS)).collect()) == ["r1", "r2"]
     with pytest.raises(ValueError, match="distinct tables"):
         store.append_each([(schema.ERRORS, []), (schema.ERRORS, [])])
+
+
+def test_append_each_commits_the_last_batch_only_after_the_others(spark, tmp_path):
+    """``last`` (the runs row) is written alongside the batches and committed after them and after
+    ``before_last``; when a batch fails or ``before_last`` raises, it is not committed."""
+    store = EvidenceStore(spark, _database())
+    store.ensure([schema.ERRORS, schema.LINEAGE, schema.RUNS])
+    order = []
+    store.append_each(
+        [(schema.ERRORS, [{"run_id": "r1"}])],
+        last=(schema.RUNS, [{"run_id": "r1", "status": "SUCCESS"}], {"contractforge.test": "r1"}),
+        before_last=lambda: order.append(_run_ids(spark, store, schema.ERRORS)),
+    )
+    assert order == [["r1"]]  # the batch was committed before the last one
+    assert _run_ids(spark, store, schema.RUNS) == ["r1"]
+    assert store.snapshot_property(schema.RUNS, "contractforge.test", "contractforge.") == "r1"
+
+    with pytest.raises(ValueError, match="unknown evidence column"):
+        store.append_each([(schema.LINEAGE, [{"nope": 1}])], last=(schema.RUNS, [{"run_id": "r2"}]))
+
+    def crash():
+        raise RuntimeError("killed between the rounds")
+
+    with pytest.raises(RuntimeError, match="killed"):
+        store.append_each([(schema.ERRORS, [{"run_id": "r3"}])], last=(schema.RUNS, [{"run_id": "r3"}]),
+                          before_last=crash)  # fmt: skip
+    assert _run_ids(spark, store, schema.RUNS) == ["r1"]
+    assert _run_ids(spark, store, schema.ERRORS) == ["r1", "r3"]
+
+
+def _run_ids(spark, store, table) -> list[str]:
+    spark.sql(f"REFRESH TABLE {store.identifier(table)}")
+    return sorted(r.run_id for r in spark.table(store.identifier(table)).collect())
