@@ -20,9 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contractforge_runtime.environment import iceberg_java
+from contractforge_runtime.environment.root_cause import chain
+
 POLICIES = ("strict", "additive_only", "permissive")
 CONTROL_COLUMNS = frozenset({"row_hash", "ingestion_date", "source_system", "ingestion_sequence"})
 CONTROL_PREFIXES = ("ingestion_", "_cf_")
+_MISSING = ("NoSuchTable", "NoSuchNamespace", "TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND")
 
 # Actions: what the runtime does about an allowed change.
 ADD_COLUMN_DDL = "alter_table_add_column"
@@ -258,18 +262,24 @@ def evidence_rows(schema_diff: SchemaDiff) -> list[dict]:
 
 
 def table_schema(spark, identifier: str):
-    """The target's StructType, or None when the table (or its namespace) does not exist."""
-    catalog_and_db, _, table = identifier.rpartition(".")
-    table = table.strip("`")
+    """The target's StructType, or None when the table (or its namespace) does not exist.
+
+    Read through Iceberg's Java API (the schema Spark's own Iceberg table reports, converted by
+    ``SparkSchemaUtil``): one catalog load, no SHOW TABLES listing and no query analysis."""
+    import json
+
+    from pyspark.sql.types import StructType
+
     try:
-        listed = spark.sql(f"SHOW TABLES IN {catalog_and_db} LIKE '{table}'").collect()
-    except Exception as exc:  # noqa: BLE001 - Iceberg raises NoSuchNamespaceException via py4j
-        if "NoSuchNamespace" in str(exc) or "SCHEMA_NOT_FOUND" in str(exc):
+        table = iceberg_java.load_table(spark, identifier)
+    except Exception as exc:  # noqa: BLE001 - only a missing table or namespace means "no target yet"
+        if any(token in f"{name} {message}" for name, message in chain(exc) for token in _MISSING):
             return None
         raise
-    if not any(row.tableName == table for row in listed):
-        return None
-    return spark.table(identifier).schema
+    converted = iceberg_java.java_static(spark, "org.apache.iceberg.spark.SparkSchemaUtil.convert")(
+        table.schema()
+    )
+    return StructType.fromJson(json.loads(converted.json()))
 
 
 def enforce(spark, df, identifier: str, policy: str):
