@@ -36,6 +36,9 @@ def spark(tmp_path_factory):
     from contractforge.local.spark import get_local_spark
 
     home = tmp_path_factory.mktemp("spark_home")
-    session = get_local_spark(home / "warehouse", driver_memory="2g")
+    # Two shuffle partitions, one per core of the local[2] master (the product's local default is 4):
+    # the same multi-partition plans with half the tasks per shuffle for the tests' few rows. The runs
+    # in a process of their own (CLI, crash and race children) keep the product default.
+    session = get_local_spark(home / "warehouse", driver_memory="2g", shuffle_partitions=2)
     yield session
     session.stop()
