@@ -48,13 +48,19 @@ def test_floats_text_and_nesting_edge_cases(value) -> None:
     assert canonical_json(value) == _stdlib(value).decode("utf-8")
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=30,
-)
+def _json_values(max_size: int, max_leaves: int):
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    return st.recursive(
+        scalars | st.text(),
+        lambda children: (
+            st.lists(children, max_size=max_size)
+            | st.dictionaries(st.text(max_size=8), children, max_size=max_size)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+JSON_VALUES = _json_values(max_size=4, max_leaves=30)
 
 
 @settings(max_examples=300, deadline=None)
@@ -63,13 +69,7 @@ def test_any_json_value_is_encoded_like_the_standard_library(value) -> None:
     assert canonical_json_bytes(value) == _stdlib(value)
 
 
-WIDE_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=40) | st.dictionaries(st.text(max_size=8), children, max_size=40)
-    ),
-    max_leaves=200,
-)
+WIDE_VALUES = _json_values(max_size=40, max_leaves=200)  # documents long enough to be cut in pieces
 
 
 @settings(max_examples=300, deadline=None)
