@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from contractforge import naming
-from contractforge.errors import ContractForgeError
+from contractforge.errors import ContractForgeError, Problem, dotted
+from contractforge.loader.bundle import load_environment_file
 from contractforge.loader.project import LoadedProject, LoadedStep
 from contractforge.models import IngestionContract
 from contractforge.planner.contract_rules import plan_contract
 from contractforge.planner.diagnostics import diagnostic, sort_diagnostics, status_of
 from contractforge.planner.glue_settings import bookmarks_enabled, default_execution_class, glue_settings
+from contractforge.planner.packing import pack_layout
 from contractforge.planner.project_settings import ProjectSettings, project_settings
 from contractforge.planner.runplan.build import StepInputs, build_run_plan
 from contractforge.planner.table_refs import RefSubstitution, TargetInfo
@@ -59,7 +61,7 @@ def plan_loaded_project(loaded: LoadedProject, *, release_bundles: bool = False)
         r.model_dump(mode="json", exclude_none=True)
         for r in ((cleanup.external_resources or ()) if cleanup else ())
     )
-    return ProjectPlan(
+    plan = ProjectPlan(
         name=loaded.name,
         external_resources=external,
         root=loaded.root,
@@ -78,6 +80,25 @@ def plan_loaded_project(loaded: LoadedProject, *, release_bundles: bool = False)
             [*(w for w in loaded.warnings if w.code != "TABLE_REF_UNRESOLVED"), *settings.diagnostics]
         ),
     )
+    _refuse_bad_packs(plan, loaded)
+    return plan
+
+
+def _refuse_bad_packs(plan: ProjectPlan, loaded: LoadedProject) -> None:
+    """Some packs are wrong only once their steps are planned (a pack mixing Glue versions): refused
+    here, before any command acts on the plan, at the packing settings of the environment file."""
+    try:
+        pack_layout(plan)
+    except ContractForgeError as exc:
+        locator = load_environment_file(loaded.environment_path)[1] if loaded.environment_path else None
+        raise ContractForgeError([_in_environment(p, locator) for p in exc.problems]) from None
+
+
+def _in_environment(problem: Problem, locator) -> Problem:
+    if problem.file or locator is None or not problem.field:
+        return problem
+    file, line, column, inner = locator.locate(tuple(problem.field.split(".")))
+    return replace(problem, file=file, line=line, column=column, field=dotted(inner) or problem.field)
 
 
 def _job_name_override(contract: IngestionContract) -> str | None:

@@ -121,3 +121,23 @@ def test_steps_are_ordered_by_round_then_list_order_and_cycles_are_named():
     assert [s.name for s in _ordered(chain)] == [f"s{i}" for i in range(3000)]
     with pytest.raises(ContractForgeError, match=r"cycle among \['x', 'y', 'z'\]"):
         _ordered([step("x", "y"), step("y", "x"), step("z", "y"), step("w")])
+
+
+def test_a_pack_mixing_glue_versions_is_refused_at_the_environment_line(tmp_path, capsys):
+    import shutil
+
+    from contractforge.cli.main import main
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parents[1] / "bad_inputs" / "base", root)
+    silver = root / "contracts/aws/s/s.ingestion.yaml"
+    silver.write_text(silver.read_text() + "extensions:\n  aws:\n    glue_job:\n      glue_version: '4.0'\n")
+    environment = root / "environments/aws.environment.yaml"
+    environment.write_text(environment.read_text() + "    packing: project\n")
+    line = len(environment.read_text().splitlines())
+
+    for command in (["plan", str(root)], ["compile", str(root), "--out", str(tmp_path / "build")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert f"aws.environment.yaml:{line}" in err and "mixes Glue versions" in err, err
