@@ -20,7 +20,7 @@ from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
 from contractforge_runtime.evidence import schema as evidence_tables
 from contractforge_runtime.evidence.commit_tags import RUN_ID_PROPERTY, WATERMARK_PROPERTY
-from contractforge_runtime.evidence.store import to_json_text
+from contractforge_runtime.evidence.values import to_json_text
 from contractforge_runtime.governance import run_governance
 from contractforge_runtime.plan_view import PlanView
 from contractforge_runtime.reliability import idempotency
