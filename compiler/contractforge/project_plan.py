@@ -54,7 +54,7 @@ class GlueJobSettings:
 
 
 _UNSET: Any = object()
-_LAST_RUN_PLAN: list[Any] = [None, None]  # [packed bytes, its run plan]
+_LAST_RUN_PLAN: list[tuple[Any, Any]] = [(None, None)]  # [(packed bytes, its run plan)], swapped whole
 
 
 @dataclass(frozen=True, init=False)
@@ -117,9 +117,11 @@ class StepPlan:
         packed = self.packed_run_plan
         if packed is None:
             return None
-        if _LAST_RUN_PLAN[0] is not packed:
-            _LAST_RUN_PLAN[:] = [packed, pickle.loads(packed)]  # noqa: S301 - our own bytes
-        return _LAST_RUN_PLAN[1]
+        held, plan = _LAST_RUN_PLAN[0]  # one tuple read: a reader never pairs bytes with another plan
+        if held is not packed:
+            plan = pickle.loads(packed)  # noqa: S301 - our own bytes
+            _LAST_RUN_PLAN[0] = (packed, plan)
+        return plan
 
     @property
     def normalized_contract(self) -> dict[str, Any] | None:
