@@ -78,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: no traceback on the console, no secret either
         if os.environ.get("CONTRACTFORGE_DEBUG", "").strip().lower() in ("1", "true", "yes"):
             raise
-        from contractforge_runtime.environment.secrets import redact_text
+        from contractforge_runtime.environment.secrets import redact
 
-        detail = redact_text(f"{type(exc).__name__}: {exc}")
+        detail = redact(f"{type(exc).__name__}: {exc}")
         print(
             f"error: internal error ({detail}); rerun with CONTRACTFORGE_DEBUG=1 and report it",
             file=sys.stderr,

@@ -32,3 +32,28 @@ def test_exit_code_and_message_pass_through() -> None:
     bad = _run("validate", "/nonexistent/project")
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+def test_an_internal_error_is_one_redacted_line_with_exit_70(monkeypatch, capsys) -> None:
+    """A bug surfaces as exit 70 and one line (the handler itself once raised ImportError)."""
+    from contractforge.cli import command_validate
+    from contractforge.cli.main import main
+
+    def broken(_args):
+        raise AttributeError("boom at postgresql://user:hunter2@db/x")
+
+    monkeypatch.delenv("CONTRACTFORGE_DEBUG", raising=False)
+    monkeypatch.setattr(command_validate, "run", broken)
+    monkeypatch.setattr(command_validate, "register", _register_with(broken, command_validate.register))
+    assert main(["validate", "examples/orders-medallion"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error (AttributeError: boom") and "hunter2" not in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def _register_with(func, register):
+    def wrapped(subparsers):
+        register(subparsers)
+        subparsers.choices["validate"].set_defaults(func=func)
+
+    return wrapped
