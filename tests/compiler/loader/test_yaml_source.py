@@ -79,6 +79,20 @@ def test_missing_file(tmp_path):
     assert info.value.problems[0].message == "file not found"
 
 
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [(b"\xffname: x\n", ":1:1:"), (b"name: x\ndescription: caf\xc3\xa9 \xe9\n", ":2:19:"),
+     (b"a: 1\n" * 3000 + b"b: \xfe\n", ":3001:4:")],  # past the first chunk a text read decodes
+)  # fmt: skip
+def test_bytes_that_are_not_utf8_are_located(tmp_path, raw, where):
+    path = tmp_path / "c.ingestion.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(ContractForgeError) as info:
+        load_yaml(path)
+    assert where in info.value.render() and "is not UTF-8 text" in info.value.render()
+    assert "position" not in info.value.render()
+
+
 def test_scalars_keep_yaml_types_and_odd_keys_stay_text():
     data = parse_yaml_text("a: 1\nb: true\nc: 2.5\nd: null\non: x\n'1': y\n", "t.yaml").data
     assert data == {"a": 1, "b": True, "c": 2.5, "d": None, "on": "x", "1": "y"}
