@@ -13,6 +13,7 @@ from contractforge.planner.contract_rules import WRITE_SETTING_MODES
 from contractforge.planner.diagnostics import diagnostic
 from contractforge.planner.environment_keys import unused_environment_keys
 from contractforge.project_plan import Diagnostic, ScheduleSettings
+from contractforge.validation.project_semantics import contract_warehouse
 
 DEFAULT_REGION = "us-east-1"
 
@@ -44,7 +45,7 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
     env_file = display_path(loaded.environment_path) if loaded.environment_path else None
     artifacts = loaded.environment.artifacts_uri if loaded.environment else None
     warehouse = env_iceberg.get("warehouse")
-    contract_warehouses = [_contract_warehouse(s) for s in loaded.loaded_steps]
+    contract_warehouses = [contract_warehouse(s) for s in loaded.loaded_steps]
     diagnostics: list[Diagnostic] = []
     region = env_aws.get("region")
     if not region:
@@ -71,9 +72,7 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         (deployment.state_machine_name if deployment else None) or step_functions.get("state_machine_name"),
     )
     declared_evidence = loaded.environment.evidence_database if loaded.environment else None
-    fallback_warehouse = warehouse or next(
-        (w.warehouse for w in contract_warehouses if w and w.warehouse), "s3://"
-    )
+    fallback_warehouse = warehouse or next((w for w in contract_warehouses if w), "s3://")
     return ProjectSettings(
         region=str(region),
         artifacts_uri=_dir_uri(str(artifacts or "s3://")),
@@ -126,11 +125,6 @@ def _first_target_database(loaded: LoadedProject) -> str:
         target = step.bundle.contract.target
         return naming.glue_database(target.catalog, target.schema_name)
     return naming.glue_database(None, loaded.name)
-
-
-def _contract_warehouse(step) -> str | None:
-    aws = step.bundle.contract.extensions.aws
-    return aws.iceberg.warehouse if aws and aws.iceberg else None
 
 
 def _dir_uri(uri: str) -> str:

@@ -81,7 +81,7 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
         found.add(("artifacts", "uri"), f"artifacts.uri must be an s3:// URI, got '{artifacts}'",
                   code="ARTIFACTS_URI_INVALID")  # fmt: skip
     if not (env_aws.get("iceberg") or {}).get("warehouse") and not all(
-        _contract_warehouse(step) for step in loaded.loaded_steps
+        contract_warehouse(step) for step in loaded.loaded_steps
     ):
         found.add(("parameters", "aws", "iceberg", "warehouse"),
                   "no Iceberg warehouse: set parameters.aws.iceberg.warehouse (s3://bucket/prefix/)",
@@ -90,7 +90,7 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
     return [p if p.file else replace(p, file=env_file) for p in found.items]
 
 
-def _contract_warehouse(step: LoadedStep) -> str | None:
+def contract_warehouse(step: LoadedStep) -> str | None:
     aws = step.bundle.contract.extensions.aws
     return aws.iceberg.warehouse if aws and aws.iceberg else None
 
