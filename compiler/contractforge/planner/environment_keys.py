@@ -8,11 +8,20 @@ under ``parameters.aws`` are reported too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel
 
+from contractforge.errors import closest
 from contractforge.models import Environment
 
-UNKNOWN = object()  # marks a key no model declares
+
+@dataclass(frozen=True)
+class Unknown:
+    """Marks a key no model declares; ``near`` is the declared key it is probably a typo of."""
+
+    near: str | None = None
+
 
 # key path → why it has no effect
 NOT_USED: dict[tuple[str, ...], str] = {
@@ -55,7 +64,7 @@ def _walk(model: BaseModel, path: tuple[str, ...]):
     for extra in sorted(
         (model.model_extra or {}) if type(model).model_config.get("extra") == "allow" else {}
     ):
-        yield path + (extra,), UNKNOWN
+        yield path + (extra,), Unknown(closest(extra, [f.alias or n for n, f in fields.items()]))
 
 
 ALWAYS_ON = (("artifacts", "include_rendered_artifacts"), ("artifacts", "include_manifest"))
@@ -71,6 +80,7 @@ def unused_environment_keys(environment: Environment | None) -> list[tuple[str, 
             continue  # true is what happens anyway
         if key in NOT_USED:
             found.append((".".join(key), NOT_USED[key], False))
-        elif value is UNKNOWN and (key[0] != "parameters" or key[:2] == ("parameters", "aws")):
-            found.append((".".join(key), "not a key ContractForge knows; it is ignored", True))
+        elif isinstance(value, Unknown) and (key[0] != "parameters" or key[:2] == ("parameters", "aws")):
+            hint = f" (did you mean '{value.near}'?)" if value.near else ""
+            found.append((".".join(key), f"not a key ContractForge knows; it is ignored{hint}", True))
     return found

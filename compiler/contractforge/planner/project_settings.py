@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractforge import naming
-from contractforge.loader.bundle import display_path
+from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.project import LoadedProject
 from contractforge.planner.contract_rules import WRITE_SETTING_MODES
 from contractforge.planner.diagnostics import diagnostic
@@ -53,9 +53,14 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         diagnostics.append(
             diagnostic("PROJECT_REGION_DEFAULTED", file=env_file, field="parameters.aws.region")
         )
-    for key, reason, unknown in unused_environment_keys(loaded.environment):
+    unused = unused_environment_keys(loaded.environment)
+    locator = (
+        load_environment_file(loaded.environment_path)[1] if unused and loaded.environment_path else None
+    )
+    for key, reason, unknown in unused:
         code = "AWS_UNKNOWN_ENVIRONMENT_KEY" if unknown else "AWS_ENVIRONMENT_KEY_NOT_USED"
-        diagnostics.append(diagnostic(code, f"{key}: {reason}", file=env_file, field=key))
+        line = locator.locate(tuple(key.split(".")), prefer_key=True)[1] if locator else None
+        diagnostics.append(diagnostic(code, reason, file=env_file, line=line, field=key))
     if (env_aws.get("scheduler") or {}).get("role_arn") and not loaded.project.schedule:
         reason = "parameters.aws.scheduler.role_arn: the project has no schedule"
         diagnostics.append(diagnostic("AWS_ENVIRONMENT_KEY_NOT_USED", reason, file=env_file,

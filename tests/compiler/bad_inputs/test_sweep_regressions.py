@@ -56,3 +56,19 @@ def test_warehouse_only_in_the_contracts_is_planned(project, capsys):
             path.read_text() + "extensions:\n  aws:\n    iceberg: {warehouse: 's3://cf-bad-lake/w/'}\n"
         )
     assert [code for code, _ in answers(project, capsys, "validate", "plan", "compile")] == [0, 0, 0]
+
+
+def test_a_misspelt_environment_key_is_warned_at_its_line_with_a_suggestion(project, capsys):
+    # was: "aws.environment.yaml: [project] …: parameters.aws.glue_job.timeout_minutse:
+    # parameters.aws.glue_job.timeout_minutse: not a key …" (no line, the key twice, no suggestion)
+    edit(
+        project,
+        ENVIRONMENT,
+        "    region: us-east-1\n",
+        "    region: us-east-1\n    glue_job:\n      timeout_minutse: 20\n",
+    )
+    assert main(["plan", str(project)]) == 0
+    captured = capsys.readouterr()
+    lines = [line for line in (captured.out + captured.err).splitlines() if "timeout_minutse" in line]
+    assert len(lines) == 1 and "aws.environment.yaml:11: " in lines[0], lines
+    assert lines[0].count("timeout_minutse") == 1 and "(did you mean 'timeout_minutes'?)" in lines[0]
