@@ -1,0 +1,101 @@
+"""The mutation sweep: every shipped example project (and the reference projects when ../shared is
+present), each YAML file broken in each of the ways people break files (mutations.py), through
+``validate``, ``plan`` and ``compile``.
+
+Every answer is an exit code the mutation allows (never 70, never a traceback); a refusal (exit 2)
+is only ``error: file:line: …`` lines, and unless the mutation may be blamed elsewhere one of them
+names the mutated file (at the mutated line when it is known).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from contractforge.cli.main import main
+
+from tests.compiler.bad_inputs.mutations import Mutation, mutations
+from tests.conftest import REFERENCE_PROJECTS
+
+REPO = Path(__file__).resolve().parents[3]
+PROJECTS = sorted(p for p in (REPO / "examples").iterdir() if (p / "project.yaml").is_file())
+REFERENCES = sorted(p for p in REFERENCE_PROJECTS.iterdir() if (p / "project.yaml").is_file()) if (
+    REFERENCE_PROJECTS.is_dir()) else []  # fmt: skip
+LOCATED = re.compile(r"^error: (\S+\.(?:ya?ml|json)):(\d+)(?::\d+)?: ")
+
+
+def _run(command: list[str]) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(command)
+    return code, out.getvalue() + err.getvalue()
+
+
+def apply(mutation: Mutation, root: Path) -> None:
+    target = root / mutation.file
+    if mutation.content is None:
+        target.unlink()
+    else:
+        target.write_bytes(mutation.content)
+    for name, content in mutation.extra:
+        (root / name).write_bytes(content)
+
+
+def check(mutation: Mutation, project: Path, tmp: Path) -> list[str]:
+    """The failures of one mutation (empty when every command answered well)."""
+    root = tmp / project.name
+    shutil.copytree(project, root)
+    apply(mutation, root)
+    failures = []
+    for command in (
+        ["validate", str(root)],
+        ["plan", str(root)],
+        ["compile", str(root), "--out", str(tmp / "b")],
+    ):
+        code, text = _run(command)
+        failures += [
+            f"{command[0]} exit {code}: {problem}\n{text}" for problem in _problems(mutation, code, text)
+        ]
+    shutil.rmtree(tmp / "b", ignore_errors=True)
+    shutil.rmtree(root)
+    return failures
+
+
+def _problems(mutation: Mutation, code: int, text: str) -> list[str]:
+    if "Traceback" in text:
+        return ["a traceback"]
+    if code not in mutation.expect:
+        return [f"expected exit {sorted(mutation.expect)}"]
+    if code != 2:
+        return []
+    errors = [line for line in text.splitlines() if line.startswith("error: ")]
+    if not errors:
+        return ["exit 2 without an error line"]
+    unlocated = [line for line in errors if not LOCATED.match(line)]
+    if unlocated:
+        return [f"error without file:line: {unlocated[0]}"]
+    name = Path(mutation.file).name  # named where the error is, or in its message (a mismatch between files)
+    if mutation.blame and not any(
+        f"/{name}:" in line or line.startswith(f"error: {name}:") for line in errors
+    ):
+        return [f"no error names {name}"]
+    return []
+
+
+def _cases(projects: list[Path]) -> list:
+    return [
+        pytest.param(project, m, id=f"{project.name}/{m.id}")
+        for project in projects
+        for m in mutations(project)
+    ]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(("project", "mutation"), _cases(PROJECTS + REFERENCES))
+def test_mutation_is_answered_clearly(project, mutation, tmp_path):
+    failures = check(mutation, project, tmp_path)
+    assert not failures, "\n".join(failures)
