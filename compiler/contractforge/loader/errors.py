@@ -15,7 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, RootModel, ValidationError
 
 from contractforge.errors import ContractForgeError, Problem, dotted
-from contractforge.loader.yaml_source import PathKey, SourceMap
+from contractforge.loader.yaml_walk import PathKey, SourceMap
 from contractforge.models.base import is_union_tag
 
 

@@ -6,7 +6,8 @@ pydantic error location can be reported as ``file:line:col``.
 
 Why a node walk instead of a Loader subclass: PyYAML's constructor builds objects bottom-up
 and has no notion of the path being built; composing nodes with the C loader (libyaml, when
-available) and walking them once is both simpler and the fastest pure-PyYAML option.
+available) and walking them once (``loader.yaml_walk``) is both simpler and the fastest pure-PyYAML
+option (faster than ``yaml.load`` with the C loader, which records no positions).
 
 Refused: duplicate keys (both lines reported), non-string keys, empty documents, several
 documents in one file, and anything beyond the bounds of ``loader.yaml_limits`` (file size,
@@ -16,23 +17,17 @@ nesting depth, alias expansion). YAML syntax errors become ``ContractForgeError`
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from contractforge.errors import ContractForgeError, Problem, dotted
-from contractforge.loader.yaml_limits import (
-    MAX_EXPANDED_NODES,
-    MAX_NESTING,
-    check_file_size,
-    check_node_graph,
-    check_text,
-)
+from contractforge.errors import ContractForgeError
+from contractforge.loader.yaml_limits import check_file_size, check_text
+from contractforge.loader.yaml_walk import STR_TAG, SourceMap, problem_at, shared_positions, walk
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives identical nodes
     _Parent = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -40,7 +35,6 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Parent = yaml.SafeLoader
 
 _RESOLVED: dict[tuple[str, bool], str] = {}
-_STR_TAG = "tag:yaml.org,2002:str"
 # first characters for which the safe resolver has implicit types (ints, floats, bools, nulls, …); it
 # has no wildcard resolver, so a plain scalar starting with anything else resolves to a string
 _TYPED_FIRST = frozenset(first for first in _Parent.yaml_implicit_resolvers if first)
@@ -57,7 +51,7 @@ class _BaseLoader(_Parent):  # type: ignore[misc,valid-type]
         if kind is not yaml.ScalarNode or implicit is None:
             return super().resolve(kind, value, implicit)
         if not implicit[0] or (value and value[0] not in _TYPED_FIRST):
-            return _STR_TAG
+            return STR_TAG
         key = (value, bool(implicit[1]))
         tag = _RESOLVED.get(key)
         if tag is None:
@@ -67,177 +61,11 @@ class _BaseLoader(_Parent):  # type: ignore[misc,valid-type]
         return tag
 
 
-PathKey = tuple[str | int, ...]
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-Position = tuple[int, int]
-
-
-@dataclass
-class SourceMap:
-    """Positions of keys and values in one file. Paths use the data's own keys/indexes. Read-only once
-    parsed: files with the same layout share the dicts."""
-
-    file: str
-    keys: dict[PathKey, Position] = field(default_factory=dict)
-    values: dict[PathKey, Position] = field(default_factory=dict)
-
-    def locate(self, path: PathKey, prefer_key: bool = False) -> Position | None:
-        """Exact position of ``path``, else of its nearest ancestor that has one."""
-        current = tuple(path)
-        while True:
-            first, second = (self.keys, self.values) if prefer_key else (self.values, self.keys)
-            hit = first.get(current) or second.get(current)
-            if hit is not None:
-                return hit
-            if not current:
-                return None
-            current = current[:-1]
-
-    def has(self, path: PathKey) -> bool:
-        return tuple(path) in self.values or tuple(path) in self.keys
-
-
 @dataclass(frozen=True)
 class YamlDocument:
     path: Path
     data: Any
     source_map: SourceMap
-
-
-def _problem(message: str, file: str, mark: Any = None, **extra: Any) -> Problem:
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    return Problem(message=message, file=file, line=line, column=column, **extra)
-
-
-# Source maps of a project hold one entry per key and value of every file; contracts share their
-# shapes (the same key paths, the same positions), so paths and positions are shared objects.
-_PATHS: dict[PathKey, PathKey] = {}
-_POSITIONS: dict[int, Position] = {}
-_SHARED_MAX = 500_000
-
-
-def _shared_path(path: PathKey) -> PathKey:
-    shared = _PATHS.get(path)
-    if shared is None:
-        if len(_PATHS) > _SHARED_MAX:
-            _PATHS.clear()
-        shared = _PATHS[path] = path
-    return shared
-
-
-def _position(mark: Any) -> Position:
-    key = mark.line << 32 | mark.column
-    shared = _POSITIONS.get(key)
-    if shared is None:
-        if len(_POSITIONS) > _SHARED_MAX:
-            _POSITIONS.clear()
-        shared = _POSITIONS[key] = (mark.line + 1, mark.column + 1)
-    return shared
-
-
-_POSITION_MAPS: dict[int, dict[PathKey, Position]] = {}
-_LAYOUTS_MAX = 256  # a few layouts recur (one per template); a unique file's map is not kept alive
-
-
-def _shared_positions(positions: dict[PathKey, Position]) -> dict[PathKey, Position]:
-    """One dict for every file whose keys (or values) sit at exactly the same places: contracts made
-    from one template share them. Source maps are never changed once their file is parsed."""
-    digest = hash(tuple(positions.items()))
-    shared = _POSITION_MAPS.get(digest)
-    if shared == positions:
-        return shared
-    if shared is None:
-        if len(_POSITION_MAPS) >= _LAYOUTS_MAX:
-            _POSITION_MAPS.clear()
-        _POSITION_MAPS[digest] = positions
-    return positions
-
-
-class _BoundsUnchecked(Exception):
-    """A walk without the graph check came near a bound: check the graph first, then walk again."""
-
-
-class _Walker:
-    """Turns a composed node tree into Python data while filling a SourceMap. ``bounded``: the graph
-    has no aliases (its text has no anchor), so the walk is linear in its nodes and counts them
-    itself instead of a separate pass (``check_node_graph``), stopping well before any bound."""
-
-    def __init__(self, loader: Any, smap: SourceMap, bounded: bool = False) -> None:
-        self.loader = loader
-        self.smap = smap
-        self.file = smap.file
-        self.problems: list[Problem] = []
-        self.open_nodes: set[int] = set()
-        self.bounded = bounded
-        self.nodes = 1
-
-    def value(self, node: yaml.Node, path: PathKey) -> Any:
-        mark = node.start_mark
-        self.smap.values.setdefault(path, _position(mark))
-        if node.tag == _STR_TAG:  # fast path: most scalars are plain strings
-            return sys.intern(node.value)  # contracts repeat keys and values: one str each
-        if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
-        if self.bounded:
-            self.nodes += len(node.value) * (2 if isinstance(node, yaml.MappingNode) else 1)
-            if len(path) >= MAX_NESTING // 2 or self.nodes > MAX_EXPANDED_NODES // 2:
-                raise _BoundsUnchecked
-        if id(node) in self.open_nodes:  # an alias to one of its own ancestors
-            raise ContractForgeError([_problem("recursive YAML alias", self.file, mark, field=dotted(path))])
-        self.open_nodes.add(id(node))
-        try:
-            if isinstance(node, yaml.MappingNode):
-                return self.mapping(node, path)
-            return [self.value(child, _shared_path((*path, index))) for index, child in enumerate(node.value)]
-        finally:
-            self.open_nodes.discard(id(node))
-
-    def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        pairs = node.value
-        inherited = 0  # leading pairs that came from `<<:` merges; the file's own keys override them
-        if not self.bounded and any(
-            key.tag == _MERGE_TAG for key, _ in pairs
-        ):  # bounded: no `<<` in the text
-            own = sum(1 for key, _ in pairs if key.tag != _MERGE_TAG)
-            self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
-            pairs = node.value
-            inherited = len(pairs) - own
-        result: dict[str, Any] = {}
-        own_keys: set[str] = set()
-        keys = self.smap.keys
-        for position, (key_node, value_node) in enumerate(pairs):
-            key = sys.intern(key_node.value) if key_node.tag == _STR_TAG else self._odd_key(key_node, path)
-            if key is None:
-                continue
-            child = _shared_path((*path, key))
-            mark = key_node.start_mark
-            if position >= inherited and key in own_keys:
-                first_line = keys[child][0]
-                self.problems.append(
-                    _problem(
-                        f"duplicate key '{key}' (first defined on line {first_line})",
-                        self.file,
-                        mark,
-                        field=dotted(child),
-                        code="DUPLICATE_KEY",
-                    )
-                )
-                continue
-            if position >= inherited:
-                own_keys.add(key)
-            keys[child] = _position(mark)
-            result[key] = self.value(value_node, child)
-        return result
-
-    def _odd_key(self, key_node: yaml.Node, path: PathKey) -> str | None:
-        """Keys YAML did not resolve to text: `on`/`yes`/`1` become their spelling, others fail."""
-        if isinstance(key_node, yaml.ScalarNode):
-            return key_node.value
-        self.problems.append(
-            _problem("mapping keys must be plain strings", self.file, key_node.start_mark, field=dotted(path))
-        )
-        return None
 
 
 def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocument:
@@ -254,12 +82,12 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
                 else f"invalid YAML: {exc.problem or exc.context}"
             )
             raise ContractForgeError(
-                [_problem(message, file, exc.problem_mark, code="YAML_SYNTAX")]
+                [problem_at(message, file, exc.problem_mark, code="YAML_SYNTAX")]
             ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = f"invalid YAML: {exc.problem or exc.context}"
-            raise ContractForgeError([_problem(message, file, mark, code="YAML_SYNTAX")]) from None
+            raise ContractForgeError([problem_at(message, file, mark, code="YAML_SYNTAX")]) from None
         except yaml.reader.ReaderError as exc:  # a control character or other unreadable byte
             line = text.count("\n", 0, max(exc.position, 0)) + 1
             column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -272,32 +100,16 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
                 "the file is empty; expected a YAML mapping", file=file, line=1, column=1, code="EMPTY_FILE"
             )
         try:
-            walker, data = _walk(loader, node, file, bounded="&" not in text and "<<" not in text)
+            smap, problems, data = walk(loader, node, file, plain="&" not in text and "<<" not in text)
         except yaml.MarkedYAMLError as exc:  # e.g. an alias to an undefined anchor, bad tag
             mark = exc.problem_mark or exc.context_mark
-            raise ContractForgeError([_problem(f"invalid YAML: {exc.problem}", file, mark)]) from None
-        if walker.problems:
-            raise ContractForgeError(walker.problems)
+            raise ContractForgeError([problem_at(f"invalid YAML: {exc.problem}", file, mark)]) from None
+        if problems:
+            raise ContractForgeError(problems)
     finally:
         loader.dispose()
-    smap = walker.smap
-    smap.keys, smap.values = _shared_positions(smap.keys), _shared_positions(smap.values)
+    smap.keys, smap.values = shared_positions(smap.keys), shared_positions(smap.values)
     return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
-
-
-def _walk(loader: Any, node: yaml.Node, file: str, bounded: bool) -> tuple[_Walker, Any]:
-    """Data and source map of a composed graph, within ``yaml_limits``. A text without anchors (and
-    merge keys) has no aliases: its walk counts the nodes itself; otherwise, or near a bound, the
-    graph is checked first (``check_node_graph`` refuses with the exact location)."""
-    if bounded:
-        walker = _Walker(loader, SourceMap(file=file), bounded=True)
-        try:
-            return walker, walker.value(node, ())
-        except _BoundsUnchecked:
-            pass
-    check_node_graph(node, file)
-    walker = _Walker(loader, SourceMap(file=file))
-    return walker, walker.value(node, ())
 
 
 _READ_LOGS: list[list[Path]] = []
