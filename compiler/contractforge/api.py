@@ -168,7 +168,7 @@ def _compile(
     outputs = {path: facts.sha256 for path, facts in tree.described.items()}
     if not check:  # a partial tree is never answered from the record
         options = compile_options(path, env, module_source, endpoint_url)
-        write_record(out_dir, options, inputs if not excluded else [], outputs)
+        write_record(out_dir, options, inputs if not excluded else {}, outputs)
     total = sum(facts.bytes for facts in tree.described.values())
     return CompileResult(
         out_dir, outputs, tree.warnings, diff, notes=tree.notes, excluded=excluded, total_bytes=total

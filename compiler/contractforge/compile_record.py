@@ -44,13 +44,14 @@ def compiler_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_record(options: dict[str, Any], inputs: list[Path]) -> dict[str, Any]:
-    """What a result made from ``inputs`` (files the loader read) with ``options`` depends on."""
+def inputs_record(options: dict[str, Any], inputs: dict[Path, str]) -> dict[str, Any]:
+    """What a result made from ``inputs`` (files the loader read → the sha256 of the bytes it read,
+    ``yaml_source.recording_reads``) with ``options`` depends on."""
     return {
         "format": FORMAT,
         "options": options,
         "compiler": compiler_digest(),
-        "inputs": {name: sha for name, sha in ((str(path), _file_sha(path)) for path in set(inputs)) if sha},
+        "inputs": {str(path): sha for path, sha in inputs.items()},
         "directories": {
             str(d): _listing(d) for d in {path.parent for path in inputs}
         },  # keys sorted when written
@@ -71,7 +72,9 @@ def inputs_unchanged(record: dict[str, Any], options: dict[str, Any]) -> bool:
     return record.get("compiler") == compiler_digest()
 
 
-def write_record(out_dir: Path, options: dict[str, Any], inputs: list[Path], outputs: dict[str, str]) -> None:
+def write_record(
+    out_dir: Path, options: dict[str, Any], inputs: dict[Path, str], outputs: dict[str, str]
+) -> None:
     """``outputs``: every managed file written → its sha256."""
     record = {**inputs_record(options, inputs), "outputs": outputs}
     with open(out_dir / RECORD_FILE, "wb") as handle:  # in pieces: 50,000 outputs are ~9 MB of text

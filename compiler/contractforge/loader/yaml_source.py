@@ -16,6 +16,7 @@ nesting depth, alias expansion). YAML syntax errors become ``ContractForgeError`
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,13 +113,14 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
     return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
 
 
-_READ_LOGS: list[list[Path]] = []
+_READ_LOGS: list[dict[Path, str]] = []
 
 
 @contextmanager
-def recording_reads() -> Iterator[list[Path]]:
-    """Every file ``load_yaml`` reads while active (the inputs of a compile, see compile_record)."""
-    log: list[Path] = []
+def recording_reads() -> Iterator[dict[Path, str]]:
+    """Every file ``load_yaml`` reads while active, absolute path → sha256 of the bytes read (the
+    inputs of a compile, see compile_record: hashed here, not read a second time)."""
+    log: dict[Path, str] = {}
     _READ_LOGS.append(log)
     try:
         yield log
@@ -130,18 +132,24 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     """Read and parse one YAML (or JSON) file. ``display`` is the name used in messages."""
     path = path if isinstance(path, Path) else Path(path)
     shown = display or str(path)
-    for log in _READ_LOGS:
-        log.append(Path(os.path.abspath(path)))  # resolve() costs a realpath walk per file
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, "rb") as handle:
             check_file_size(os.fstat(handle.fileno()).st_size, shown)
-            text = handle.read()
+            content = handle.read()
+        text = content.decode("utf-8")
     except FileNotFoundError:
         raise ContractForgeError.single("file not found", file=shown, code="FILE_NOT_FOUND") from None
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, shown, exc) from None
     except OSError as exc:
         raise ContractForgeError.single(f"cannot read file: {exc.strerror or exc}", file=shown) from None
+    if "\r" in text:  # what a text-mode read gives (universal newlines)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _READ_LOGS:
+        digest = hashlib.sha256(content).hexdigest()
+        absolute = Path(os.path.abspath(path))  # resolve() costs a realpath walk per file
+        for log in _READ_LOGS:
+            log[absolute] = digest
     return parse_yaml_text(text, shown, path)
 
 
