@@ -44,16 +44,16 @@ def compiler_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_record(options: dict[str, Any], inputs: dict[Path, str]) -> dict[str, Any]:
-    """What a result made from ``inputs`` (files the loader read → the sha256 of the bytes it read,
-    ``yaml_source.recording_reads``) with ``options`` depends on."""
+def inputs_record(options: dict[str, Any], inputs: dict[str, str]) -> dict[str, Any]:
+    """What a result made from ``inputs`` (absolute paths of the files the loader read → the sha256
+    of the bytes it read, ``yaml_source.recording_reads``) with ``options`` depends on."""
     return {
         "format": FORMAT,
         "options": options,
         "compiler": compiler_digest(),
-        "inputs": {str(path): sha for path, sha in inputs.items()},
+        "inputs": dict(inputs),
         "directories": {
-            str(d): _listing(d) for d in {path.parent for path in inputs}
+            directory: _listing(directory) for directory in {os.path.dirname(path) for path in inputs}
         },  # keys sorted when written
     }
 
@@ -67,13 +67,13 @@ def inputs_unchanged(record: dict[str, Any], options: dict[str, Any]) -> bool:
         if _file_sha(Path(path)) != sha:
             return False
     for directory, names in (record.get("directories") or {}).items():
-        if _listing(Path(directory)) != names:  # e.g. a new sibling file next to a contract
+        if _listing(directory) != names:  # e.g. a new sibling file next to a contract
             return False
     return record.get("compiler") == compiler_digest()
 
 
 def write_record(
-    out_dir: Path, options: dict[str, Any], inputs: dict[Path, str], outputs: dict[str, str]
+    out_dir: Path, options: dict[str, Any], inputs: dict[str, str], outputs: dict[str, str]
 ) -> None:
     """``outputs``: every managed file written → its sha256."""
     record = {**inputs_record(options, inputs), "outputs": outputs}
@@ -106,7 +106,7 @@ def _file_sha(path: Path) -> str | None:
         return None
 
 
-def _listing(directory: Path) -> list[str]:
+def _listing(directory: str) -> list[str]:
     try:
         return sorted(os.listdir(directory))
     except OSError:

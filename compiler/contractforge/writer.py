@@ -94,7 +94,7 @@ def _write_new(root: str, path: str, content: bytes | Iterator[bytes], directori
     """Plain os calls: tens of thousands of files per compile, pathlib's overhead shows."""
     directory, _, _ = path.rpartition("/")
     if directory not in directories:
-        os.makedirs(os.path.join(root, directory), exist_ok=True)
+        _make_directory(os.path.join(root, directory))
         directories.add(directory)
     descriptor = os.open(os.path.join(root, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
@@ -104,6 +104,14 @@ def _write_new(root: str, path: str, content: bytes | Iterator[bytes], directori
             _write_pieces(descriptor, content)
     finally:
         os.close(descriptor)
+
+
+def _make_directory(path: str) -> None:
+    """One mkdir when the parent exists (the usual case: a step's directory under artifacts/review)."""
+    try:
+        os.mkdir(path)
+    except (FileNotFoundError, FileExistsError):  # parents missing, or there already
+        os.makedirs(path, exist_ok=True)
 
 
 _PIECES_BUFFER = 1 << 18  # pieces are gathered up to this size before each write

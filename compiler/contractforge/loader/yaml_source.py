@@ -113,14 +113,14 @@ def parse_yaml_text(text: str, file: str, path: Path | None = None) -> YamlDocum
     return YamlDocument(path=path if path is not None else Path(file), data=data, source_map=smap)
 
 
-_READ_LOGS: list[dict[Path, str]] = []
+_READ_LOGS: list[dict[str, str]] = []
 
 
 @contextmanager
-def recording_reads() -> Iterator[dict[Path, str]]:
+def recording_reads() -> Iterator[dict[str, str]]:
     """Every file ``load_yaml`` reads while active, absolute path → sha256 of the bytes read (the
     inputs of a compile, see compile_record: hashed here, not read a second time)."""
-    log: dict[Path, str] = {}
+    log: dict[str, str] = {}
     _READ_LOGS.append(log)
     try:
         yield log
@@ -147,7 +147,7 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _READ_LOGS:
         digest = hashlib.sha256(content).hexdigest()
-        absolute = Path(os.path.abspath(path))  # resolve() costs a realpath walk per file
+        absolute = os.path.abspath(path)  # resolve() costs a realpath walk per file
         for log in _READ_LOGS:
             log[absolute] = digest
     return parse_yaml_text(text, shown, path)
