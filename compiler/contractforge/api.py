@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contractforge.compile_record import compile_options, write_record
+from contractforge.errors import ContractForgeError
 from contractforge.loader import LoadedBundle, LoadedProject, LoadedStep, load_contract, load_project
+from contractforge.loader.bundle import display_path
 from contractforge.loader.yaml_source import recording_reads
 from contractforge.planner import plan_loaded_project
 from contractforge.planner.exclusion import exclude_unrunnable as exclude_unrunnable_steps
@@ -93,10 +95,33 @@ class _SectionFiles:
         for step, contract_path in self.steps:
             directory, file_name = os.path.split(os.path.join(self.root, contract_path))
             prefix = file_name.split(".", 1)[0] + "."  # <stem>.*.y*ml, the stem taken literally
-            for name in sorted(os.listdir(directory)):
+            for name in sorted(_listing(directory)):
                 if name.startswith(prefix) and fnmatch.fnmatchcase(name[len(prefix) :], "*.y*ml"):
-                    with open(os.path.join(directory, name), "rb") as handle:
-                        yield step, name, handle.read()
+                    yield step, name, _section_bytes(os.path.join(directory, name))
+
+
+def _listing(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError as exc:
+        raise _gone(directory, exc) from None
+
+
+def _section_bytes(path: str) -> bytes:
+    """A contract section published with the bundle, read after planning: it may be gone by now."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise _gone(path, exc) from None
+
+
+def _gone(path: str, exc: OSError) -> ContractForgeError:
+    return ContractForgeError.single(
+        f"{exc.strerror or 'cannot be read'} while compiling: it was there when the project was loaded "
+        "(moved or deleted meanwhile?); the output is incomplete: compile again",
+        file=display_path(Path(path)), code="FILE_CHANGED_DURING_COMPILE",
+    )  # fmt: skip
 
 
 def compile_project(

@@ -72,3 +72,22 @@ def test_a_misspelt_environment_key_is_warned_at_its_line_with_a_suggestion(proj
     lines = [line for line in (captured.out + captured.err).splitlines() if "timeout_minutse" in line]
     assert len(lines) == 1 and "aws.environment.yaml:11: " in lines[0], lines
     assert lines[0].count("timeout_minutse") == 1 and "(did you mean 'timeout_minutes'?)" in lines[0]
+
+
+def test_a_contract_folder_deleted_while_compiling_is_a_clear_error(project, capsys, monkeypatch):
+    # was exit 70: FileNotFoundError from listing the contract bundle's sections after planning
+    from contractforge import api
+
+    edit(project, ENVIRONMENT, "artifacts:\n", "artifacts:\n  include_contract_bundle: true\n")
+    (project / "contracts/aws/b/b.annotations.yaml").write_text("table:\n  description: orders\n")
+    planned = api.plan_project
+
+    def plan_then_delete(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        shutil.rmtree(project / "contracts/aws/b")  # e.g. a branch switched under a running compile
+        return plan
+
+    monkeypatch.setattr(api, "plan_project", plan_then_delete)
+    [(code, err)] = answers(project, capsys, "compile")
+    assert code == 2 and err.startswith("error: ") and "contracts/aws/b: " in err, err
+    assert "while compiling" in err and "compile again" in err and len(err.strip().splitlines()) == 1
