@@ -9,12 +9,7 @@ from typing import Any
 from contractforge.models.base import split_list
 from contractforge.project_plan import GlueJobSettings
 from contractforge.source_families import FAMILIES
-
-
-def _merged(env_aws: dict[str, Any], contract_aws: dict[str, Any], key: str) -> dict[str, Any]:
-    base = env_aws.get(key) if isinstance(env_aws.get(key), dict) else {}
-    overlay = contract_aws.get(key) if isinstance(contract_aws.get(key), dict) else {}
-    return {**base, **{k: v for k, v in overlay.items() if v is not None}}
+from contractforge.validation.packing_rules import glue_version, merged_setting
 
 
 def _names(*values: Any) -> tuple[str, ...]:
@@ -30,8 +25,8 @@ def bookmarks_enabled(
     family: str, jdbc_bookmarkable: bool, env_aws: dict[str, Any], contract_aws: dict[str, Any]
 ) -> bool:
     """Explicit settings win (contract over environment); else on for incremental reads."""
-    bookmarks = _merged(env_aws, contract_aws, "job_bookmarks")
-    glue_job = _merged(env_aws, contract_aws, "glue_job")
+    bookmarks = merged_setting(env_aws, contract_aws, "job_bookmarks")
+    glue_job = merged_setting(env_aws, contract_aws, "glue_job")
     for explicit in (
         bookmarks.get("enabled"),
         bookmarks.get("enable_job_bookmark"),
@@ -69,15 +64,15 @@ def glue_settings(name: str, env_aws: dict[str, Any], contract_aws: dict[str, An
     """``default_class``: the execution class when neither the contract nor the environment sets one
     (default_execution_class). ``glue_job.auto_scaling: true`` turns on Glue auto scaling, the
     worker count then being the ceiling."""
-    job = _merged(env_aws, contract_aws, "glue_job")
-    deps = _merged(env_aws, contract_aws, "dependencies")
+    job = merged_setting(env_aws, contract_aws, "glue_job")
+    deps = merged_setting(env_aws, contract_aws, "dependencies")
     arguments = job.get("default_arguments") if isinstance(job.get("default_arguments"), dict) else {}
     if job.get("auto_scaling") is not None:
         arguments = {**arguments, AUTO_SCALING_ARGUMENT: bool(job["auto_scaling"])}
     job_tags = {**tags, **{str(k): str(v) for k, v in (job.get("tags") or {}).items()}}
     return GlueJobSettings(
         name=name,
-        glue_version=str(job.get("glue_version") or "5.0"),
+        glue_version=glue_version(job),
         worker_type=str(job.get("worker_type") or "G.1X"),
         number_of_workers=int(job.get("number_of_workers") or 2),
         timeout_minutes=int(job.get("timeout_minutes") or 60),

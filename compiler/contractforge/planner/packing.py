@@ -23,7 +23,7 @@ from contractforge.errors import ContractForgeError
 from contractforge.planner.glue_settings import AUTO_SCALING_ARGUMENT
 from contractforge.project_plan import GlueJobSettings, ProjectPlan, StepPlan
 from contractforge.validation.locate import Problems
-from contractforge.validation.packing_rules import check_packing, group_members, rounds
+from contractforge.validation.packing_rules import check_pack_versions, check_packing, group_members, rounds
 
 LAYOUTS = ("none", "wave", "project", "groups")
 DEFAULT_LAYOUT = "none"
@@ -109,7 +109,10 @@ def pack_layout(plan: ProjectPlan, steps: list[StepPlan] | None = None) -> PackL
     settings = packing_settings(plan)
     steps = list(plan.steps if steps is None else steps)
     found = Problems()
-    check_packing(found, settings, {s.name: s.depends_on for s in steps})
+    depends_on = {s.name: s.depends_on for s in steps}
+    check_packing(found, settings, depends_on)
+    if not found:
+        check_pack_versions(found, settings, depends_on, {s.name: s.glue.glue_version for s in steps})
     if found:
         raise ContractForgeError(found.items)
     layout = settings["layout"]
@@ -168,12 +171,6 @@ def _packs(
 def pack_glue_settings(plan: ProjectPlan, pack: str, steps: list[StepPlan]) -> GlueJobSettings:
     """One job for all ``steps``: the most demanding settings of any of them."""
     first = steps[0].glue
-    versions = sorted({s.glue.glue_version for s in steps})
-    if len(versions) > 1:
-        raise ContractForgeError.single(
-            f"pack {pack!r} mixes Glue versions {versions}; one job run has one version",
-            field=f"{FIELD}",
-        )
     worker = max((s.glue.worker_type for s in steps), key=_worker_rank)
     timeout = min(MAX_TIMEOUT_MINUTES, sum(s.glue.timeout_minutes for s in steps))
     flex = all(s.glue.execution_class == "FLEX" for s in steps)

@@ -1,9 +1,10 @@
 """Packing groups checked against the project's steps (``parameters.aws.packing``).
 
-Every step a group names exists, no step sits in two groups, and the packs never wait on each
-other in a cycle (a step of one pack depending on a step of another, both ways). ``validate`` and
-``plan`` run these checks with the environment file's locations; planner/packing.py runs them again
-on any plan it is handed, so a pack layout is never built from a bad grouping.
+Every step a group names exists, no step sits in two groups, the packs never wait on each other in a
+cycle (a step of one pack depending on a step of another, both ways) and no pack mixes Glue versions
+(one job run has one). ``validate`` and ``plan`` run these checks with the environment file's
+locations; planner/packing.py runs them again on any plan it is handed, so a pack layout is never
+built from a bad grouping.
 """
 
 from __future__ import annotations
@@ -14,6 +15,20 @@ from typing import Any
 from contractforge.validation.locate import Problems
 
 PACKING = ("parameters", "aws", "packing")
+DEFAULT_GLUE_VERSION = "5.0"  # DESIGN: Glue 5.0 (Spark 3.5, Python 3.11)
+
+
+def merged_setting(env_aws: Mapping[str, Any], contract_aws: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """One settings map of a step: the environment's ``parameters.aws.<key>`` with the contract's
+    ``extensions.aws.<key>`` laid over it key by key (None in the contract keeps the environment's)."""
+    base = env_aws.get(key) if isinstance(env_aws.get(key), dict) else {}
+    overlay = contract_aws.get(key) if isinstance(contract_aws.get(key), dict) else {}
+    return {**base, **{k: v for k, v in overlay.items() if v is not None}}
+
+
+def glue_version(job: Mapping[str, Any]) -> str:
+    """The Glue version of a step's merged ``glue_job`` settings."""
+    return str(job.get("glue_version") or DEFAULT_GLUE_VERSION)
 
 
 def rounds(depends_on: Mapping[str, Sequence[str]]) -> tuple[dict[str, int], list[str]]:
@@ -82,3 +97,34 @@ def check_packing(
             f"these packs would wait for each other: {stuck} (a step of one depends on a step of "
             "another both ways); regroup the steps",
         )
+
+
+def pack_members(layout: str | None, groups: Mapping[str, Any], depends_on: Mapping[str, Sequence[str]]
+                 ) -> list[tuple[str, list[str]]]:  # fmt: skip
+    """The packed layouts' packs as (pack name, step names), named as planner/packing.py names them:
+    ``project``; ``wave-01``… by depends_on round; each group (steps in no group run alone)."""
+    if layout == "project":
+        return [("project", list(depends_on))]
+    if layout == "wave":
+        round_of, _ = rounds(depends_on)
+        waves: dict[int, list[str]] = {}
+        for name in depends_on:
+            waves.setdefault(round_of.get(name, 0), []).append(name)
+        return [(f"wave-{i + 1:02d}", waves[level]) for i, level in enumerate(sorted(waves))]
+    if layout in (None, "groups"):
+        return [(group, group_members(names)) for group, names in sorted(groups.items())]
+    return []
+
+
+def check_pack_versions(
+    problems: Problems, packing: Mapping[str, Any] | None, depends_on: Mapping[str, Sequence[str]],
+    glue_version: Mapping[str, str],
+) -> None:  # fmt: skip
+    """No pack mixes Glue versions (``glue_version``: each step's resolved version)."""
+    packing = packing or {}
+    for pack, members in pack_members(packing.get("layout"), packing.get("groups") or {}, depends_on):
+        versions = sorted({glue_version[n] for n in members if n in glue_version})
+        if len(versions) > 1:
+            problems.add(
+                PACKING, f"pack {pack!r} mixes Glue versions {versions}; one job run has one version"
+            )

@@ -11,7 +11,12 @@ from contractforge.errors import Problem
 from contractforge.loader.bundle import display_path, load_environment_file
 from contractforge.loader.project import LoadedProject, LoadedStep
 from contractforge.validation.locate import Problems
-from contractforge.validation.packing_rules import check_packing
+from contractforge.validation.packing_rules import (
+    check_pack_versions,
+    check_packing,
+    glue_version,
+    merged_setting,
+)
 from contractforge.validation.placeholders import check_placeholders
 from contractforge.validation.project_checks import check_schedule
 from contractforge.validation.project_rules import check_environment_aws, check_project
@@ -70,9 +75,14 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
     check_aws_parameters(found, env_aws, ("parameters", "aws"))
     check_environment_aws(found, env_aws)
     check_placeholders(found, env_aws, ("parameters", "aws"))
-    planned = {step.name for step in loaded.loaded_steps}
-    check_packing(found, env_aws.get("packing"),
-                  {s.name: s.depends_on for s in loaded.project.execution_order if s.name in planned})  # fmt: skip
+    planned = {step.name: step for step in loaded.loaded_steps}
+    depends_on = {s.name: s.depends_on for s in loaded.project.execution_order if s.name in planned}
+    known = len(found.items)
+    check_packing(found, env_aws.get("packing"), depends_on)
+    if env_aws.get("packing") and len(found.items) == known:  # versions as the planner resolves them
+        versions = {name: glue_version(merged_setting(env_aws, _contract_aws(step), "glue_job"))
+                    for name, step in planned.items()}  # fmt: skip
+        check_pack_versions(found, env_aws.get("packing"), depends_on, versions)
     artifacts = environment.artifacts_uri if environment else None
     if not artifacts:
         found.add(("artifacts", "uri"), "the environment needs artifacts.uri (s3://bucket/prefix/)",
@@ -88,6 +98,10 @@ def _environment_problems(loaded: LoadedProject) -> list[Problem]:
                   code="WAREHOUSE_MISSING")  # fmt: skip
     env_file = display_path(loaded.environment_path) if loaded.environment_path else "<environment>"
     return [p if p.file else replace(p, file=env_file) for p in found.items]
+
+
+def _contract_aws(step: LoadedStep) -> dict[str, Any]:
+    return (contract_mapping(step).get("extensions") or {}).get("aws") or {}
 
 
 def contract_warehouse(step: LoadedStep) -> str | None:

@@ -123,7 +123,19 @@ def test_steps_are_ordered_by_round_then_list_order_and_cycles_are_named():
         _ordered([step("x", "y"), step("y", "x"), step("z", "y"), step("w")])
 
 
-def test_a_pack_mixing_glue_versions_is_refused_at_the_environment_line(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("packing", "env_version", "refused"),
+    [
+        ("packing: project", None, "pack 'project'"),
+        ("packing: wave", None, None),  # b and s run in different waves: one version each
+        ("packing: {groups: {bs: [b, s]}}", None, "pack 'bs'"),
+        ("packing: {groups: {bs: [b, s]}}", "'4.0'", None),  # the environment's 4.0 for both
+        ("packing: {groups: {bs: [b, s]}}", "'3.0'", "pack 'bs'"),
+    ],
+)
+def test_a_pack_mixing_glue_versions_is_refused_at_the_environment_line(
+    tmp_path, capsys, packing, env_version, refused
+):
     import shutil
 
     from contractforge.cli.main import main
@@ -131,13 +143,26 @@ def test_a_pack_mixing_glue_versions_is_refused_at_the_environment_line(tmp_path
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parents[1] / "bad_inputs" / "base", root)
     silver = root / "contracts/aws/s/s.ingestion.yaml"
-    silver.write_text(silver.read_text() + "extensions:\n  aws:\n    glue_job:\n      glue_version: '4.0'\n")
+    if env_version != "'4.0'":
+        silver.write_text(
+            silver.read_text() + "extensions:\n  aws:\n    glue_job:\n      glue_version: '4.0'\n"
+        )
     environment = root / "environments/aws.environment.yaml"
-    environment.write_text(environment.read_text() + "    packing: project\n")
+    glue = f"    glue_job:\n      glue_version: {env_version}\n" if env_version else ""
+    environment.write_text(environment.read_text() + glue + f"    {packing}\n")
     line = len(environment.read_text().splitlines())
 
-    for command in (["plan", str(root)], ["compile", str(root), "--out", str(tmp_path / "build")]):
-        assert main(command) == 2
+    commands = [
+        ["validate", str(root)],
+        ["plan", str(root)],
+        ["compile", str(root), "--out", str(tmp_path / "b")],
+    ]
+    for command in commands:  # validate sees it too: the versions are resolved without planning
+        code = main(command)
         err = capsys.readouterr().err
         assert "Traceback" not in err
-        assert f"aws.environment.yaml:{line}" in err and "mixes Glue versions" in err, err
+        if refused is None:
+            assert code == 0, err
+            continue
+        assert code == 2
+        assert f"aws.environment.yaml:{line}" in err and f"{refused} mixes Glue versions" in err, err
