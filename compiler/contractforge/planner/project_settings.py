@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractforge import naming
-from contractforge.loader.bundle import display_path, load_environment_file
+from contractforge.loader.bundle import display_path
 from contractforge.loader.project import LoadedProject
 from contractforge.planner.contract_rules import WRITE_SETTING_MODES
 from contractforge.planner.diagnostics import diagnostic
-from contractforge.planner.environment_keys import unused_environment_keys
 from contractforge.project_plan import Diagnostic, ScheduleSettings
+from contractforge.validation.environment_keys import located_unused_keys
 from contractforge.validation.project_semantics import contract_warehouse
 
 DEFAULT_REGION = "us-east-1"
@@ -53,13 +53,8 @@ def project_settings(loaded: LoadedProject) -> ProjectSettings:
         diagnostics.append(
             diagnostic("PROJECT_REGION_DEFAULTED", file=env_file, field="parameters.aws.region")
         )
-    unused = unused_environment_keys(loaded.environment)
-    locator = (
-        load_environment_file(loaded.environment_path)[1] if unused and loaded.environment_path else None
-    )
-    for key, reason, unknown in unused:
+    for key, reason, unknown, line in located_unused_keys(loaded.environment, loaded.environment_path):
         code = "AWS_UNKNOWN_ENVIRONMENT_KEY" if unknown else "AWS_ENVIRONMENT_KEY_NOT_USED"
-        line = locator.locate(tuple(key.split(".")), prefer_key=True)[1] if locator else None
         diagnostics.append(diagnostic(code, reason, file=env_file, line=line, field=key))
     if (env_aws.get("scheduler") or {}).get("role_arn") and not loaded.project.schedule:
         reason = "parameters.aws.scheduler.role_arn: the project has no schedule"

@@ -14,6 +14,7 @@ from contractforge.loader.project import find_project_file
 from contractforge.loader.yaml_source import load_mapping
 from contractforge.models import ConnectionFile
 from contractforge.project_plan import Diagnostic
+from contractforge.validation.environment_keys import located_unused_keys
 from contractforge.validation.project_semantics import validate_project
 from contractforge.validation.semantic import validate_contract
 
@@ -55,6 +56,14 @@ def validate_path(path: Path, env: str = "aws", kind: str | None = None) -> Vali
             # Same second depth as `plan` (environment, schedule, contracts, refs) so the two
             # commands refuse exactly the same inputs.
             report.problems.extend(validate_project(loaded))
+            shown = display_path(loaded.environment_path) if loaded.environment_path else None
+            report.warnings.extend(  # as `plan` warns (its info about unused keys stays with plan)
+                Diagnostic("AWS_UNKNOWN_ENVIRONMENT_KEY", "warning", f"{key}: {reason}", shown, line, key)
+                for key, reason, unknown, line in located_unused_keys(
+                    loaded.environment, loaded.environment_path
+                )
+                if unknown
+            )
 
         _collect(report, project)
         return report

@@ -67,11 +67,12 @@ def test_a_misspelt_environment_key_is_warned_at_its_line_with_a_suggestion(proj
         "    region: us-east-1\n",
         "    region: us-east-1\n    glue_job:\n      timeout_minutse: 20\n",
     )
-    assert main(["plan", str(project)]) == 0
-    captured = capsys.readouterr()
-    lines = [line for line in (captured.out + captured.err).splitlines() if "timeout_minutse" in line]
-    assert len(lines) == 1 and "aws.environment.yaml:11: " in lines[0], lines
-    assert lines[0].count("timeout_minutse") == 1 and "(did you mean 'timeout_minutes'?)" in lines[0]
+    for command in ("plan", "validate"):  # validate was silent about it
+        assert main([command, str(project)]) == 0
+        captured = capsys.readouterr()
+        lines = [line for line in (captured.out + captured.err).splitlines() if "timeout_minutse" in line]
+        assert len(lines) == 1 and "aws.environment.yaml:11: " in lines[0], lines
+        assert lines[0].count("timeout_minutse") == 1 and "(did you mean 'timeout_minutes'?)" in lines[0]
 
 
 def test_a_contract_folder_deleted_while_compiling_is_a_clear_error(project, capsys, monkeypatch):

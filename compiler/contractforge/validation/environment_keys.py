@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from contractforge.errors import closest
+from contractforge.loader.bundle import load_environment_file
 from contractforge.models import Environment
 
 
@@ -84,3 +85,11 @@ def unused_environment_keys(environment: Environment | None) -> list[tuple[str, 
             hint = f" (did you mean '{value.near}'?)" if value.near else ""
             found.append((".".join(key), f"not a key ContractForge knows; it is ignored{hint}", True))
     return found
+
+
+def located_unused_keys(environment: Environment | None, path) -> list[tuple[str, str, bool, int | None]]:
+    """``unused_environment_keys`` with each key's line in the environment file at ``path``."""
+    unused = unused_environment_keys(environment)
+    locator = load_environment_file(path)[1] if unused and path else None
+    return [(key, reason, unknown, locator.locate(tuple(key.split(".")), prefer_key=True)[1] if locator else None)
+            for key, reason, unknown in unused]  # fmt: skip
