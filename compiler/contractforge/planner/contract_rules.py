@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from contractforge.errors import closest
 from contractforge.models import Access, IngestionContract, QualityRules
 from contractforge.models.transform import ArrayRule, CustomTransform
 from contractforge.planner.diagnostics import diagnostic
@@ -265,6 +266,11 @@ def _intake_rules(f: _Findings, contract: IngestionContract, kind: ReadKind) -> 
                   "does not read it")  # fmt: skip
 
 
+def _near(word: str, known) -> str:
+    suggestion = closest(word, known)
+    return f" (did you mean '{suggestion}'?)" if suggestion else ""
+
+
 def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
     aws = (contract.get("extensions") or {}).get("aws")
     if not isinstance(aws, dict):
@@ -272,7 +278,7 @@ def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
     for key, value in aws.items():
         path = ("extensions", "aws", key)
         if key not in KNOWN_EXTENSION_KEYS:
-            f.add("AWS_UNKNOWN_EXTENSION", path, f"unknown key extensions.aws.{key} is ignored")
+            f.add("AWS_UNKNOWN_EXTENSION", path, f"unknown key, ignored{_near(key, KNOWN_EXTENSION_KEYS)}")
         elif key in ("lake_formation", "dqdl") and value:
             f.add(
                 "AWS_EXTENSION_NOT_READ", path, f"extensions.aws.{key} is accepted but not read per contract"
@@ -292,5 +298,5 @@ def _extension_rules(f: _Findings, contract: dict[str, Any]) -> None:
                     f.add(
                         "AWS_UNKNOWN_EXTENSION_FIELD",
                         (*path, field),
-                        f"unknown field extensions.aws.{key}.{field} will not be honoured",
+                        f"unknown field, not honoured{_near(field, KNOWN_EXTENSION_FIELDS[key])}",
                     )

@@ -92,3 +92,15 @@ def test_a_contract_folder_deleted_while_compiling_is_a_clear_error(project, cap
     [(code, err)] = answers(project, capsys, "compile")
     assert code == 2 and err.startswith("error: ") and "contracts/aws/b: " in err, err
     assert "while compiling" in err and "compile again" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_misspelt_aws_extension_key_is_warned_with_a_suggestion(project, capsys):
+    # was "extensions.aws.icebreg: unknown key extensions.aws.icebreg is ignored" (no suggestion)
+    path = project / BRONZE
+    path.write_text(
+        path.read_text() + "extensions:\n  aws:\n    icebreg: {}\n    glue_job: {timeout_minutse: 5}\n"
+    )
+    assert main(["plan", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "extensions.aws.icebreg: unknown key, ignored (did you mean 'iceberg'?)" in out, out
+    assert "glue_job.timeout_minutse: unknown field, not honoured (did you mean 'timeout_minutes'?)" in out
