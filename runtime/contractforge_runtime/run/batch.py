@@ -37,9 +37,14 @@ from contractforge_runtime.run.skeleton import (
 )
 from contractforge_runtime.run.stream import run_stream_plan
 from contractforge_runtime.sources import SourceContext, SourceResult, read_source
-from contractforge_runtime.write import writes
+from contractforge_runtime.write import merge_guard, writes
 from contractforge_runtime.write.commit_properties import with_commit_properties
-from contractforge_runtime.write.iceberg_tables import ensure_namespace, table_exists
+from contractforge_runtime.write.iceberg_tables import (
+    current_snapshot,
+    ensure_namespace,
+    merge_on_read,
+    table_exists,
+)
 
 PUBLIC_WRITE = {
     writes.APPEND: "iceberg_append",
@@ -76,20 +81,26 @@ def _execute(run: RunState) -> None:
             return
         single_pass = _single_pass(run, source)
         guard = _guarded(run, source)
+        keys_in_merge = _keys_in_merge(run)
         try:
-            written = _process(run, source, single_pass, guard)
+            written = _process(run, source, single_pass, guard, keys_in_merge)
         except Exception as error:
-            if not guard or not intake.guard_tripped(error):
+            if guard and intake.guard_tripped(error):
+                # Rows to quarantine (malformed records, failed casts): nothing was written; the
+                # batch is cached, counted and split the exact way.
+                what = "has rows to quarantine (malformed records or failed casts)"
+            elif keys_in_merge and merge_guard.keys_tripped(error):
+                # A NULL or repeated merge key reached the MERGE: nothing was committed; the counted
+                # key guard refuses the batch with its usual message.
+                what = "has merge keys to refuse (NULL or on several rows)"
+            else:
                 raise
-            # Rows to quarantine (malformed records, failed casts): nothing was written; the batch
-            # is cached, counted and split the exact way.
             print(
-                f"contractforge: {run.result.target_table}: the batch has rows to quarantine (malformed "
-                "records or failed casts); nothing was written, it is read again and split (the "
-                "engine's task error above is that guard)",
+                f"contractforge: {run.result.target_table}: the batch {what}; nothing was written, it "
+                "is read again and checked the counted way (the engine's task error above is that guard)",
                 file=sys.stderr,
             )
-            written = _process(run, source, single_pass=False, guard=False)
+            written = _process(run, source, single_pass=False, guard=False, keys_in_merge=False)
         if written is None:  # dry run
             return
         fault_point("after_commit")
@@ -103,10 +114,13 @@ def _execute(run: RunState) -> None:
         finish(run, SUCCESS)
 
 
-def _process(run: RunState, source: SourceResult, single_pass: bool, guard: bool):
-    """prepare → key guards → quality → schema policy → write; None for a dry run (finished here)."""
-    df = _prepare(run, source, cache=not single_pass, guard=guard)
-    key_check = _key_guards(run, df, count=not single_pass)
+def _process(
+    run: RunState, source: SourceResult, single_pass: bool, guard: bool, keys_in_merge: bool = False
+):
+    """prepare → key guards → quality → schema policy → write; None for a dry run (finished here).
+    ``keys_in_merge``: the key guard rides in the MERGE's source (``_keys_in_merge``)."""
+    df, guarded_keys = _prepare(run, source, cache=not single_pass, guard=guard, keys_in_merge=keys_in_merge)
+    key_check = None if guarded_keys is not None else _key_guards(run, df, count=not single_pass)
     df, quality_quarantined = _quality(run, df)
     # Quality kept every row: the row count and the key classification still describe the batch.
     kept_all = quality_quarantined == 0
@@ -116,7 +130,9 @@ def _process(run: RunState, source: SourceResult, single_pass: bool, guard: bool
         finish_skipped(run, "dry_run", quality_status=run.result.quality_status)
         return None
     known_rows = run.measured.get("batch_rows") if kept_all else None
-    return _write(run, ready, hash_columns, known_rows, classification, _commit_properties(source))
+    return _write(
+        run, ready, hash_columns, known_rows, classification, _commit_properties(source), guarded_keys
+    )
 
 
 def _read(run: RunState) -> SourceResult:
@@ -161,11 +177,32 @@ def _guarded(run: RunState, source: SourceResult) -> bool:
     )
 
 
-def _prepare(run: RunState, source: SourceResult, cache: bool = True, guard: bool = False):
-    """Preparation, with the rows that cannot enter split off where they enter: malformed records
-    before it, failed casts after it (both quarantined, checks/intake.py), then a backlog's older
-    versions of a key (write/backlog.py). ``guard``: neither is counted; a row of either fails the
-    job that reads it (``intake.guarded``), and the caller prepares again without the guard."""
+def _keys_in_merge(run: RunState) -> bool:
+    """Whether the key guard rides in the MERGE's source (write/merge_guard.py): hash diff into a
+    merge-on-read target that has data (one MERGE, counts from its commit), without quality rules
+    (which would read the batch first) and not a dry run. The bet lost (a NULL or repeated key)
+    costs the MERGE's job, then the run takes the counted path."""
+    target = run.result.target_table
+    return (
+        run.view.write.mode == writes.HASH_DIFF
+        and not (run.plan.get("quality") or {}).get("rules")
+        and not run.view.run.dry_run
+        and table_exists(run.spark, target)
+        and current_snapshot(run.spark, target) is not None
+        and merge_on_read(run.spark, target)
+    )
+
+
+def _prepare(
+    run: RunState, source: SourceResult, cache: bool = True, guard: bool = False, keys_in_merge: bool = False
+):
+    """(prepared batch, its MERGE key guard or None). Preparation, with the rows that cannot enter
+    split off where they enter: malformed records before it, failed casts after it (both
+    quarantined, checks/intake.py), then a backlog's older versions of a key (write/backlog.py).
+    ``guard``: neither is counted; a row of either fails the job that reads it (``intake.guarded``),
+    and the caller prepares again without the guard. ``keys_in_merge``: the batch is not cached; the
+    key guard and the backlog reduction are part of its plan (write/merge_guard.py), unless its plan
+    cannot carry them (then it is cached and guarded the counted way)."""
     from contractforge_runtime.checks import intake
     from contractforge_runtime.environment.hidden_columns import CAST_FAILED, MALFORMED
     from contractforge_runtime.prepare.pipeline import prepare
@@ -182,6 +219,16 @@ def _prepare(run: RunState, source: SourceResult, cache: bool = True, guard: boo
             raw, counts["malformed_records"] = split.df, split.rows
             _quarantine(run, split)
         df = prepare(raw, run.view.preparation, run.view.target.layer)
+        guarded_keys = None
+        if keys_in_merge:
+            split = (
+                intake.Split(intake.guarded(df, CAST_FAILED, "failed cast")) if guard else intake.Split(df)
+            )
+            guarded_keys = merge_guard.guarded_merge_source(split.df, run.write, source.order_by)
+        if guarded_keys is not None:
+            run.measured["intake"] = {}
+            run.measured["source_schema"] = guarded_keys.df.schema.simpleString()
+            return guarded_keys.df, guarded_keys
         if cache:
             # Cached once: count, key guards, quality and the write see the same rows (sources may
             # change between reads); deserialized storage is the cheapest to build (about a read's cost).
@@ -206,7 +253,7 @@ def _prepare(run: RunState, source: SourceResult, cache: bool = True, guard: boo
                 "intake": run.measured["intake"],
             }
         run.measured["source_schema"] = df.schema.simpleString()
-    return df
+    return df, None
 
 
 def _intake_rows(run: RunState) -> int:
@@ -298,7 +345,13 @@ def _schema_policy(run: RunState, df, classification):
 
 
 def _write(
-    run: RunState, ready, hash_columns, known_rows, classification, properties: dict[str, str]
+    run: RunState,
+    ready,
+    hash_columns,
+    known_rows,
+    classification,
+    properties: dict[str, str],
+    guarded_keys: merge_guard.GuardedSource | None = None,
 ) -> writes.WriteResult:
     with run.timed("write"):
         run.measured["write_started_at"] = run_rows.utc_now()
@@ -316,9 +369,24 @@ def _write(
             ),
         )
         run.measured["write_finished_at"] = run_rows.utc_now()
+    if guarded_keys is not None:
+        _take_guarded_counts(run, guarded_keys, written)
     written.table_created = created
     _take_write_result(run, written)
     return written
+
+
+def _take_guarded_counts(run: RunState, guarded_keys, written: writes.WriteResult) -> None:
+    """The batch's row count (and a backlog's superseded versions) observed while MERGE read it."""
+    with run.timed("prepare"):
+        counts = guarded_keys.counts()
+    rows = run.measured["batch_rows"] = counts["rows"]
+    if counts["superseded"]:
+        run.measured["intake"] = {"backlog_rows_superseded": counts["superseded"]}
+        run.measured["source_metrics"] = {**run.measured["source_metrics"], "intake": run.measured["intake"]}
+    run.result.rows_read = rows + _intake_rows(run)
+    if written.operation_metrics.get("write_mode") == writes.HASH_DIFF:
+        written.operation_metrics["hash_diff_unchanged_rows"] = max(rows - written.rows_written, 0)
 
 
 def _commit_properties(source: SourceResult) -> dict[str, str]:
