@@ -5,7 +5,8 @@ the project's lock table."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from contractforge.project_plan import ProjectPlan, StepPlan
@@ -55,6 +56,43 @@ class RootInputs:
     state_machines: tuple[MachineFile, ...] = ()  # root first; empty = one machine at state_machine_path
     partition: str = "aws"
 
+    @cached_property
+    def run_plan_facts(self) -> RunPlanFacts:
+        """What the root reads from the run plans, gathered in one pass (each run plan is unpacked once
+        here instead of once per part of the root)."""
+        return RunPlanFacts.gather(self.steps)
+
+
+@dataclass
+class RunPlanFacts:
+    warehouses: dict[str, str | None] = field(default_factory=dict)  # job (step or pack) → target warehouse
+    lock_tables: set[str] = field(default_factory=set)
+    # target and evidence databases, the first run plan naming one wins: name → (layer, location); the
+    # layer is None for an evidence database
+    databases: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    @classmethod
+    def gather(cls, steps: tuple[StepDeployment, ...]) -> RunPlanFacts:
+        facts = cls()
+        for deployment in steps:
+            for run_plan in deployment.run_plans():
+                facts._add(run_plan)
+            own = deployment.step.run_plan or {}  # a step: the plan just read (kept), a pack: its own
+            facts.warehouses[deployment.step.name] = (own.get("target") or {}).get("warehouse")
+        return facts
+
+    def _add(self, run_plan: dict[str, Any]) -> None:
+        lock_table = (run_plan.get("run") or {}).get("lock_table")
+        if lock_table is not None:
+            self.lock_tables.add(lock_table)
+        target, evidence = run_plan.get("target") or {}, run_plan.get("evidence") or {}
+        if target.get("database"):
+            self.databases.setdefault(
+                target["database"], (target.get("layer") or "target", target["location"])
+            )
+        if evidence.get("database"):
+            self.databases.setdefault(evidence["database"], (None, evidence["location"]))
+
 
 def value(text: str) -> str:
     """A literal string that may hold tokens (bucket/region/account placeholders)."""
@@ -69,9 +107,7 @@ def role_arn(step: StepDeployment) -> str:
 
 def lock_tables(inputs: RootInputs) -> list[str]:
     """The lock table the run plans name (one per project: ``naming.lock_table_name``)."""
-    tables = sorted(
-        {(plan.get("run") or {}).get("lock_table") for s in inputs.steps for plan in s.run_plans()} - {None}
-    )
+    tables = sorted(inputs.run_plan_facts.lock_tables)
     if len(tables) > 1:
         raise ValueError(f"the run plans of one project name several lock tables: {tables}")
     return tables

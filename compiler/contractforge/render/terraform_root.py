@@ -97,7 +97,7 @@ def _provider(inputs: RootInputs) -> dict[str, Any]:
 
 def _job_settings(inputs: RootInputs, deployment: StepDeployment) -> dict[str, Any]:
     step, glue = deployment.step, deployment.step.glue
-    target = (step.run_plan or {}).get("target") or {}
+    warehouse = inputs.run_plan_facts.warehouses.get(step.name)
     return {
         "name": escape(glue.name),
         "description": escape(f"ContractForge {deployment.kind} {step.name} of project {inputs.plan.name}"),
@@ -108,7 +108,7 @@ def _job_settings(inputs: RootInputs, deployment: StepDeployment) -> dict[str, A
         "extra_py_files": literal(list(glue.extra_py_files)),
         "extra_jars": literal(list(glue.extra_jars)),
         "additional_python_modules": literal(list(glue.additional_python_modules)),
-        "warehouse_uri": escape(target.get("warehouse") or inputs.plan.warehouse),
+        "warehouse_uri": escape(warehouse or inputs.plan.warehouse),
         "glue_version": escape(glue.glue_version),
         "worker_type": escape(glue.worker_type),
         "number_of_workers": glue.number_of_workers,
@@ -274,24 +274,15 @@ def _schedule_module(schedule: ScheduleDefinition, source: str, project: str) ->
 def _databases(inputs: RootInputs) -> dict[str, Any]:
     """Target and evidence databases → location (the first step declaring one wins)."""
     databases: dict[str, dict[str, str]] = {}
-    for run_plan in (plan for deployment in inputs.steps for plan in deployment.run_plans()):
-        target, evidence = run_plan.get("target") or {}, run_plan.get("evidence") or {}
-        if target.get("database"):
-            databases.setdefault(
-                target["database"],
-                {
-                    "description": escape(f"ContractForge {target.get('layer') or 'target'} tables"),
-                    "location_uri": escape(target["location"]),
-                },
-            )
-        if evidence.get("database"):
-            databases.setdefault(
-                evidence["database"],
-                {
-                    "description": "ContractForge evidence (ctrl_ingestion_*)",
-                    "location_uri": escape(evidence["location"]),
-                },
-            )
+    for name, (layer, location) in inputs.run_plan_facts.databases.items():
+        if layer is None:  # an evidence database
+            entry = {
+                "description": "ContractForge evidence (ctrl_ingestion_*)",
+                "location_uri": escape(location),
+            }
+        else:
+            entry = {"description": escape(f"ContractForge {layer} tables"), "location_uri": escape(location)}
+        databases.setdefault(name, entry)
     if not databases:
         databases[inputs.plan.evidence_database] = {
             "description": "ContractForge evidence (ctrl_ingestion_*)"
