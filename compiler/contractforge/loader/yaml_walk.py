@@ -127,12 +127,9 @@ def _walk_plain(loader: Any, root: yaml.Node, smap: SourceMap) -> tuple[list[Pro
     scalar_type, mapping_type = yaml.ScalarNode, yaml.MappingNode
     count = [1]
 
-    def position(mark: Any) -> Position:
-        key = mark.line << 32 | mark.column
-        return positions.get(key) or _position(mark)
-
     def value(node: Any, path: PathKey) -> Any:
-        values[path] = position(node.start_mark)  # a tree: every path is reached once
+        mark = node.start_mark  # a tree: every path is reached once
+        values[path] = positions.get(mark.line << 32 | mark.column) or _position(mark)
         if node.tag == STR_TAG:  # most scalars are plain strings; contracts repeat them: one str each
             return intern(node.value)
         kind = type(node)
@@ -162,8 +159,14 @@ def _walk_plain(loader: Any, root: yaml.Node, smap: SourceMap) -> tuple[list[Pro
             if key in mapping:
                 problems.append(_duplicate(key, keys[child_path][0], file, key_node.start_mark, child_path))
                 continue
-            keys[child_path] = position(key_node.start_mark)
-            mapping[key] = value(value_node, child_path)
+            mark = key_node.start_mark
+            keys[child_path] = positions.get(mark.line << 32 | mark.column) or _position(mark)
+            if value_node.tag == STR_TAG:  # a string value, inline (most values): no call
+                mark = value_node.start_mark
+                values[child_path] = positions.get(mark.line << 32 | mark.column) or _position(mark)
+                mapping[key] = intern(value_node.value)
+            else:
+                mapping[key] = value(value_node, child_path)
         return mapping
 
     try:
