@@ -6,8 +6,9 @@ with string keys, lists, strings, integers, booleans) except: floats (shortest r
 places), NaN/±Infinity (orjson writes ``null``), integers beyond 64 bits and other types (orjson
 refuses: subclasses are passed through to be refused), and, with ``ensure_ascii``, non-ASCII text
 and DEL (the standard library escapes them). Any output that could hold one of those — a number
-token with a fraction or exponent, a ``null``, non-ASCII or DEL — is encoded by the standard
-library instead (a false alarm costs only time). For JSON data (what ``model_dump(mode="json")``
+token with a fraction or exponent, a ``null`` that does not read back as the value's ``None`` (a
+NaN/±Infinity), non-ASCII or DEL — is encoded by the standard library instead (a false alarm costs
+only time). For JSON data (what ``model_dump(mode="json")``
 returns): an ``Enum`` member, which orjson writes by value, must not be passed in.
 """
 
@@ -26,7 +27,9 @@ _OPTIONS = (
     | orjson.OPT_PASSTHROUGH_DATETIME
     | orjson.OPT_PASSTHROUGH_DATACLASS
 )
-_FRACTION = re.compile(rb"[:,\[]-?[0-9]++[.eE]")  # a number with a fraction or exponent (possessive: fast)
+# a number with a fraction or exponent after ':', ',' or '[' (possessive); three patterns, not one character
+# class: each has a literal start the regex engine searches for (4x faster on a 4 KB run plan)
+_FRACTIONS = tuple(re.compile(start + rb"-?[0-9]++[.eE]") for start in (rb":", rb",", rb"\["))
 
 
 def compact_sorted_json(
@@ -39,8 +42,8 @@ def compact_sorted_json(
     if (
         encoded is None
         or encoded[:1] not in (b"{", b"[")  # a bare scalar document: not worth a closer look
-        or b"null" in encoded
-        or _FRACTION.search(encoded)
+        or (b"null" in encoded and orjson.loads(encoded) != value)  # a NaN/±Infinity written as null
+        or any(fraction.search(encoded) for fraction in _FRACTIONS)
         or (ensure_ascii and (not encoded.isascii() or b"\x7f" in encoded))
     ):
         return json.dumps(
