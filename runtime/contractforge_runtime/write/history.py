@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pyspark.sql import functions as F
 
+from contractforge_runtime.environment.sql_text import quoted
 from contractforge_runtime.write.compare import changed_column_names, differs
 from contractforge_runtime.write.history_spec import (
     CHANGED_COLUMNS,
@@ -55,7 +56,7 @@ from contractforge_runtime.write.history_timeline import (
     stored_versions,
 )
 from contractforge_runtime.write.iceberg_tables import quote_identifier
-from contractforge_runtime.write.merge_source import merge_source_view, quoted
+from contractforge_runtime.write.merge_source import merge_source_view
 
 BROADCAST_KEYS_LIMIT = 2_000_000
 _T = "__cf_t_"

@@ -28,7 +28,3 @@ def merge_source_view(source, prefix: str = "cf_merge_source"):
         yield view
     finally:
         source.sparkSession.catalog.dropTempView(view)
-
-
-def quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"

@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 
 from pyspark.sql import functions as F
 
+from contractforge_runtime.environment.sql_text import quoted
 from contractforge_runtime.write.compare import compared_columns, differs
 from contractforge_runtime.write.control_columns import DELETED_AT, IS_ACTIVE, SNAPSHOT, control_columns
 from contractforge_runtime.write.hashing import ROW_HASH, row_hash_column
 from contractforge_runtime.write.iceberg_tables import quote_identifier
-from contractforge_runtime.write.merge_source import merge_source_view, quoted
+from contractforge_runtime.write.merge_source import merge_source_view
 
 SOFT_DELETE_COLUMNS = tuple(name for name, _ in control_columns(SNAPSHOT))
 DEFAULT_MAX_DELETE_RATIO = 0.5
