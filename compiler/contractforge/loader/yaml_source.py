@@ -140,7 +140,7 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     except FileNotFoundError:
         raise ContractForgeError.single("file not found", file=shown, code="FILE_NOT_FOUND") from None
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, shown, exc) from None
+        raise _not_utf8(shown, exc) from None
     except OSError as exc:
         raise ContractForgeError.single(f"cannot read file: {exc.strerror or exc}", file=shown) from None
     if "\r" in text:  # what a text-mode read gives (universal newlines)
@@ -153,23 +153,15 @@ def load_yaml(path: str | Path, display: str | None = None) -> YamlDocument:
     return parse_yaml_text(text, shown, path)
 
 
-def _not_utf8(path: Path, shown: str, exc: UnicodeDecodeError) -> ContractForgeError:
-    """The first byte that is not UTF-8, at its line and column (a text read counts in chunks, so
-    the bytes are decoded again whole to find it)."""
-    where: dict[str, Any] = {}
-    try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as whole:
-        exc, before = whole, whole.object[: whole.start]
-        line_start = before.rfind(b"\n") + 1
-        where = {"line": before.count(b"\n") + 1,
-                 "column": len(before[line_start:].decode("utf-8", errors="replace")) + 1}  # fmt: skip
-    except OSError:
-        pass
-    byte = exc.object[exc.start : exc.start + 1].hex()
+def _not_utf8(shown: str, exc: UnicodeDecodeError) -> ContractForgeError:
+    """The first byte that is not UTF-8, at its line and column (``exc`` decoded the whole file)."""
+    before = exc.object[: exc.start]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
     return ContractForgeError.single(
-        f"byte 0x{byte} is not UTF-8 text; save the file as UTF-8", file=shown, code="YAML_NOT_UTF8", **where
-    )
+        f"byte 0x{exc.object[exc.start : exc.start + 1].hex()} is not UTF-8 text; save the file as UTF-8",
+        file=shown, line=before.count(b"\n") + 1, column=column, code="YAML_NOT_UTF8",
+    )  # fmt: skip
 
 
 def load_mapping(path: str | Path, display: str | None = None, what: str = "file") -> YamlDocument:
