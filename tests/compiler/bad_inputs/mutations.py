@@ -19,13 +19,15 @@ import yaml
 REFUSED = frozenset({2})
 ANY_ANSWER = frozenset({0, 1, 2})  # the mutated value may be optional or of a shorthand type
 PER_KIND = int(os.environ.get("CONTRACTFORGE_SWEEP_PER_KIND", "1"))  # places per (file, kind)
-# Maps whose keys and values are the user's (Spark/JDBC/HTTP options, tags, column names, Glue
-# arguments), shorthands (``source: <table>``), open models that keep unknown keys with a plan warning
-# (``extensions.aws``, ``parameters.aws``) and the reference projects' own test metadata: a mutation
-# under one of these may be valid.
+# Maps whose keys and values are the user's (Spark/JDBC/HTTP options, tags, Glue arguments, maps keyed
+# by column name — a column no step can know before the data is read), shorthands (``source:
+# <table>``), open models that keep unknown keys with a warning (``extensions.aws``, ``parameters.aws``,
+# project.yaml's descriptive extras), keys with no effect on AWS (``runtime``, ``artifacts``) and the
+# reference projects' own test metadata: a mutation under one of these may be valid.
 OPEN = {"options", "read", "request", "auth", "pagination", "response", "incremental", "limits", "params",
         "headers", "tags", "columns", "default_arguments", "spark_conf", "extensions", "aws", "source",
-        "datasets", "upload_waves", "artifacts", "source_system"}  # fmt: skip
+        "cast", "standardize", "derive", "accepted_values", "runtime", "artifacts", "source_system", "datasets",
+        "upload_waves", "required_cases"}  # fmt: skip
 ENUM_KEYS = {"mode", "layer", "schema_policy", "on_quality_fail", "criticality", "format", "type", "adapter",
              "severity", "expected_frequency", "worker_type", "execution_class", "layout"}  # fmt: skip
 

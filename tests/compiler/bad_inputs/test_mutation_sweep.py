@@ -35,33 +35,48 @@ def _run(command: list[str]) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-def apply(mutation: Mutation, root: Path) -> None:
-    target = root / mutation.file
-    if mutation.content is None:
-        target.unlink()
-    else:
-        target.write_bytes(mutation.content)
-    for name, content in mutation.extra:
-        (root / name).write_bytes(content)
+def apply(mutation: Mutation, root: Path) -> dict[str, bytes | None]:
+    """Writes the mutation into ``root``; returns what it replaced (None: the file was not there)."""
+    saved = {}
+    for name, content in ((mutation.file, mutation.content), *mutation.extra):
+        target = root / name
+        saved[name] = target.read_bytes() if target.is_file() else None
+        if content is None:
+            target.unlink()
+        else:
+            target.write_bytes(content)
+    return saved
 
 
-def check(mutation: Mutation, project: Path, tmp: Path) -> list[str]:
-    """The failures of one mutation (empty when every command answered well)."""
-    root = tmp / project.name
-    shutil.copytree(project, root)
-    apply(mutation, root)
+def restore(root: Path, saved: dict[str, bytes | None]) -> None:
+    for name, content in saved.items():
+        if content is None:
+            (root / name).unlink(missing_ok=True)
+        else:
+            (root / name).write_bytes(content)
+
+
+def check(mutation: Mutation, project: Path, workdir: Path) -> list[str]:
+    """The failures of one mutation (empty when every command answered well). ``workdir`` keeps one
+    copy of each project and its build between cases (the writer leaves unchanged files alone)."""
+    root = workdir / project.name
+    if not root.is_dir():
+        shutil.copytree(project, root)
+    saved = apply(mutation, root)
+    out = workdir / f"{project.name}.build"
     failures = []
-    for command in (
-        ["validate", str(root)],
-        ["plan", str(root)],
-        ["compile", str(root), "--out", str(tmp / "b")],
-    ):
-        code, text = _run(command)
-        failures += [
-            f"{command[0]} exit {code}: {problem}\n{text}" for problem in _problems(mutation, code, text)
-        ]
-    shutil.rmtree(tmp / "b", ignore_errors=True)
-    shutil.rmtree(root)
+    try:
+        for command in (
+            ["validate", str(root)],
+            ["plan", str(root)],
+            ["compile", str(root), "--out", str(out)],
+        ):
+            code, text = _run(command)
+            failures += [
+                f"{command[0]} exit {code}: {problem}\n{text}" for problem in _problems(mutation, code, text)
+            ]
+    finally:
+        restore(root, saved)
     return failures
 
 
@@ -94,8 +109,13 @@ def _cases(projects: list[Path]) -> list:
     ]
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("sweep")
+
+
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize(("project", "mutation"), _cases(PROJECTS + REFERENCES))
-def test_mutation_is_answered_clearly(project, mutation, tmp_path):
-    failures = check(mutation, project, tmp_path)
+def test_mutation_is_answered_clearly(project, mutation, workdir):
+    failures = check(mutation, project, workdir)
     assert not failures, "\n".join(failures)
