@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contractforge.errors import ContractForgeError, Problem
+from contractforge.errors import ContractForgeError, Problem, closest, dotted
 from contractforge.loader.connections import deep_merge, resolve_connection
 from contractforge.loader.defaults import Decision, resolve_defaults
 from contractforge.loader.errors import SourceLocator, validate
@@ -328,5 +328,18 @@ def load_bundle(path: str | Path, project: ProjectContext | None = None) -> Load
         metadata=metadata,
         locator=locator,
         decisions=tuple(decisions),
-        warnings=tuple(_version_warnings(metadata, paths)),
+        warnings=(*_version_warnings(metadata, paths), *_extension_warnings(mapping, locator)),
     )
+
+
+def _extension_warnings(mapping: dict[str, Any], locator: SourceLocator) -> list[Diagnostic]:
+    """``extensions.<name>`` other than ``aws`` belongs to another adapter and is ignored here; one
+    spelt like ``aws`` (``asw``, ``aws_``) is a typo that would silently drop every AWS setting."""
+    extensions = mapping.get("extensions")
+    warnings = []
+    for key in extensions if isinstance(extensions, dict) else ():
+        if key != "aws" and closest(str(key).lower(), ["aws"]):
+            file, line, _, field = locator.locate(("extensions", key), prefer_key=True)
+            message = f"extension '{key}' is not read on AWS (did you mean 'aws'?)"
+            warnings.append(Diagnostic("EXTENSION_NOT_AWS", "warning", message, file, line, dotted(field)))
+    return warnings

@@ -28,6 +28,7 @@ OPEN = {"options", "read", "request", "auth", "pagination", "response", "increme
         "headers", "tags", "columns", "default_arguments", "spark_conf", "extensions", "aws", "source",
         "cast", "standardize", "derive", "accepted_values", "runtime", "artifacts", "source_system", "datasets",
         "upload_waves", "required_cases"}  # fmt: skip
+USER_MAPS = {"tags", "default_arguments", "spark_conf", "options", "conf", "packing"}
 ENUM_KEYS = {"mode", "layer", "schema_policy", "on_quality_fail", "criticality", "format", "type", "adapter",
              "severity", "expected_frequency", "worker_type", "execution_class", "layout"}  # fmt: skip
 
@@ -41,6 +42,7 @@ class Mutation:
     expect: frozenset[int] = REFUSED
     blame: bool = True  # an error must name this file
     extra: tuple[tuple[str, bytes], ...] = ()  # other files written with it
+    warned: str | None = None  # accepted (exit 0/1): `plan` must warn about this key with a suggestion
 
     @property
     def id(self) -> str:
@@ -75,6 +77,16 @@ def _pick(file: str, kind: str, entries: list[Entry], count: int = PER_KIND) -> 
 
 def _open(entry: Entry, expect: frozenset[int] = REFUSED) -> frozenset[int]:
     return ANY_ANSWER if any(part in OPEN for part in entry.path) else expect
+
+
+def _kept_with_a_warning(file: str, entry: Entry) -> bool:
+    """Keys of open models whose unknown keys `plan` keeps with a "did you mean" warning: project.yaml's
+    top level, ``extensions.aws`` and ``parameters.aws`` and their settings maps (not the user's maps)."""
+    if file == "project.yaml":
+        return len(entry.path) == 1
+    path = [p for p in entry.path if isinstance(p, str)]
+    aws = path[:2] in (["extensions", "aws"], ["parameters", "aws"])
+    return aws and len(path) <= 4 and not set(path) & USER_MAPS
 
 
 def _block_end(lines: list[str], entry: Entry) -> int:
@@ -159,11 +171,18 @@ def file_mutations(root: Path, file: str) -> Iterator[Mutation]:
     for entry in _pick(file, "delete_key", entries):
         yield Mutation(file, "delete_key", _encode(_replace_value(lines, entry, None)), at(entry), ANY_ANSWER,
                        blame=False)  # fmt: skip
-    for entry in _pick(file, "typo_key", [e for e in entries if e.key.style is None]):
-        edited = list(lines)
-        row, col, end = entry.key.start_mark.line, entry.key.start_mark.column, entry.key.end_mark.column
-        edited[row] = edited[row][:col] + _typo(entry.key.value) + edited[row][end:]
-        yield Mutation(file, "typo_key", _encode(edited), row + 1, _open(entry))
+    kept = [e for e in entries if e.key.style is None and _kept_with_a_warning(file, e)]
+    for kind, candidates in (
+        ("typo_key", [e for e in entries if e.key.style is None]),
+        ("typo_kept_key", kept),
+    ):
+        for entry in _pick(file, kind, candidates):
+            edited = list(lines)
+            row, col, end = entry.key.start_mark.line, entry.key.start_mark.column, entry.key.end_mark.column
+            typo = _typo(entry.key.value)
+            edited[row] = edited[row][:col] + typo + edited[row][end:]
+            warned = typo if _kept_with_a_warning(file, entry) else None
+            yield Mutation(file, kind, _encode(edited), row + 1, _open(entry), warned=warned)
     for entry in _pick(file, "bad_enum", [e for e in scalars if e.path[-1] in ENUM_KEYS]):
         yield Mutation(
             file, "bad_enum", _encode(_replace_value(lines, entry, "no_such_choice")), at(entry), _open(entry)

@@ -72,6 +72,13 @@ def check(mutation: Mutation, project: Path, workdir: Path) -> list[str]:
             ["compile", str(root), "--out", str(out)],
         ):
             code, text = _run(command)
+            if command[0] == "plan" and code in (0, 1) and mutation.warned:  # kept: warned, with a suggestion
+                lines = [
+                    line for line in text.splitlines() if mutation.warned in line and "did you mean" in line
+                ]
+                failures += (
+                    [] if lines else [f"plan exit {code}: no suggestion for {mutation.warned}\n{text}"]
+                )
             failures += [
                 f"{command[0]} exit {code}: {problem}\n{text}" for problem in _problems(mutation, code, text)
             ]

@@ -104,3 +104,17 @@ def test_a_misspelt_aws_extension_key_is_warned_with_a_suggestion(project, capsy
     out = capsys.readouterr().out
     assert "extensions.aws.icebreg: unknown key, ignored (did you mean 'iceberg'?)" in out, out
     assert "glue_job.timeout_minutse: unknown field, not honoured (did you mean 'timeout_minutes'?)" in out
+
+
+def test_extensions_spelt_like_aws_are_warned(project, capsys):
+    # was silent: `extensions: {asw: …}` dropped every AWS setting of the contract without a word
+    path = project / BRONZE
+    path.write_text(
+        path.read_text() + "extensions:\n  asw:\n    glue_job: {timeout_minutes: 5}\n  databricks: {}\n"
+    )
+    for command in ("validate", "plan"):
+        assert main([command, str(project)]) == 0
+        captured = capsys.readouterr()
+        lines = [line for line in (captured.out + captured.err).splitlines() if "EXTENSION_NOT_AWS" in line]
+        assert len(lines) == 1 and "b.ingestion.yaml:9: " in lines[0], lines  # not the databricks one
+        assert "extension 'asw' is not read on AWS (did you mean 'aws'?)" in lines[0]
