@@ -158,13 +158,19 @@ def _load_environment(
             [
                 locator.problem(
                     ("environments", env),
-                    f"environment file not found: {project.environments[env]}",
+                    _not_a_file(path, "environment file", project.environments[env]),
                     code="FILE_NOT_FOUND",
                 )
             ]
         )
     environment, _ = load_environment_file(path)
     return environment, path
+
+
+def _not_a_file(path: Path, what: str, relative: str) -> str:
+    return (
+        f"{what} {relative} is a directory, not a file" if path.is_dir() else f"{what} not found: {relative}"
+    )
 
 
 def load_project_file(path: str | Path, env: str = "aws") -> LoadedProject:
@@ -240,7 +246,9 @@ def _load_step_bundles(
         if not contract_file.is_file():
             path = ("execution_order", index, "contracts", env)
             problems.append(
-                locator.problem(path, f"contract file not found: {relative}", code="FILE_NOT_FOUND")
+                locator.problem(
+                    path, _not_a_file(contract_file, "contract file", relative), code="FILE_NOT_FOUND"
+                )
             )
             continue
         try:

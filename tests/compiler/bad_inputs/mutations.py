@@ -43,6 +43,8 @@ class Mutation:
     blame: bool = True  # an error must name this file
     extra: tuple[tuple[str, bytes], ...] = ()  # other files written with it
     warned: str | None = None  # accepted (exit 0/1): `plan` must warn about this key with a suggestion
+    directory: bool = False  # the file is replaced by a directory of that name
+    located: bool = True  # errors point at a line (not so for a file that is not there to point into)
 
     @property
     def id(self) -> str:
@@ -281,4 +283,11 @@ def mutations(root: Path) -> Iterator[Mutation]:
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*.y*ml"))
     for file in files:
         yield from file_mutations(root, file)
+        required = file == "project.yaml" or ".ingestion." in file or ".environment." in file
+        # a deleted project.yaml leaves a directory of contracts, which `validate` accepts
+        gone = REFUSED if required and file != "project.yaml" else ANY_ANSWER
+        yield Mutation(file, "file_deleted", None, None, gone, blame=False, located=file != "project.yaml")
+        yield Mutation(
+            file, "file_is_directory", None, None, gone, blame=False, directory=True, located=False
+        )
     yield from project_mutations(root)

@@ -26,6 +26,7 @@ PROJECTS = sorted(p for p in (REPO / "examples").iterdir() if (p / "project.yaml
 REFERENCES = sorted(p for p in REFERENCE_PROJECTS.iterdir() if (p / "project.yaml").is_file()) if (
     REFERENCE_PROJECTS.is_dir()) else []  # fmt: skip
 LOCATED = re.compile(r"^error: (\S+\.(?:ya?ml|json)):(\d+)(?::\d+)?: ")
+NAMED = re.compile(r"^error: \S+: ")  # a file that is not there has no line to point at
 
 
 def _run(command: list[str]) -> tuple[int, str]:
@@ -45,11 +46,15 @@ def apply(mutation: Mutation, root: Path) -> dict[str, bytes | None]:
             target.unlink()
         else:
             target.write_bytes(content)
+    if mutation.directory:
+        (root / mutation.file).mkdir()
     return saved
 
 
 def restore(root: Path, saved: dict[str, bytes | None]) -> None:
     for name, content in saved.items():
+        if (root / name).is_dir():
+            (root / name).rmdir()
         if content is None:
             (root / name).unlink(missing_ok=True)
         else:
@@ -97,7 +102,7 @@ def _problems(mutation: Mutation, code: int, text: str) -> list[str]:
     errors = [line for line in text.splitlines() if line.startswith("error: ")]
     if not errors:
         return ["exit 2 without an error line"]
-    unlocated = [line for line in errors if not LOCATED.match(line)]
+    unlocated = [line for line in errors if not (LOCATED if mutation.located else NAMED).match(line)]
     if unlocated:
         return [f"error without file:line: {unlocated[0]}"]
     name = Path(mutation.file).name  # named where the error is, or in its message (a mismatch between files)

@@ -118,3 +118,12 @@ def test_extensions_spelt_like_aws_are_warned(project, capsys):
         lines = [line for line in (captured.out + captured.err).splitlines() if "EXTENSION_NOT_AWS" in line]
         assert len(lines) == 1 and "b.ingestion.yaml:9: " in lines[0], lines  # not the databricks one
         assert "extension 'asw' is not read on AWS (did you mean 'aws'?)" in lines[0]
+
+
+def test_an_environment_file_that_is_a_directory_is_called_one(project, capsys):
+    # was "environment file not found: environments/aws.environment.yaml" (it is there, as a folder)
+    (project / ENVIRONMENT).unlink()
+    (project / ENVIRONMENT).mkdir()
+    for code, err in answers(project, capsys, "validate", "plan"):
+        assert code == 2 and "project.yaml:3:" in err, err
+        assert "environment file environments/aws.environment.yaml is a directory, not a file" in err
