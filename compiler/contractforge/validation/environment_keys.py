@@ -81,7 +81,9 @@ def unused_environment_keys(environment: Environment | None) -> list[tuple[str, 
             continue  # true is what happens anyway
         if key in NOT_USED:
             found.append((".".join(key), NOT_USED[key], False))
-        elif isinstance(value, Unknown) and (key[0] != "parameters" or key[:2] == ("parameters", "aws")):
+        elif isinstance(value, Unknown) and (
+            key[0] != "parameters" or key[:2] == ("parameters", "aws") or (len(key) == 2 and value.near)
+        ):  # other adapters' parameters are theirs, unless spelt like one we read (`asw`)
             hint = f" (did you mean '{value.near}'?)" if value.near else ""
             found.append((".".join(key), f"not a key ContractForge knows; it is ignored{hint}", True))
     return found

@@ -184,7 +184,8 @@ def file_mutations(root: Path, file: str) -> Iterator[Mutation]:
             typo = _typo(entry.key.value)
             edited[row] = edited[row][:col] + typo + edited[row][end:]
             warned = typo if _kept_with_a_warning(file, entry) else None
-            yield Mutation(file, kind, _encode(edited), row + 1, _open(entry), warned=warned)
+            expect = ANY_ANSWER if kind == "typo_kept_key" else _open(entry)  # kept, with a warning
+            yield Mutation(file, kind, _encode(edited), row + 1, expect, warned=warned)
     for entry in _pick(file, "bad_enum", [e for e in scalars if e.path[-1] in ENUM_KEYS]):
         yield Mutation(
             file, "bad_enum", _encode(_replace_value(lines, entry, "no_such_choice")), at(entry), _open(entry)

@@ -127,3 +127,25 @@ def test_an_environment_file_that_is_a_directory_is_called_one(project, capsys):
     for code, err in answers(project, capsys, "validate", "plan"):
         assert code == 2 and "project.yaml:3:" in err, err
         assert "environment file environments/aws.environment.yaml is a directory, not a file" in err
+
+
+def test_environment_parameters_spelt_like_aws_are_warned(project, capsys):
+    # was silent: `parameters: {asw: …}` dropped region, Glue settings and the rest without a word
+    edit(project, ENVIRONMENT, "  aws:\n", "  asw:\n")
+    path = project / BRONZE  # the warehouse the dropped parameters held, so the project stays valid
+    path.write_text(
+        path.read_text() + "extensions:\n  aws:\n    iceberg: {warehouse: 's3://cf-bad-lake/w/'}\n"
+    )
+    edit(
+        project,
+        SILVER,
+        "layer: silver\n",
+        "layer: silver\nextensions: {aws: {iceberg: {warehouse: 's3://l/w/'}}}\n",
+    )
+    for command in ("validate", "plan"):
+        assert main([command, str(project)]) == 0
+        captured = capsys.readouterr()
+        lines = [line for line in (captured.out + captured.err).splitlines() if "parameters.asw" in line]
+        assert (
+            len(lines) == 1 and "aws.environment.yaml:8: " in lines[0] and "(did you mean 'aws'?)" in lines[0]
+        )
