@@ -63,7 +63,11 @@ def local_spark_conf(
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": driver_memory,
         "spark.sql.session.timeZone": "UTC",
-        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+        # Hadoop's local file system (no native Hadoop library here) runs `chmod` in a child process
+        # for every file it creates and for its .crc side file: 8 processes per Iceberg commit (data
+        # file, manifest, manifest list, metadata JSON). VFORK starts them without the jspawnhelper
+        # exec (JDK 8-21): one 1-row Iceberg append 168 -> 123 ms (median, loaded 2-core machine).
+        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC -Djdk.lang.Process.launchMechanism=VFORK",
         "spark.sql.warehouse.dir": str(warehouse / "_spark_sql"),
     }
     if use_jdbc_catalog:
