@@ -116,6 +116,11 @@ def _section_bytes(path: str) -> bytes:
         raise _gone(path, exc) from None
 
 
+def _unwritable(out_dir: Path, why: str) -> ContractForgeError:
+    return ContractForgeError.single(f"cannot write the build here: {why}", file=f"--out {out_dir}",
+                                     code="OUT_NOT_WRITABLE")  # fmt: skip
+
+
 def _gone(path: str, exc: OSError) -> ContractForgeError:
     return ContractForgeError.single(
         f"{exc.strerror or 'cannot be read'} while compiling: it was there when the project was loaded "
@@ -159,10 +164,15 @@ def _compile(
     endpoint_url: str | None,
     exclude_unrunnable: bool,
 ) -> CompileResult:
+    out_dir = Path(out)
+    for place in (out_dir, *out_dir.parents):  # the first one that exists must be a directory
+        if place.exists():
+            if not place.is_dir():
+                raise _unwritable(out_dir, f"{place} is a file, not a directory")
+            break
     with recording_reads() as inputs:
         plan = plan_project(path, env)
     gc.collect()  # the loaded project is garbage now, cycles included
-    out_dir = Path(out)
     excluded: dict[str, str] = {}
     if exclude_unrunnable:
         plan, excluded = exclude_unrunnable_steps(plan)
@@ -186,10 +196,15 @@ def _compile(
     options = CompileOptions(
         module_source=module_source, endpoint_url=endpoint_url, contract_files=contract_bundle_files(plan)
     )
-    writer = TreeWriter(out_dir, check=check)  # files go to disk as they are rendered
-    tree = render_build(plan, options, load_module_files(), load_runtime_files(), sink=writer.add)
-    del plan, options  # rendered: the run plans are not held while the record is made
-    diff = writer.finish()
+    try:
+        writer = TreeWriter(out_dir, check=check)  # files go to disk as they are rendered
+        tree = render_build(plan, options, load_module_files(), load_runtime_files(), sink=writer.add)
+        del plan, options  # rendered: the run plans are not held while the record is made
+        diff = writer.finish()
+    except OSError as exc:  # the output place, not the compiler: bad input (a read error stays a bug)
+        if not str(exc.filename or "").startswith(str(out_dir)):
+            raise
+        raise _unwritable(out_dir, f"{exc.strerror}: {exc.filename}") from None
     outputs = {path: facts.sha256 for path, facts in tree.described.items()}
     if not check:  # a partial tree is never answered from the record
         options = compile_options(path, env, module_source, endpoint_url)

@@ -149,3 +149,23 @@ def test_environment_parameters_spelt_like_aws_are_warned(project, capsys):
         assert (
             len(lines) == 1 and "aws.environment.yaml:8: " in lines[0] and "(did you mean 'aws'?)" in lines[0]
         )
+
+
+def test_an_output_place_that_cannot_hold_the_build_is_bad_input(project, capsys, monkeypatch):
+    # was exit 70: NotADirectoryError (--out names a file, or a path through one)
+    taken = project.parent / "taken"
+    taken.write_text("not a directory")
+    for out in (taken, taken / "sub"):
+        assert main(["compile", str(project), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err == f"error: --out {out}: cannot write the build here: {taken} is a file, not a directory\n"
+
+    from contractforge import writer
+
+    def refused(self, path, *args, **kwargs):  # what a read-only place answers (not testable as root)
+        raise PermissionError(13, "Permission denied", str(self.out_dir / path))
+
+    monkeypatch.setattr(writer.TreeWriter, "add", refused)
+    out = project.parent / "build"
+    assert main(["compile", str(project), "--out", str(out)]) == 2
+    assert "cannot write the build here: Permission denied: " in capsys.readouterr().err
