@@ -36,7 +36,8 @@ def load_contract(path: str | Path) -> LoadedBundle:
     path = Path(path)
     if find_project_file(path) is not None:
         raise ContractForgeError.single(
-            "this is a project; use load_project()/`validate` on it", file=display_path(path)
+            "this is a project, not a contract: validate it without --kind, or name one of its contract files",
+            file=display_path(path),
         )
     project_file = find_project_above(path if path.exists() else path.parent)
     context = None

@@ -21,8 +21,8 @@ def module_source(module_source: str) -> Callable[[str], str]:
         return lambda name: f"./{MODULES_DIR}/{name}"
     if not GIT_SOURCE.match(module_source):
         raise ContractForgeError.single(
-            f"--module-source {module_source!r} must be 'vendored' or a pinned git source",
-            field="--module-source",
+            f"{module_source!r} must be 'vendored' or a pinned git source",
+            file="--module-source",
             suggestion="e.g. git::https://github.com/acme/contractforge.git?ref=v0.1.0",
         )
     base, query = module_source.split("?", 1)
