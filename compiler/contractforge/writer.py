@@ -58,7 +58,7 @@ class TreeWriter:
         self.produced: set[str] = set()
         self.missing: set[str] = set()
         self.stale: set[str] = set()
-        self._root = str(self.out_dir)
+        self._prefix = os.path.join(str(self.out_dir), "")  # out_dir + "/": a file's path is prefix + path
         self._directories: set[str] = set()
 
     def add(self, path: str, content: bytes | Iterator[bytes]) -> None:
@@ -68,7 +68,7 @@ class TreeWriter:
         if path not in self.on_disk:
             self.missing.add(path)
             if not self.check:  # a new file: there is no old version to replace atomically
-                _write_new(self._root, path, content, self._directories)
+                _write_new(self._prefix, path, content, self._directories)
             return
         if not isinstance(content, bytes):
             content = b"".join(content)
@@ -90,13 +90,14 @@ class TreeWriter:
         return TreeDiff(tuple(sorted(self.missing)), tuple(sorted(self.stale)), tuple(extra))
 
 
-def _write_new(root: str, path: str, content: bytes | Iterator[bytes], directories: set[str]) -> None:
-    """Plain os calls: tens of thousands of files per compile, pathlib's overhead shows."""
+def _write_new(prefix: str, path: str, content: bytes | Iterator[bytes], directories: set[str]) -> None:
+    """Plain os calls: tens of thousands of files per compile, pathlib's overhead shows. ``prefix``: the
+    output directory with a trailing separator (``path`` is relative, posix)."""
     directory, _, _ = path.rpartition("/")
     if directory not in directories:
-        _make_directory(os.path.join(root, directory))
+        _make_directory(prefix + directory)
         directories.add(directory)
-    descriptor = os.open(os.path.join(root, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    descriptor = os.open(prefix + path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         if isinstance(content, bytes):
             _write_all(descriptor, content)
@@ -130,9 +131,11 @@ def _write_pieces(descriptor: int, pieces: Iterator[bytes]) -> None:
 
 
 def _write_all(descriptor: int, content: bytes) -> None:
-    view = memoryview(content)
-    while view:
-        view = view[os.write(descriptor, view) :]
+    written = os.write(descriptor, content)  # a regular file takes it all at once
+    if written < len(content):
+        view = memoryview(content)[written:]
+        while view:
+            view = view[os.write(descriptor, view) :]
 
 
 def check_tree(files: dict[str, bytes], out_dir: Path) -> TreeDiff:
