@@ -49,6 +49,7 @@ def validate_contract(contract: dict[str, Any], where: Where = nowhere) -> list:
         check_source_credentials(problems, source)
         check_source_urls(problems, source, family_of(source))
         check_source_paths(problems, source, family_of(source))
+    _check_table_source(problems, contract.get("source"), source)
     check_placeholders(problems, contract)
     _check_extensions(problems, contract.get("extensions"))
     _check_transform(problems, contract)
@@ -58,6 +59,20 @@ def validate_contract(contract: dict[str, Any], where: Where = nowhere) -> list:
     access = contract.get("access") if isinstance(contract.get("access"), dict) else {}
     check_grants(problems, access.get("grants"))
     return _unique(problems.items)
+
+
+def _check_table_source(problems: Problems, raw: Any, source: dict[str, Any]) -> None:
+    """``source: <name>`` (or ``type: table``) reads a catalog table ``[catalog.]database.table``; a
+    path written there (``source: s3://…``) is the usual slip."""
+    name, path = (raw, SRC) if isinstance(raw, str) else (source.get("table"), (*SRC, "table"))
+    if not isinstance(name, str) or source.get("type") != "table" or "{{" in name:
+        return
+    if "/" in name or len(name.split(".")) > 3:
+        problems.add(path, f"'{name}' is not a table name ([catalog.]database.table); files are read with "
+                     "source: {type: <csv|json|parquet…>, path: …}", code="SOURCE_TABLE_NAME_INVALID")  # fmt: skip
+        return
+    for part in name.split("."):
+        check_glue_name(problems, path, part, "source table name part")
 
 
 def _check_target(problems: Problems, target: Any) -> None:
