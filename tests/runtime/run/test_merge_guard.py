@@ -152,3 +152,37 @@ def test_guard_message_is_recognised(spark):
 
     assert keys_tripped(RuntimeError(f"Job aborted: {KEYS_TRIPPED}"))
     assert not keys_tripped(RuntimeError("another failure"))
+
+
+def test_a_backlog_tie_is_refused_and_a_backlog_applies_in_order(spark, tmp_path, capsys):
+    import os
+
+    db = "cf_test_merge_guard_backlog"
+    drop_databases(spark, db, f"{db}_ops")
+    landing = tmp_path / "s3" / "cf-test-bucket" / "landing" / "orders"
+
+    def land(name: str, rows: str, mtime: int) -> None:
+        _land(tmp_path, name, rows)
+        os.utime(landing / name, (mtime, mtime))
+
+    land("orders_0001.csv", WAVE1, 1_700_000_000)
+    assert _run(spark, _plan(db, cast=True), tmp_path).status == "SUCCESS"
+    before, content = _snapshots(spark, db), _target(spark, db)
+    capsys.readouterr()
+    land("orders_0002.csv", "1,paid,11\n", 1_700_000_100)
+    land("orders_0003.csv", "2,paid,21\n2,paid,21\n", 1_700_000_200)  # the same key twice in one file
+    with pytest.raises(KeyGuardError, match=r"duplicate merge_keys within one file: \['order_id'\]"):
+        _run(spark, _plan(db, cast=True), tmp_path)
+    assert TRIPPED in capsys.readouterr().err
+    assert _snapshots(spark, db) == before and _target(spark, db) == content
+
+    land("orders_0003.csv", "1,shipped,12\n2,paid,21\n", 1_700_000_200)  # the file fixed
+    result = _run(spark, _plan(db, cast=True), tmp_path)
+    assert (result.status, result.rows_read, result.rows_inserted, result.rows_updated) == (
+        "SUCCESS",
+        3,
+        0,
+        2,
+    )
+    assert result.rows_read - 1 == result.rows_inserted + result.rows_updated  # one superseded version
+    assert _target(spark, db) == {1: ("shipped", 12.0), 2: ("paid", 21.0), 3: ("new", 30.0)}
