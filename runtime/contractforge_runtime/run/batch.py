@@ -325,8 +325,6 @@ def _schema_policy(run: RunState, df, classification):
         if classification is not None and classification.compared_hash:
             df = classification.changed_rows(df)  # hash diff: only new and changed rows go on
         ready, hash_columns = writes.prepare_for_write(df, run.write, run.plan.get("preparation"))
-        if not table_exists(run.spark, target_table):  # an existing table's namespace exists
-            ensure_namespace(run.spark, target_table, _target_location(run))
         try:
             ready, diff = schema_policy.enforce(
                 run.spark, ready, target_table, run.view.write.schema_policy or "permissive"
@@ -334,6 +332,8 @@ def _schema_policy(run: RunState, df, classification):
         except schema_policy.SchemaPolicyError as refused:
             _append_schema_changes(run, refused.diff)
             raise
+        if not diff.target_exists:  # the write creates the table (an existing table's namespace exists)
+            ensure_namespace(run.spark, target_table, _target_location(run))
         # added to: a guarded attempt that lost its bet (``_execute``) may have applied changes already
         run.measured["schema_changes"] = [
             *run.measured.get("schema_changes", []),
