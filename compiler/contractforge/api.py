@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,34 +78,54 @@ def render_plan(plan: ProjectPlan, options: CompileOptions) -> tuple[dict[str, b
     return tree.files, tree.warnings
 
 
-def contract_bundle_files(plan: ProjectPlan) -> Iterable[tuple[str, str, bytes]]:
+def contract_bundle_files(
+    plan: ProjectPlan, read: Mapping[str, str] | None = None
+) -> Iterable[tuple[str, str, bytes]]:
     """Each step's section files (``<stem>.<section>.yaml`` beside the ingestion file) when the
     environment sets ``artifacts.include_contract_bundle``: (step, file name, bytes), read one file at a
-    time as the renderer publishes them (a large project's files are never all held at once)."""
+    time as the renderer publishes them (a large project's files are never all held at once).
+    ``read`` (``recording_reads`` while planning: absolute path → sha256): a file planned from that is
+    gone or different by now is refused, so the bundle published is the one planned."""
     if not ((plan.environment or {}).get("artifacts") or {}).get("include_contract_bundle"):
         return ()
-    return _SectionFiles(plan.root, tuple((step.name, step.contract_path) for step in plan.steps))
+    steps = tuple((step.name, step.contract_path) for step in plan.steps)
+    return _SectionFiles(plan.root, steps, dict(read or {}))
 
 
 @dataclass(frozen=True)
 class _SectionFiles:
     root: Path
     steps: tuple[tuple[str, str], ...]  # (step name, ingestion file relative to the root)
+    read: dict[str, str]  # absolute path → sha256 of the bytes planned
 
     def __iter__(self) -> Iterator[tuple[str, str, bytes]]:
+        planned: dict[str, dict[str, str]] = {}
+        for path, sha in self.read.items():
+            directory, name = os.path.split(path)
+            planned.setdefault(directory, {})[name] = sha
         for step, contract_path in self.steps:
-            directory, file_name = os.path.split(os.path.join(self.root, contract_path))
+            directory, file_name = os.path.split(os.path.abspath(os.path.join(self.root, contract_path)))
             prefix = file_name.split(".", 1)[0] + "."  # <stem>.*.y*ml, the stem taken literally
-            for name in sorted(_listing(directory)):
-                if name.startswith(prefix) and fnmatch.fnmatchcase(name[len(prefix) :], "*.y*ml"):
-                    yield step, name, _section_bytes(os.path.join(directory, name))
+
+            def section(name: str, prefix: str = prefix) -> bool:
+                return name.startswith(prefix) and fnmatch.fnmatchcase(name[len(prefix) :], "*.y*ml")
+
+            names = sorted(name for name in _listing(directory) if section(name))
+            shas = planned.get(directory, {})
+            for name in sorted(set(filter(section, shas)) - set(names)):
+                raise _changed(os.path.join(directory, name), "deleted")
+            for name in names:
+                content = _section_bytes(os.path.join(directory, name))
+                if name in shas and hashlib.sha256(content).hexdigest() != shas[name]:
+                    raise _changed(os.path.join(directory, name), "changed")
+                yield step, name, content
 
 
 def _listing(directory: str) -> list[str]:
     try:
         return os.listdir(directory)
     except OSError as exc:
-        raise _gone(directory, exc) from None
+        raise _changed(directory, exc.strerror or "unreadable") from None
 
 
 def _section_bytes(path: str) -> bytes:
@@ -113,7 +134,7 @@ def _section_bytes(path: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        raise _gone(path, exc) from None
+        raise _changed(path, exc.strerror or "unreadable") from None
 
 
 def _unwritable(out_dir: Path, why: str) -> ContractForgeError:
@@ -121,10 +142,10 @@ def _unwritable(out_dir: Path, why: str) -> ContractForgeError:
                                      code="OUT_NOT_WRITABLE")  # fmt: skip
 
 
-def _gone(path: str, exc: OSError) -> ContractForgeError:
+def _changed(path: str, what: str) -> ContractForgeError:
     return ContractForgeError.single(
-        f"{exc.strerror or 'cannot be read'} while compiling: it was there when the project was loaded "
-        "(moved or deleted meanwhile?); the output is incomplete: compile again",
+        f"{what} while compiling: the project was planned from what was there before; the output is "
+        "incomplete: compile again",
         file=display_path(Path(path)), code="FILE_CHANGED_DURING_COMPILE",
     )  # fmt: skip
 
@@ -194,7 +215,9 @@ def _compile(
     from contractforge.render import CompileOptions, load_module_files, load_runtime_files, render_build
 
     options = CompileOptions(
-        module_source=module_source, endpoint_url=endpoint_url, contract_files=contract_bundle_files(plan)
+        module_source=module_source,
+        endpoint_url=endpoint_url,
+        contract_files=contract_bundle_files(plan, inputs),
     )
     try:
         writer = TreeWriter(out_dir, check=check)  # files go to disk as they are rendered
