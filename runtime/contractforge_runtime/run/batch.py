@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 
+import contractforge_runtime.run.batch_paths as batch_paths
 from contractforge_runtime.checks import intake
 from contractforge_runtime.environment.session_conf import run_session_conf
 from contractforge_runtime.evidence import run_rows
@@ -39,12 +40,7 @@ from contractforge_runtime.run.stream import run_stream_plan
 from contractforge_runtime.sources import SourceContext, SourceResult, read_source
 from contractforge_runtime.write import merge_guard, writes
 from contractforge_runtime.write.commit_properties import with_commit_properties
-from contractforge_runtime.write.iceberg_tables import (
-    current_snapshot,
-    ensure_namespace,
-    merge_on_read,
-    table_exists,
-)
+from contractforge_runtime.write.iceberg_tables import ensure_namespace
 
 PUBLIC_WRITE = {
     writes.APPEND: "iceberg_append",
@@ -79,9 +75,9 @@ def _execute(run: RunState) -> None:
         if source.df is None:
             finish_skipped(run, "no_new_input", quality_status=SKIPPED)
             return
-        single_pass = _single_pass(run, source)
-        guard = _guarded(run, source)
-        keys_in_merge = _keys_in_merge(run)
+        single_pass = batch_paths.single_pass(run)
+        guard = batch_paths.guarded(run, source)
+        keys_in_merge = batch_paths.keys_in_merge(run)
         try:
             written = _process(run, source, single_pass, guard, keys_in_merge)
         except Exception as error:
@@ -118,7 +114,7 @@ def _process(
     run: RunState, source: SourceResult, single_pass: bool, guard: bool, keys_in_merge: bool = False
 ):
     """prepare → key guards → quality → schema policy → write; None for a dry run (finished here).
-    ``keys_in_merge``: the key guard rides in the MERGE's source (``_keys_in_merge``)."""
+    ``keys_in_merge``: the key guard rides in the MERGE's source (``batch_paths.keys_in_merge``)."""
     df, guarded_keys = _prepare(run, source, cache=not single_pass, guard=guard, keys_in_merge=keys_in_merge)
     key_check = None if guarded_keys is not None else _key_guards(run, df, count=not single_pass)
     df, quality_quarantined = _quality(run, df)
@@ -147,50 +143,6 @@ def _read(run: RunState) -> SourceResult:
         run.measured["input_schema"] = source.df.schema if source.df is not None else None
         run.measured["watermark"] = source.watermark
     return source
-
-
-def _single_pass(run: RunState, source: SourceResult) -> bool:
-    """Append or overwrite without quality rules (and not a dry run): the write is the batch's only
-    reader, so the batch is neither cached nor counted; the row count comes from the commit.
-    Rows that may have to be split off before the write (malformed records, failed casts) are
-    guarded (``_guarded``): the write fails on the first one, and the run takes the counted path."""
-    return (
-        run.view.write.mode in (writes.APPEND, writes.OVERWRITE)
-        and not (run.plan.get("quality") or {}).get("rules")
-        and not run.view.run.dry_run
-    )
-
-
-def _guarded(run: RunState, source: SourceResult) -> bool:
-    """Whether the batch is read on the bet that no row is to be split off (checks/intake.py
-    ``guarded``): a source that flags malformed records or a preparation with declared casts, no
-    quality rules, and a mode whose first job over the batch is the write (append, overwrite) or the
-    key guard's aggregation (upsert, hash diff). The bet lost costs that one job, then the run
-    takes the counted path."""
-    from contractforge_runtime.environment.hidden_columns import MALFORMED
-
-    return (
-        run.view.write.mode in (writes.APPEND, writes.OVERWRITE, writes.UPSERT, writes.HASH_DIFF)
-        and not (run.plan.get("quality") or {}).get("rules")
-        and not run.view.run.dry_run
-        and (MALFORMED in source.df.columns or bool(run.view.preparation.cast))
-    )
-
-
-def _keys_in_merge(run: RunState) -> bool:
-    """Whether the key guard rides in the MERGE's source (write/merge_guard.py): hash diff into a
-    merge-on-read target that has data (one MERGE, counts from its commit), without quality rules
-    (which would read the batch first) and not a dry run. The bet lost (a NULL or repeated key)
-    costs the MERGE's job, then the run takes the counted path."""
-    target = run.result.target_table
-    return (
-        run.view.write.mode == writes.HASH_DIFF
-        and not (run.plan.get("quality") or {}).get("rules")
-        and not run.view.run.dry_run
-        and table_exists(run.spark, target)
-        and current_snapshot(run.spark, target) is not None
-        and merge_on_read(run.spark, target)
-    )
 
 
 def _prepare(

@@ -14,12 +14,10 @@ Fixes over the original's writes (docs/writes.md):
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from pyspark.sql import functions as F
 
-from contractforge_runtime.environment.frames import detached
 from contractforge_runtime.environment.root_cause import already_exists, retry_when_busy
 from contractforge_runtime.write.compare import compared_columns
 from contractforge_runtime.write.hashing import ROW_HASH, with_row_hash
@@ -42,6 +40,7 @@ from contractforge_runtime.write.key_check import (  # noqa: F401 - KeyGuardErro
     check_merge_keys,
     classify,
 )
+from contractforge_runtime.write.merge_source import merge_source_view
 from contractforge_runtime.write.soft_delete import SNAPSHOT, with_soft_delete_columns, write_soft_delete
 
 APPEND, OVERWRITE = "scd0_append", "scd0_overwrite"
@@ -217,13 +216,8 @@ def _merge_sql(
 
 
 def _run_merge(source, identifier: str, keys: list[str], matched_if: str | None = None) -> None:
-    source = _without_nondeterministic_lineage(source)
-    view = f"cf_merge_source_{uuid.uuid4().hex[:12]}"
-    source.createOrReplaceTempView(view)
-    try:
+    with merge_source_view(source) as view:
         source.sparkSession.sql(_merge_sql(identifier, view, source.columns, keys, matched_if))
-    finally:
-        source.sparkSession.catalog.dropTempView(view)
 
 
 def _merge_counted_by_commit(
@@ -249,16 +243,6 @@ def _merge_counted_by_commit(
     if added == 0:  # the MERGE committed a metadata-only snapshot (merge-on-read always commits)
         result.status, result.skip_reason = "SKIPPED", "no_hash_changes"
         result.operation_metrics["metadata_only_snapshot"] = True
-
-
-def _without_nondeterministic_lineage(source):
-    """The MERGE source as a plain RDD-backed frame when its plan holds a non-deterministic expression
-    (a derived ``uuid()``, the key check's row ids): copy-on-write MERGE plans its source into a file
-    filter too and refuses such a plan. The runner's batch is persisted, so both reads see the same
-    rows; other sources would have their random values drawn when MERGE reads them."""
-    if source._jdf.queryExecution().analyzed().deterministic():
-        return source
-    return detached(source)
 
 
 def _merge(

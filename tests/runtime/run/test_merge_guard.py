@@ -11,7 +11,7 @@ import json
 
 import pytest
 from contractforge_runtime.environment.context import RunContext
-from contractforge_runtime.run import batch, run_plan
+from contractforge_runtime.run import batch_paths, run_plan
 from contractforge_runtime.write.key_check import KeyGuardError
 from contractforge_runtime.write.merge_guard import KEYS_TRIPPED
 
@@ -109,7 +109,7 @@ def test_clean_batch_counts_like_the_counted_path(spark, tmp_path, capsys, monke
         db = f"cf_test_merge_guard_clean_{bet}".lower()
         drop_databases(spark, db, f"{db}_ops")
         if not bet:  # today's path: a cached batch, the counted guard, then the MERGE
-            monkeypatch.setattr(batch, "_keys_in_merge", lambda run: False)
+            monkeypatch.setattr(batch_paths, "keys_in_merge", lambda run: False)
         for index, rows in enumerate(waves):
             _land(tmp_path / db, f"orders_{index:04d}.csv", rows)
             result = _run(spark, _plan(db, cast=True), tmp_path / db)
