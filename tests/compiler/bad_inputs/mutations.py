@@ -186,47 +186,22 @@ def file_mutations(root: Path, file: str) -> Iterator[Mutation]:
             warned = typo if _kept_with_a_warning(file, entry) else None
             expect = ANY_ANSWER if kind == "typo_kept_key" else _open(entry)  # kept, with a warning
             yield Mutation(file, kind, _encode(edited), row + 1, expect, warned=warned)
-    for entry in _pick(file, "bad_enum", [e for e in scalars if e.path[-1] in ENUM_KEYS]):
-        yield Mutation(
-            file, "bad_enum", _encode(_replace_value(lines, entry, "no_such_choice")), at(entry), _open(entry)
-        )
-    for entry in _pick(file, "mapping_as_string", mappings):
-        yield Mutation(
-            file,
-            "mapping_as_string",
-            _encode(_replace_value(lines, entry, "'a string'")),
-            at(entry),
-            _open(entry),
-        )
-    for entry in _pick(file, "mapping_as_list", mappings):
-        yield Mutation(
-            file, "mapping_as_list", _encode(_replace_value(lines, entry, "[a, b]")), at(entry), _open(entry)
-        )
-    for entry in _pick(file, "mapping_as_null", mappings):
-        yield Mutation(file, "mapping_as_null", _encode(_replace_value(lines, entry, "null")), at(entry),
-                       ANY_ANSWER)  # fmt: skip
-    for entry in _pick(file, "list_as_mapping", sequences):
-        yield Mutation(
-            file, "list_as_mapping", _encode(_replace_value(lines, entry, "{a: 1}")), at(entry), _open(entry)
-        )
-    for entry in _pick(file, "scalar_as_list", scalars):
-        yield Mutation(file, "scalar_as_list", _encode(_replace_value(lines, entry, "[a, b]")), at(entry),
-                       ANY_ANSWER)  # fmt: skip
-    for entry in _pick(file, "scalar_as_mapping", scalars):
-        yield Mutation(
-            file,
-            "scalar_as_mapping",
-            _encode(_replace_value(lines, entry, "{a: 1}")),
-            at(entry),
-            _open(entry),
-        )
-    for entry in _pick(file, "bool_as_int", [e for e in scalars if e.value.value in ("true", "false")]):
-        yield Mutation(
-            file, "bool_as_int", _encode(_replace_value(lines, entry, "7")), at(entry), _open(entry)
-        )
-    for entry in _pick(file, "huge_string", scalars, 1):
-        yield Mutation(file, "huge_string", _encode(_replace_value(lines, entry, "x" * 200_000)), at(entry),
-                       ANY_ANSWER)  # fmt: skip
+    # A value replaced by another of the wrong kind: (kind, where, replacement, any answer accepted, places)
+    replaced = (
+        ("bad_enum", [e for e in scalars if e.path[-1] in ENUM_KEYS], "no_such_choice", False, PER_KIND),
+        ("mapping_as_string", mappings, "'a string'", False, PER_KIND),
+        ("mapping_as_list", mappings, "[a, b]", False, PER_KIND),
+        ("mapping_as_null", mappings, "null", True, PER_KIND),
+        ("list_as_mapping", sequences, "{a: 1}", False, PER_KIND),
+        ("scalar_as_list", scalars, "[a, b]", True, PER_KIND),
+        ("scalar_as_mapping", scalars, "{a: 1}", False, PER_KIND),
+        ("bool_as_int", [e for e in scalars if e.value.value in ("true", "false")], "7", False, PER_KIND),
+        ("huge_string", scalars, "x" * 200_000, True, 1),
+    )
+    for kind, candidates, value, any_answer, places in replaced:
+        for entry in _pick(file, kind, candidates, places):
+            expect = ANY_ANSWER if any_answer else _open(entry)
+            yield Mutation(file, kind, _encode(_replace_value(lines, entry, value)), at(entry), expect)
 
 
 def project_mutations(root: Path) -> Iterator[Mutation]:
